@@ -1,0 +1,60 @@
+"""The build pipeline, as a table of contents: load, model, render, write.
+
+Nothing reaches the output folder until every page and feed has rendered.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .content import load_entries
+from .errors import Problem, SourceError
+from .feeds import render_feed, render_opml
+from .markup import Markup
+from .output import check_output_dir, write_site
+from .render import make_environment, render_pages, render_robots, render_sitemap
+from .site import build_site
+from .theme import asset_urls, find_theme, read_assets
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the command line's summary."""
+
+    papers: int = 0
+    pages: int = 0
+    feeds: int = 0
+    tags: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    skipped: list[Problem] = field(default_factory=list)
+
+
+def build(root: Path, config: Config, *, strict: bool = False) -> BuildReport:
+    """Build the site of the project at `root` into its output folder."""
+    started = time.perf_counter()
+    output = root / config.output_dir
+    check_output_dir(output, root, [root / config.content_dir, root / "themes"])
+    entries, problems = load_entries(root / config.content_dir / "papers", root)
+    if strict and problems:
+        raise SourceError(problems)
+    theme_dir = find_theme(root, config.theme)
+    assets = read_assets(theme_dir)
+    markup = Markup()
+    bodies = {entry.slug: markup.render(entry.body) for entry in entries}
+    site = build_site(entries, config, bodies=bodies, assets=asset_urls(assets, config.base_path))
+
+    env = make_environment(theme_dir)
+    files: dict[str, bytes] = {f"static/{a.name}": a.data for a in assets}
+    files.update((path, html.encode("utf-8")) for path, html in render_pages(env, site.pages, site.info).items())
+    files.update((feed.path, render_feed(feed, site.info)) for feed in site.feeds)
+    files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
+    files["robots.txt"] = render_robots(site.info).encode("utf-8")
+    files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
+    written = write_site(output, files)
+
+    return BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds), tags=len(site.tags),
+                       files=written, seconds=time.perf_counter() - started, skipped=problems)

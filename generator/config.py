@@ -1,0 +1,196 @@
+"""Site configuration: `site.yaml`, declared once here with a default and a description per key.
+
+`load_config` reads and validates the file, gathering every problem before
+raising `ConfigError`; the result is frozen and passed explicitly to every
+stage. Command-line flags override file values through `with_overrides`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+import yaml
+
+from .errors import ConfigError, Problem
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+CONFIG_NAME = "site.yaml"
+
+
+@dataclass(frozen=True)
+class TagSpec:
+    """One taxonomy tag: how it is shown and which phrases assign it."""
+
+    slug: str
+    name: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+
+
+def _doc(default: Any, text: str) -> Any:
+    if isinstance(default, Mapping) or default is None:
+        return field(default_factory=lambda: MappingProxyType({}), metadata={"doc": text})
+    return field(default=default, metadata={"doc": text})
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every `site.yaml` key. The `doc` of each field is its documentation."""
+
+    title: str = _doc("paperfeed", "Site title, shown in every page header and as the feeds' title.")
+    description: str = _doc("New papers, with tags and feeds.", "One line about the site, for the home page, feeds and search engines.")
+    base_url: str = _doc("http://127.0.0.1:8000/", "Absolute URL the site is served from; may end in a sub-path such as /reading-group/.")
+    language: str = _doc("en", "Language code of the site, for `<html lang>` and the feeds.")
+    author: str = _doc("", "Who runs the site; named in the feeds when set.")
+    per_page: int = _doc(25, "Papers per listing page (home and tag pages).")
+    feed_items: int = _doc(50, "Newest papers in each RSS and Atom feed.")
+    summary_chars: int = _doc(300, "Length the listing excerpt of an abstract aims for, in characters, cut at a sentence end.")
+    max_tags: int = _doc(5, "Most tags auto-tagging gives one paper.")
+    theme: str = _doc("default", "Theme folder under themes/.")
+    content_dir: str = _doc("content", "Folder of entries (papers in content/papers/).")
+    output_dir: str = _doc("site", "Folder the built site is written to.")
+    taxonomy: Mapping[str, TagSpec] = _doc(None, "Tags: slug -> {name, description, keywords}. Keyword phrases found in a title or abstract assign the tag.")
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, always starting and ending with `/`."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def origin(self) -> str:
+        """Scheme and host of `base_url`, with no path."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+_SCALARS = {f.name: f for f in fields(Config) if f.name != "taxonomy"}
+_TAG_KEYS = ("name", "description", "keywords")
+
+
+def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
+    """Validate `site.yaml` text; raise `ConfigError` listing every problem."""
+    try:
+        data = yaml.load(text, Loader=_Loader) if text.strip() else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise ConfigError(Problem(path, f"invalid YAML: {exc.problem}", line=mark.line + 1 if mark else 0,
+                                  col=mark.column + 1 if mark else 0)) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(Problem(path, "site.yaml must be a mapping of keys to values", line=1))
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        line = _key_line(text, str(key))
+        if key == "taxonomy":
+            values["taxonomy"] = _parse_taxonomy(value, text, path, problems)
+            continue
+        spec = _SCALARS.get(key)
+        if spec is None:
+            close = difflib.get_close_matches(str(key), [*_SCALARS, "taxonomy"], n=1)
+            problems.append(Problem(path, f"unknown key {key!r}", line=line,
+                                    hint=f"did you mean {close[0]!r}?" if close else "see README for the keys"))
+            continue
+        expected = type(spec.default)
+        if expected is int and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            problems.append(Problem(path, f"`{key}` must be a whole number of at least 1, not {value!r}", line=line))
+        elif expected is str and not isinstance(value, str):
+            problems.append(Problem(path, f"`{key}` must be text, not {value!r}", line=line))
+        else:
+            values[key] = value
+    base_url = values.get("base_url")
+    if base_url is not None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            problems.append(Problem(path, f"`base_url` must be an absolute http(s) URL, not {base_url!r}",
+                                    line=_key_line(text, "base_url"), hint="base_url: https://example.org/reading-group/"))
+    for key in ("theme", "content_dir", "output_dir"):
+        value = values.get(key)
+        if isinstance(value, str) and (not value.strip() or ".." in Path(value).parts or Path(value).is_absolute() and key == "theme"):
+            problems.append(Problem(path, f"`{key}` must be a folder name inside the project, not {value!r}",
+                                    line=_key_line(text, key)))
+    if problems:
+        raise ConfigError(problems)
+    return Config(**values)
+
+
+def load_config(root: Path) -> Config:
+    """Read `site.yaml` in `root`; the defaults when there is none."""
+    path = root / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(Problem(CONFIG_NAME, f"cannot read: {exc}")) from None
+    return parse_config(text, CONFIG_NAME)
+
+
+def with_overrides(config: Config, **overrides: Any) -> Config:
+    """The config with command-line values (those not None) in place of file values."""
+    changes = {k: v for k, v in overrides.items() if v is not None}
+    if "base_url" in changes:
+        parse_config(f"base_url: {changes['base_url']!r}", "--base-url")
+    return replace(config, **changes)
+
+
+def _parse_taxonomy(value: Any, text: str, path: str, problems: list[Problem]) -> Mapping[str, TagSpec]:
+    from .taxonomy import tag_slug
+
+    line = _key_line(text, "taxonomy")
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, dict):
+        problems.append(Problem(path, "`taxonomy` must map tag names to {name, description, keywords}", line=line))
+        return MappingProxyType({})
+    specs: dict[str, TagSpec] = {}
+    for tag, spec in value.items():
+        tag_line = _key_line(text, str(tag), indent=True)
+        slug = tag_slug(str(tag))
+        if not slug:
+            problems.append(Problem(path, f"tag {tag!r} has no letters or digits", line=tag_line))
+            continue
+        if slug in specs:
+            problems.append(Problem(path, f"tag {tag!r} is listed twice (as {slug!r})", line=tag_line))
+            continue
+        spec = spec or {}
+        if not isinstance(spec, dict):
+            problems.append(Problem(path, f"tag {tag!r} must map to {{name, description, keywords}}", line=tag_line))
+            continue
+        for key in spec:
+            if key not in _TAG_KEYS:
+                close = difflib.get_close_matches(str(key), _TAG_KEYS, n=1)
+                problems.append(Problem(path, f"unknown key {key!r} in tag {tag!r}", line=tag_line,
+                                        hint=f"did you mean {close[0]!r}?" if close else "a tag has name, description, keywords"))
+        keywords = spec.get("keywords") or []
+        if isinstance(keywords, str):
+            keywords = [keywords]
+        if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
+            problems.append(Problem(path, f"`keywords` of tag {tag!r} must be a list of phrases", line=tag_line))
+            keywords = []
+        name = spec.get("name", str(tag))
+        description = spec.get("description", "")
+        if not isinstance(name, str) or not isinstance(description, str):
+            problems.append(Problem(path, f"`name` and `description` of tag {tag!r} must be text", line=tag_line))
+            continue
+        specs[slug] = TagSpec(slug=slug, name=name, description=description,
+                              keywords=tuple(k.strip() for k in keywords))
+    return MappingProxyType(specs)
+
+
+def _key_line(text: str, key: str, *, indent: bool = False) -> int:
+    prefix = r"[ \t]+" if indent else ""
+    match = re.search(rf"^{prefix}['\"]?{re.escape(key)}['\"]?\s*:", text, re.MULTILINE)
+    return text[: match.start()].count("\n") + 1 if match else 0

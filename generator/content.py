@@ -1,0 +1,285 @@
+"""Entries: the Markdown files with YAML front matter in `content/papers/`.
+
+The writer (`format_entry`) and the reader (`parse_entry`) sit side by side
+so that a round trip is lossless: an `Entry` written and read back is equal.
+Known front matter keys are fields; any other key is kept in `extra`, in
+order, and written back unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, SourceError
+from .records import Source
+
+try:
+    from yaml import CSafeDumper as _Dumper
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+KNOWN_KEYS = ("title", "date", "tags", "links", "authors", "sources")
+ENTRY_SUFFIX = ".md"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as content/ holds it. `slug` is the file name without `.md`."""
+
+    slug: str
+    title: str
+    date: dt.date
+    body: str = ""
+    tags: tuple[str, ...] = ()
+    links: Mapping[str, str] = field(default_factory=dict)
+    authors: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+# -- writing ---------------------------------------------------------------
+
+def _dump(key: str, value: Any, flow: bool | None) -> str:
+    if flow:
+        inline = yaml.dump(value, Dumper=_Dumper, allow_unicode=True, default_flow_style=True, width=1_000_000)
+        return f"{key}: {inline.strip()}\n"
+    return yaml.dump({key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=flow, width=1_000_000)
+
+
+def format_entry(entry: Entry) -> str:
+    """The file text of an entry: front matter, then the body."""
+    parts = ["---\n", _dump("title", entry.title, False), _dump("date", entry.date, False)]
+    if entry.tags:
+        parts.append(_dump("tags", list(entry.tags), True))
+    if entry.links:
+        parts.append(_dump("links", dict(entry.links), False))
+    if entry.authors:
+        parts.append(_dump("authors", list(entry.authors), True))
+    if entry.sources:
+        sources = [{"name": s.name, "seen": s.seen} if s.seen else {"name": s.name} for s in entry.sources]
+        parts.append(_dump("sources", sources, None))
+    for key, value in entry.extra.items():
+        parts.append(_dump(key, value, None))
+    parts.append("---\n")
+    body = entry.body.strip("\n")
+    if body:
+        parts.append(body + "\n")
+    return "".join(parts)
+
+
+def write_entry(directory: Path, entry: Entry) -> bool:
+    """Write an entry atomically; False (and no write) when the file already holds these bytes."""
+    path = directory / f"{entry.slug}{ENTRY_SUFFIX}"
+    data = format_entry(entry).encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so a reader sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+# -- reading ---------------------------------------------------------------
+
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+def parse_entry(text: str, slug: str, path: str) -> Entry:
+    """Parse an entry's text. Raises `SourceError` naming `path:line` for any problem."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.startswith("---"):
+        raise SourceError(Problem(path, "no front matter", line=1,
+                                  hint="an entry starts with a line `---`, then YAML, then `---`"))
+    first = _FENCE.match(text)
+    closing = _FENCE.search(text, first.end() + 1) if first else None
+    if not first or not closing:
+        raise SourceError(Problem(path, "front matter is not closed", line=1,
+                                  hint="did you forget the `---` line after the front matter?"))
+    yaml_text = text[first.end() + 1:closing.start()]
+    body = text[closing.end():].lstrip("\n").rstrip()
+    try:
+        meta = yaml.load(yaml_text, Loader=_Loader) if yaml_text.strip() else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        col = mark.column + 1 if mark else 0
+        raise SourceError(Problem(path, f"invalid YAML: {exc.problem or exc.context}", line=line, col=col,
+                                  source_line=_line_of(text, line))) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(Problem(path, f"invalid YAML: {exc}", line=1)) from None
+    if not isinstance(meta, dict):
+        raise SourceError(Problem(path, "front matter must be a mapping of keys to values", line=2))
+    return _entry_from_meta(meta, body, slug, path, yaml_text)
+
+
+def read_entry(path: Path, root: Path) -> Entry:
+    """Read one entry file; messages name it relative to `root`."""
+    shown = _relative(path, root)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(Problem(shown, f"cannot read: {exc.strerror or exc}")) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(Problem(shown, "not valid UTF-8", line=line,
+                                  hint="save the entry as UTF-8")) from None
+    return parse_entry(text, path.name[: -len(ENTRY_SUFFIX)], shown)
+
+
+def load_entries(directory: Path, root: Path) -> tuple[list[Entry], list[Problem]]:
+    """Every entry under `directory` (sorted by slug), and a problem for each that could not be read."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        return entries, problems
+    for path in sorted(directory.glob(f"*{ENTRY_SUFFIX}")):
+        if path.name.startswith("."):
+            continue
+        try:
+            entries.append(read_entry(path, root))
+        except SourceError as exc:
+            problems.extend(exc.problems)
+    return entries, problems
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _line_of(text: str, line: int) -> str:
+    lines = text.split("\n")
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _key_line(yaml_text: str, key: str) -> int:
+    match = re.search(rf"^{re.escape(key)}\s*:", yaml_text, re.MULTILINE)
+    return yaml_text[: match.start()].count("\n") + 2 if match else 2
+
+
+def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str) -> Entry:
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str, hint: str = "") -> None:
+        problems.append(Problem(path, message, line=_key_line(yaml_text, key), hint=hint))
+
+    title = meta.get("title")
+    if isinstance(title, (int, float)) and not isinstance(title, bool):
+        title = str(title)
+    if title is None:
+        bad("title", "missing `title`", hint="every entry needs `title: ...` in its front matter")
+    elif not isinstance(title, str):
+        bad("title", "`title` must be text", hint="put the title in quotes")
+    elif not title.strip():
+        bad("title", "`title` is empty")
+
+    date = _as_date(meta.get("date"))
+    if date is None:
+        bad("date", f"`date` must be a date like 2024-03-11, not {meta.get('date')!r}")
+
+    tags = _as_strings(meta.get("tags"))
+    if tags is None:
+        bad("tags", "`tags` must be a list of words", hint="tags: [llm, speech]")
+    authors = _as_strings(meta.get("authors"))
+    if authors is None:
+        bad("authors", "`authors` must be a list of names")
+
+    links = meta.get("links") or {}
+    if not isinstance(links, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in links.items()):
+        bad("links", "`links` must map names to URLs", hint="links: {code: https://github.com/...}")
+        links = {}
+
+    sources = _as_sources(meta.get("sources"))
+    if sources is None:
+        bad("sources", "`sources` must be a list of {name, seen}")
+
+    if problems:
+        raise SourceError(problems)
+    extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
+    return Entry(slug=slug, title=" ".join(title.split()), date=date, body=body, tags=tuple(tags),
+                 links=dict(links), authors=tuple(authors), sources=tuple(sources), extra=extra)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _as_strings(value: Any) -> list[str] | None:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return None
+    out = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            return None
+        text = " ".join(str(item).split())
+        if text:
+            out.append(text)
+    return out
+
+
+def _as_sources(value: Any) -> list[Source] | None:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return None
+    sources = []
+    for item in value:
+        if isinstance(item, str):
+            sources.append(Source(name=item, seen=None))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            return None
+        seen = item.get("seen")
+        seen_date = _as_date(seen) if seen is not None else None
+        if seen is not None and seen_date is None:
+            return None
+        sources.append(Source(name=item["name"], seen=seen_date))
+    return sources

@@ -1,0 +1,112 @@
+"""Entry bodies: Markdown -> safe HTML, and plain-text excerpts.
+
+Bodies come from strangers' abstracts, so raw HTML in them is shown as
+text, never passed through, and links keep only safe schemes. Inline TeX
+(`$...$`) is protected from Markdown's emphasis rules and kept verbatim in a
+`<span class="math">`.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+SAFE_SCHEMES = {"http", "https", "mailto", ""}
+
+# Pandoc's rule: `$` opens when followed by non-space, closes when preceded by
+# non-space and not followed by a digit, so "$5 and $10" stays text.
+MATH_RE = r"(?<![\\$])\$(?=\S)((?:[^$\\\n]|\\.)+?)(?<=\S)\$(?!\d)"
+
+
+class _MathPattern(InlineProcessor):
+    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 - Markdown's API
+        el = etree.Element("span")
+        el.set("class", "math")
+        el.text = markdown.util.AtomicString(m.group(0))
+        return el, m.start(0), m.end(0)
+
+
+class _SafeLinks(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            for attr in ("href", "src"):
+                value = el.get(attr)
+                if value is not None and not is_safe_url(value):
+                    del el.attrib[attr]
+            if el.tag == "a" and el.get("href", "").startswith(("http://", "https://")):
+                el.set("rel", "nofollow noopener")
+
+
+class _SafeMarkdown(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        # Without these two, raw HTML in a body is escaped instead of passed through.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.register(_MathPattern(MATH_RE, md), "math", 186)
+        md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+
+
+def is_safe_url(url: str) -> bool:
+    """True for http(s), mailto and relative URLs; false for javascript:, data: and the like."""
+    cleaned = re.sub(r"[\x00-\x20]", "", url)
+    try:
+        scheme = urlsplit(cleaned).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in SAFE_SCHEMES
+
+
+class Markup:
+    """A reusable Markdown converter; not thread-safe, so one per process."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=[_SafeMarkdown(), "sane_lists"], output_format="html")
+
+    def render(self, text: str) -> str:
+        self._md.reset()
+        return self._md.convert(text)
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$])")
+
+
+def plain_text(text: str) -> str:
+    """A body as one line of plain text: Markdown links become their text."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = re.sub(r"^[#>*\-+ ]+", "", text, flags=re.MULTILINE)
+    return " ".join(text.split())
+
+
+def summarize(text: str, limit: int) -> str:
+    """The first sentences of a body, stopping once `limit` characters are reached.
+
+    A single sentence longer than the limit is cut at a word and ends in an ellipsis.
+    """
+    plain = plain_text(text)
+    if len(plain) <= limit:
+        return plain
+    out = ""
+    for sentence in _SENTENCE_END.split(plain):
+        if out and len(out) + 1 + len(sentence) > limit * 1.3:
+            break
+        out = f"{out} {sentence}" if out else sentence
+        if len(out) >= limit:
+            break
+    if len(out) > limit * 1.3:
+        cut = out[: limit].rsplit(" ", 1)[0]
+        out = cut.rstrip(",;:") + "…"
+    return out
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text with the characters XML 1.0 forbids removed."""
+    return _XML_INVALID.sub("", text)

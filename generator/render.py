@@ -1,0 +1,86 @@
+"""Rendering: the one Jinja environment, its filters, and model -> text functions.
+
+Templates get a small context: `site` (a `SiteInfo`) and `page` (a `Page`).
+Undefined variables fail the build with the template name and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import jinja2
+
+from .errors import BuildError
+from .site import Page, Site, SiteInfo
+
+
+def _date(value: dt.date, fmt: str = "long") -> str:
+    if fmt == "iso":
+        return value.isoformat()
+    if fmt == "short":
+        return f"{value.strftime('%b')} {value.day}"
+    return f"{value.strftime('%b')} {value.day}, {value.year}"
+
+
+FILTERS = {"date": _date}
+
+
+def make_environment(theme_dir: Path) -> jinja2.Environment:
+    """The Jinja environment for a theme folder (templates in `templates/`)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme_dir / "templates"),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_page(env: jinja2.Environment, page: Page, info: SiteInfo) -> str:
+    """One page's HTML. Template errors become a `BuildError` naming the template, line and page."""
+    try:
+        return env.get_template(page.template).render(site=info, page=page)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise BuildError(f"theme has no template {exc.name!r} (needed for {page.url})") from exc
+    except jinja2.UndefinedError as exc:
+        raise BuildError(f"{_template_line(exc, page.template)}: {exc.message} (while rendering {page.url})") from exc
+
+
+def _template_line(exc: BaseException, template: str) -> str:
+    tb = exc.__traceback__
+    where = f"templates/{template}"
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".html") or name.endswith(".xml"):
+            where = f"{name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def render_sitemap(site: Site) -> str:
+    """sitemap.xml: every page but 404, with the paper's date as lastmod."""
+    origin = site.info.origin
+    rows = []
+    for page in sorted((p for p in site.pages if p.in_sitemap), key=lambda p: p.url):
+        lastmod = f"<lastmod>{page.lastmod.isoformat()}</lastmod>" if page.lastmod else ""
+        rows.append(f"  <url><loc>{escape(origin + page.url)}</loc>{lastmod}</url>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n")
+
+
+def render_robots(info: SiteInfo) -> str:
+    """robots.txt allowing everything and naming the sitemap."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {info.base_url}sitemap.xml\n"
+
+
+def render_pages(env: jinja2.Environment, pages: Iterable[Page], info: SiteInfo) -> dict[str, str]:
+    """Path -> HTML for every page."""
+    return {page.path: render_page(env, page, info) for page in pages}

@@ -1,0 +1,291 @@
+"""The site model: entries + config -> every page, feed and URL of the site, as plain data.
+
+No file system and no Jinja here: `build_site` is a pure function, so the
+model can be tested directly and rendered in any order or in parallel. Only
+this module computes URLs and output paths.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .content import Entry
+from .errors import BuildError
+from .markup import is_safe_url, summarize
+from .pagination import Pager, paginate
+from .taxonomy import tag_slug
+
+LINK_LABELS = {"code": "Code", "project": "Project page", "arxiv": "arXiv", "pdf": "PDF", "doi": "DOI",
+               "demo": "Demo", "data": "Data", "video": "Video", "huggingface": "Hugging Face"}
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+GUID_NAMESPACE = uuid.UUID("6f1f8a4e-8d0a-4c36-9d0e-2b6a3c1f5e11")
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TagRef:
+    slug: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """A paper as templates and feeds see it. `html` is the rendered body; `summary` plain text."""
+
+    slug: str
+    title: str
+    date: dt.date
+    url: str
+    abs_url: str
+    guid: str
+    tags: tuple[TagRef, ...]
+    links: tuple[Link, ...]
+    authors: tuple[str, ...]
+    sources: tuple[tuple[str, dt.date | None], ...]
+    summary: str
+    html: str
+    extra: Mapping[str, Any]
+
+    @property
+    def code_url(self) -> str | None:
+        return next((link.url for link in self.links if link.kind == "code"), None)
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    name: str
+    description: str
+    count: int
+    url: str
+    rss_url: str
+    atom_url: str
+
+
+@dataclass(frozen=True)
+class Month:
+    key: str  # "2024-03"
+    label: str  # "March 2024"
+    papers: tuple[PaperView, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page: the template that renders it, where it goes, and what it shows."""
+
+    template: str
+    path: str
+    url: str
+    title: str
+    description: str = ""
+    paper: PaperView | None = None
+    prev: PaperView | None = None
+    next: PaperView | None = None
+    pager: Pager[PaperView] | None = None
+    tag: Tag | None = None
+    tags: tuple[Tag, ...] = ()
+    months: tuple[Month, ...] = ()
+    feeds: tuple[tuple[str, str, str], ...] = ()  # (type, title, absolute url) for <link rel=alternate>
+    lastmod: dt.date | None = None
+    in_sitemap: bool = True
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    kind: str  # "rss" or "atom"
+    path: str
+    url: str  # absolute
+    id: str
+    title: str
+    subtitle: str
+    link: str  # absolute URL of the HTML page the feed mirrors
+    items: tuple[PaperView, ...]
+    updated: dt.date
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every template may use about the site as a whole."""
+
+    title: str
+    description: str
+    base_url: str
+    base_path: str
+    origin: str
+    language: str
+    author: str
+    generator: str
+    assets: Mapping[str, str]
+    rss_url: str
+    atom_url: str
+    top_tags: tuple[Tag, ...]
+    paper_count: int
+
+
+@dataclass(frozen=True)
+class Site:
+    info: SiteInfo
+    pages: tuple[Page, ...]
+    feeds: tuple[FeedSpec, ...]
+    tags: tuple[Tag, ...]
+    papers: tuple[PaperView, ...]
+    extra_paths: tuple[str, ...] = field(default=("sitemap.xml", "robots.txt", "feeds.opml"))
+
+
+def paper_guid(slug: str) -> str:
+    """A feed GUID that depends on the slug alone, so title or base_url changes never alter it."""
+    return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, slug)}"
+
+
+def sort_papers(papers: Iterable[PaperView]) -> list[PaperView]:
+    """Newest first; same-day papers by slug so the order never depends on input order."""
+    return sorted(papers, key=lambda p: (-p.date.toordinal(), p.slug))
+
+
+def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str, str],
+               assets: Mapping[str, str]) -> Site:
+    """The whole site model. `bodies` maps slug -> rendered HTML, `assets` name -> URL."""
+    base = config.base_path
+    origin = config.origin
+    tags = _collect_tags(entries, config)
+    tag_by_slug = {t.slug: t for t in tags}
+    papers = sort_papers(_paper_view(e, config, bodies.get(e.slug, ""), tag_by_slug) for e in entries)
+    site_feeds = (("application/rss+xml", f"{config.title} (RSS)", origin + base + "feed.xml"),
+                  ("application/atom+xml", f"{config.title} (Atom)", origin + base + "atom.xml"))
+    info = SiteInfo(
+        title=config.title, description=config.description, base_url=origin + base, base_path=base, origin=origin,
+        language=config.language, author=config.author, generator=f"paperfeed {__version__}",
+        assets=dict(assets), rss_url=base + "feed.xml", atom_url=base + "atom.xml",
+        top_tags=tuple(sorted(tags, key=lambda t: (-t.count, t.slug))[:12]), paper_count=len(papers),
+    )
+    pages: list[Page] = []
+    for pager in paginate(papers, config.per_page, section="", base_path=base):
+        title = config.title if pager.is_first else f"{config.title}, page {pager.number}"
+        pages.append(Page("list.html", pager.path, pager.url, title, description=config.description,
+                          pager=pager, feeds=site_feeds))
+    for i, paper in enumerate(papers):
+        pages.append(Page(
+            "paper.html", f"papers/{paper.slug}/index.html", paper.url, paper.title,
+            description=paper.summary, paper=paper,
+            prev=papers[i - 1] if i > 0 else None, next=papers[i + 1] if i + 1 < len(papers) else None,
+            feeds=site_feeds, lastmod=paper.date,
+        ))
+    by_tag: dict[str, list[PaperView]] = defaultdict(list)
+    for paper in papers:
+        for ref in paper.tags:
+            by_tag[ref.slug].append(paper)
+    feeds = list(_feeds(f"{config.title}", config.description, "", base + "", papers, config))
+    for tag in tags:
+        tag_feeds = (("application/rss+xml", f"{config.title}: {tag.name} (RSS)", origin + tag.rss_url),
+                     ("application/atom+xml", f"{config.title}: {tag.name} (Atom)", origin + tag.atom_url))
+        for pager in paginate(by_tag[tag.slug], config.per_page, section=f"tags/{tag.slug}/", base_path=base):
+            title = f"{tag.name}" if pager.is_first else f"{tag.name}, page {pager.number}"
+            pages.append(Page("tag.html", pager.path, pager.url, title,
+                              description=tag.description or f"Papers tagged {tag.name}",
+                              pager=pager, tag=tag, feeds=tag_feeds + site_feeds))
+        feeds.extend(_feeds(f"{config.title}: {tag.name}", tag.description or f"Papers tagged {tag.name}.",
+                            f"tags/{tag.slug}/", tag.url, by_tag[tag.slug], config))
+    pages.append(Page("tags.html", "tags/index.html", base + "tags/", "Tags",
+                      description=f"All {len(tags)} tags of {config.title}", tags=tags, feeds=site_feeds))
+    pages.append(Page("archive.html", "archive/index.html", base + "archive/", "Archive",
+                      description=f"Every paper of {config.title} by month", months=_months(papers),
+                      feeds=site_feeds))
+    pages.append(Page("404.html", "404.html", base + "404.html", "Page not found", feeds=site_feeds,
+                      in_sitemap=False))
+    site = Site(info=info, pages=tuple(pages), feeds=tuple(feeds), tags=tags, papers=tuple(papers))
+    check_collisions(site)
+    return site
+
+
+def check_collisions(site: Site) -> None:
+    """Raise `BuildError` naming every output path that two things would write."""
+    owners: dict[str, list[str]] = defaultdict(list)
+    for page in site.pages:
+        owners[page.path].append(f"{page.template} ({page.title})")
+    for feed in site.feeds:
+        owners[feed.path].append(f"{feed.kind} feed ({feed.title})")
+    for path in site.extra_paths:
+        owners[path].append(path)
+    clashes = {path: who for path, who in owners.items() if len(who) > 1}
+    if clashes:
+        lines = [f"  {path}: {', '.join(who)}" for path, who in sorted(clashes.items())]
+        raise BuildError("two pages would be written to the same file:\n" + "\n".join(lines))
+
+
+def _collect_tags(entries: Sequence[Entry], config: Config) -> tuple[Tag, ...]:
+    counts: dict[str, int] = defaultdict(int)
+    names: dict[str, str] = {}
+    for entry in sorted(entries, key=lambda e: e.slug):
+        for name in entry.tags:
+            slug = tag_slug(name)
+            if not slug:
+                continue
+            counts[slug] += 1
+            names.setdefault(slug, name)
+    base = config.base_path
+    tags = []
+    for slug in sorted(counts):
+        spec = config.taxonomy.get(slug)
+        tags.append(Tag(
+            slug=slug, name=spec.name if spec else names[slug], description=spec.description if spec else "",
+            count=counts[slug], url=f"{base}tags/{slug}/", rss_url=f"{base}tags/{slug}/feed.xml",
+            atom_url=f"{base}tags/{slug}/atom.xml",
+        ))
+    return tuple(sorted(tags, key=lambda t: (t.name.casefold(), t.slug)))
+
+
+def _paper_view(entry: Entry, config: Config, html: str, tags: Mapping[str, Tag]) -> PaperView:
+    url = f"{config.base_path}papers/{entry.slug}/"
+    refs: list[TagRef] = []
+    for name in entry.tags:
+        tag = tags.get(tag_slug(name))
+        if tag and all(r.slug != tag.slug for r in refs):
+            refs.append(TagRef(tag.slug, tag.name, tag.url))
+    links = tuple(
+        Link(kind, LINK_LABELS.get(kind, kind.replace("_", " ").capitalize()), url_)
+        for kind, url_ in entry.links.items()
+        if url_.startswith(("http://", "https://")) and is_safe_url(url_)
+    )
+    return PaperView(
+        slug=entry.slug, title=entry.title, date=entry.date, url=url, abs_url=config.origin + url,
+        guid=paper_guid(entry.slug), tags=tuple(refs), links=links, authors=entry.authors,
+        sources=tuple((s.name, s.seen) for s in entry.sources),
+        summary=summarize(entry.body, config.summary_chars), html=html, extra=entry.extra,
+    )
+
+
+def _months(papers: Sequence[PaperView]) -> tuple[Month, ...]:
+    groups: dict[str, list[PaperView]] = defaultdict(list)
+    for paper in papers:
+        groups[paper.date.strftime("%Y-%m")].append(paper)
+    return tuple(
+        Month(key=key, label=f"{MONTH_NAMES[int(key[5:]) - 1]} {key[:4]}", papers=tuple(items))
+        for key, items in sorted(groups.items(), reverse=True)
+    )
+
+
+def _feeds(title: str, subtitle: str, section: str, page_url: str, papers: Sequence[PaperView],
+           config: Config) -> Iterable[FeedSpec]:
+    items = tuple(sort_papers(papers)[: config.feed_items])
+    updated = items[0].date if items else dt.date(1970, 1, 1)
+    origin = config.origin
+    for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):
+        path = f"{section}{name}"
+        url = origin + config.base_path + path
+        yield FeedSpec(kind=kind, path=path, url=url, id=f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, 'feed:' + section)}",
+                       title=title, subtitle=subtitle, link=origin + page_url, items=items, updated=updated)

@@ -1,0 +1,112 @@
+"""Tags: their slugs, auto-tagging from a taxonomy, and the tag index.
+
+A tag's identity is its slug (`tag_slug`); its display name comes from the
+taxonomy, or from the first spelling seen in an entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from anyascii import anyascii
+
+from .config import TagSpec
+
+TITLE_WEIGHT = 3
+MIN_SCORE = 2
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+
+
+def tag_slug(name: str) -> str:
+    """Lowercase ASCII words joined by hyphens; '' when the name has no letters or digits."""
+    return "-".join(re.findall(r"[a-z0-9+#]+", anyascii(name).lower())).replace("+", "p").replace("#", "sharp")
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    tag: str
+    words: tuple[str, ...]
+    exact: bool  # phrases with capitals (acronyms, names) match case-sensitively
+
+
+def _word_matches(word: str, token: str, lower: str, phrase: _Phrase, last: bool) -> bool:
+    candidate = token if phrase.exact else lower
+    if candidate == word:
+        return True
+    # A final word may take a plural ending, so "transformer" finds "transformers".
+    return last and word[-1:].isalpha() and candidate in (word + "s", word + "es")
+
+
+@dataclass(frozen=True)
+class Tagger:
+    """Assigns taxonomy tags to a title and abstract by keyword phrases.
+
+    Text and phrases are compared as sequences of words (letters and digits),
+    so hyphens, spaces and punctuation between words do not matter.
+    """
+
+    index: dict[str, tuple[_Phrase, ...]]
+    max_tags: int
+
+    @classmethod
+    def from_taxonomy(cls, taxonomy: Mapping[str, TagSpec], max_tags: int) -> "Tagger":
+        index: dict[str, list[_Phrase]] = {}
+        for slug, spec in sorted(taxonomy.items()):
+            for keyword in spec.keywords:
+                words = tuple(_TOKEN.findall(keyword))
+                if not words:
+                    continue
+                exact = keyword != keyword.lower()
+                phrase = _Phrase(slug, words if exact else tuple(w.lower() for w in words), exact)
+                index.setdefault(words[0].lower(), []).append(phrase)
+        return cls(index={k: tuple(v) for k, v in index.items()}, max_tags=max_tags)
+
+    def _hits(self, text: str) -> dict[str, int]:
+        tokens = _TOKEN.findall(text)
+        lowers = [t.lower() for t in tokens]
+        hits: dict[str, int] = {}
+        for i, lower in enumerate(lowers):
+            key = lower
+            candidates = self.index.get(key)
+            if candidates is None and lower.endswith("s"):
+                candidates = self.index.get(lower[:-1]) or self.index.get(lower[:-2])
+            if not candidates:
+                continue
+            matched: set[str] = set()
+            for phrase in candidates:
+                n = len(phrase.words)
+                if phrase.tag in matched or i + n > len(tokens):
+                    continue
+                if all(_word_matches(phrase.words[j], tokens[i + j], lowers[i + j], phrase, j == n - 1)
+                       for j in range(n)):
+                    matched.add(phrase.tag)
+            for tag in matched:
+                hits[tag] = hits.get(tag, 0) + 1
+        return hits
+
+    def scores(self, title: str, abstract: str) -> dict[str, int]:
+        """Tag -> score: TITLE_WEIGHT per keyword hit in the title, 1 per hit in the abstract."""
+        out = {tag: TITLE_WEIGHT * n for tag, n in self._hits(title).items()}
+        for tag, n in self._hits(abstract).items():
+            out[tag] = out.get(tag, 0) + n
+        return out
+
+    def tags_for(self, title: str, abstract: str) -> tuple[str, ...]:
+        """The best-scoring tags (at most `max_tags`), strongest first; ties by name."""
+        scored = [(s, t) for t, s in self.scores(title, abstract).items() if s >= MIN_SCORE]
+        scored.sort(key=lambda st: (-st[0], st[1]))
+        return tuple(tag for _, tag in scored[: self.max_tags])
+
+
+def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags in order with duplicates (same slug) and slug-less names removed."""
+    seen: set[str] = set()
+    out = []
+    for tag in tags:
+        slug = tag_slug(tag)
+        if slug and slug not in seen:
+            seen.add(slug)
+            out.append(tag)
+    return tuple(out)
