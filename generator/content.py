@@ -58,6 +58,14 @@ def _dump(key: str, value: Any, flow: bool | None) -> str:
                      default_flow_style=flow, width=1_000_000)
 
 
+def _flow_style(value: Any) -> bool | None:
+    # Scalars as `key: value`; flat lists and maps inline; nested data in block style.
+    if isinstance(value, (list, dict)) and value:
+        items = value.values() if isinstance(value, dict) else value
+        return True if all(not isinstance(v, (list, dict)) for v in items) else None
+    return False
+
+
 def format_entry(entry: Entry) -> str:
     """The file text of an entry: front matter, then the body."""
     parts = ["---\n", _dump("title", entry.title, False), _dump("date", entry.date, False)]
@@ -71,7 +79,7 @@ def format_entry(entry: Entry) -> str:
         sources = [{"name": s.name, "seen": s.seen} if s.seen else {"name": s.name} for s in entry.sources]
         parts.append(_dump("sources", sources, None))
     for key, value in entry.extra.items():
-        parts.append(_dump(key, value, None))
+        parts.append(_dump(key, value, _flow_style(value)))
     parts.append("---\n")
     body = entry.body.strip("\n")
     if body:

@@ -28,11 +28,11 @@ def tag_slug(name: str) -> str:
 class _Phrase:
     tag: str
     words: tuple[str, ...]
-    exact: bool  # phrases with capitals (acronyms, names) match case-sensitively
 
 
-def _word_matches(word: str, token: str, lower: str, phrase: _Phrase, last: bool) -> bool:
-    candidate = token if phrase.exact else lower
+def _word_matches(word: str, token: str, lower: str, last: bool) -> bool:
+    # Words with capitals (acronyms, names) match case-sensitively; lowercase words match any case.
+    candidate = lower if word.islower() or not word.isalpha() and word == word.lower() else token
     if candidate == word:
         return True
     # A final word may take a plural ending, so "transformer" finds "transformers".
@@ -58,8 +58,7 @@ class Tagger:
                 words = tuple(_TOKEN.findall(keyword))
                 if not words:
                     continue
-                exact = keyword != keyword.lower()
-                phrase = _Phrase(slug, words if exact else tuple(w.lower() for w in words), exact)
+                phrase = _Phrase(slug, words)
                 index.setdefault(words[0].lower(), []).append(phrase)
         return cls(index={k: tuple(v) for k, v in index.items()}, max_tags=max_tags)
 
@@ -79,7 +78,7 @@ class Tagger:
                 n = len(phrase.words)
                 if phrase.tag in matched or i + n > len(tokens):
                     continue
-                if all(_word_matches(phrase.words[j], tokens[i + j], lowers[i + j], phrase, j == n - 1)
+                if all(_word_matches(phrase.words[j], tokens[i + j], lowers[i + j], j == n - 1)
                        for j in range(n)):
                     matched.add(phrase.tag)
             for tag in matched:

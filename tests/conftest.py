@@ -1,0 +1,97 @@
+"""Shared helpers: project scaffolds, the seed dumps, and a checker for built sites."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEEDS = sorted((FIXTURES / "hf_page").glob("*.txt"))
+TODAY = dt.date(2026, 11, 21)
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Write dedented files under root (paths may contain folders)."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project with the repo's default theme and a small site.yaml."""
+    shutil.copytree(REPO / "themes", tmp_path / "themes")
+    write_files(tmp_path, {"site.yaml": """
+        title: Test Feed
+        description: Papers for tests.
+        base_url: https://example.org/
+        per_page: 2
+        taxonomy:
+          speech:
+            name: Speech
+            description: Spoken language.
+            keywords: [speech, ASR]
+          llm:
+            name: LLMs
+            description: Large language models.
+            keywords: [large language model, LLM]
+    """})
+    return tmp_path
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.urls.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def page_links(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.urls
+
+
+def resolve(site: Path, url: str, base_url: str) -> Path | None:
+    """The file a site URL points to, or None for an external URL."""
+    parts = urlsplit(url)
+    base = urlsplit(base_url)
+    if parts.scheme in ("http", "https") and parts.netloc != base.netloc:
+        return None
+    if parts.scheme not in ("", "http", "https"):
+        return None
+    path = parts.path
+    assert path.startswith(base.path), f"{url} is outside the site's base path {base.path}"
+    rel = path[len(base.path):]
+    target = site / rel
+    if rel == "" or rel.endswith("/"):
+        target = target / "index.html"
+    return target
+
+
+def broken_links(site: Path, base_url: str) -> list[str]:
+    """Every internal href/src in every HTML page that does not lead to a file of the site."""
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        for url in page_links(page.read_text(encoding="utf-8")):
+            if url.startswith("#"):
+                continue
+            target = resolve(site, url, base_url)
+            if target is not None and not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {url}")
+    return broken
