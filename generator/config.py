@@ -51,7 +51,7 @@ class Config:
     description: str = _doc("New papers, with tags and feeds.", "One line about the site, for the home page, feeds and search engines.")
     base_url: str = _doc("http://127.0.0.1:8000/", "Absolute URL the site is served from; may end in a sub-path such as /reading-group/.")
     language: str = _doc("en", "Language code of the site, for `<html lang>` and the feeds.")
-    author: str = _doc("", "Who runs the site; named in the feeds when set.")
+    author: str = _doc("", "Who runs the site: the feeds' author (the site title when empty).")
     per_page: int = _doc(25, "Papers per listing page (home and tag pages).")
     feed_items: int = _doc(50, "Newest papers in each RSS and Atom feed.")
     summary_chars: int = _doc(300, "Length the listing excerpt of an abstract aims for, in characters, cut at a sentence end.")

@@ -26,10 +26,11 @@ def render_feed(spec: FeedSpec, info: SiteInfo) -> bytes:
     fg.id(spec.id)
     fg.title(xml_safe(spec.title))
     fg.subtitle(xml_safe(spec.subtitle) or xml_safe(spec.title))
-    fg.link(href=spec.link, rel="alternate")
+    # feedgen's RSS <link> is the last link given, so the page link goes last.
     fg.link(href=spec.url, rel="self")
+    fg.link(href=spec.link, rel="alternate")
     fg.language(info.language)
-    fg.generator("paperfeed", uri="https://pypi.org/project/paperfeed/")
+    fg.generator(info.generator)
     # Atom needs an author for the feed when entries may have none.
     fg.author(name=xml_safe(info.author or info.title))
     updated = _timestamp(spec.updated)

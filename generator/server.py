@@ -26,13 +26,20 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         if not request.startswith(self.base_path):
             if request + "/" == self.base_path:
                 return self.directory
-            return os.path.join(self.directory, "\0missing")
+            return ""
         parts = [p for p in posixpath.normpath(request[len(self.base_path):]).split("/") if p not in ("", ".", "..")]
         full = os.path.realpath(os.path.join(self.directory, *parts))
         root = os.path.realpath(self.directory)
         if full != root and not full.startswith(root + os.sep):
-            return os.path.join(self.directory, "\0missing")
+            return ""
         return full
+
+    def send_head(self):
+        # An empty translated path means "outside the site": answer 404, never touch the disk.
+        if not self.translate_path(self.path):
+            self.send_error(404)
+            return None
+        return super().send_head()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"

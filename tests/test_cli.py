@@ -1,0 +1,61 @@
+"""The command line: help, version, errors as one clean line, `python -m generator`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from generator.cli import main
+
+from conftest import REPO, write_files
+
+
+def test_help_lists_commands_with_examples(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for word in ("ingest", "build", "serve", "examples:"):
+        assert word in out
+
+
+@pytest.mark.parametrize("command", ["ingest", "build", "serve"])
+def test_every_command_has_help_with_examples(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "examples:" in capsys.readouterr().out
+
+
+def test_python_dash_m_runs_the_cli():
+    result = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True,
+                            cwd=REPO)
+    assert result.returncode == 0 and result.stdout.startswith("paperfeed ")
+
+
+def test_config_errors_are_listed_together_with_hints(tmp_path, capsys):
+    write_files(tmp_path, {"site.yaml": "titel: X\nper_page: zero\nbase_url: example.org\n"})
+    assert main(["-C", str(tmp_path), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "site.yaml:1: unknown key 'titel'\n  hint: did you mean 'title'?" in err
+    assert "site.yaml:2: `per_page` must be a whole number" in err
+    assert "site.yaml:3: `base_url` must be an absolute http(s) URL" in err
+    assert "Traceback" not in err
+
+
+def test_bad_flag_values_are_usage_errors(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["ingest", "--date", "yesterday", "x.txt"])
+    assert exit_.value.code == 2
+    assert "not a date like 2024-03-11" in capsys.readouterr().err
+
+
+def test_missing_theme_is_one_clear_line(tmp_path, capsys):
+    assert main(["-C", str(tmp_path), "build"]) == 1
+    assert capsys.readouterr().err == "error: theme 'default' not found: no folder themes/default/templates/\n"
+
+
+def test_unknown_format_flag_is_rejected(capsys):
+    with pytest.raises(SystemExit):
+        main(["ingest", "--format", "nope", "x"])
