@@ -54,14 +54,30 @@ def make_parser() -> argparse.ArgumentParser:
         description="Parse sources into Markdown entries in content/papers/, merging papers already there.",
         epilog="examples:\n  paperfeed ingest dumps/001.txt dumps/002.txt\n"
                "  paperfeed ingest --date 2024-03-11 undated-dump.txt\n"
-               "  paperfeed ingest --dry-run dumps/*.txt",
+               "  paperfeed ingest --dry-run 'dumps/*.txt' refs.bib\n"
+               "  paperfeed ingest 'https://export.arxiv.org/api/query?search_query=cat:cs.LG&max_results=50'\n"
+               "  paperfeed ingest --skip-cross https://rss.arxiv.org/rss/cs.LG\n"
+               "  curl -s https://huggingface.co/api/daily_papers | paperfeed ingest -",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    ingest.add_argument("inputs", nargs="+", metavar="FILE", help="source files, or - for standard input")
+    ingest.add_argument("inputs", nargs="+", metavar="SOURCE",
+                        help="a file, folder, glob, http(s) URL, or - for standard input")
     ingest.add_argument("--date", type=_date, help="date for records whose source has none (default: today)")
     ingest.add_argument("--year", type=_year, help="year of page dates written without one "
                                                    "(default: the latest such date not in the future)")
     ingest.add_argument("--format", choices=sorted(PARSERS), help="skip detection and read every input as this format")
-    ingest.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    ingest.add_argument("--dry-run", action="store_true", help="show what would change as a table, write nothing")
+    ingest.add_argument("--refresh", action="store_true",
+                        help="let the sources' values replace fields an entry already has (slug, date and tags stay)")
+    ingest.add_argument("--skip-cross", action="store_true", help="skip arXiv cross-lists")
+    ingest.add_argument("--skip-replace", action="store_true", help="skip arXiv replacements")
+
+    retag = sub.add_parser(
+        "retag", help="re-apply the taxonomy to every entry",
+        description="Re-apply the taxonomy in site.yaml to every entry: taxonomy tags are recomputed from "
+                    "title and abstract; tags that are not in the taxonomy are kept.",
+        epilog="examples:\n  paperfeed retag --dry-run\n  paperfeed retag",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    retag.add_argument("--dry-run", action="store_true", help="list the changes, write nothing")
 
     build = sub.add_parser(
         "build", help="render content/ into the output folder",
@@ -110,6 +126,8 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(root)
     if args.command == "ingest":
         return _ingest(args, root, config)
+    if args.command == "retag":
+        return _retag(args, root, config)
     config = with_overrides(config, base_url=args.base_url, output_dir=args.output)
     if args.command == "build":
         return _build(args, root, config)
@@ -124,23 +142,45 @@ def _print_problems(problems: list[Problem], prefix: str = "") -> None:
 def _ingest(args: argparse.Namespace, root: Path, config) -> int:
     from .intake import ingest
 
-    options = ParseOptions(today=dt.date.today(), date=args.date, year=args.year)
-    report = ingest(root, config, args.inputs, options, format=args.format, dry_run=args.dry_run)
-    _print_problems(report.problems, "warning: ")
+    options = ParseOptions(today=dt.date.today(), date=args.date, year=args.year,
+                           skip_cross=args.skip_cross, skip_replace=args.skip_replace)
+    report = ingest(root, config, args.inputs, options, format=args.format, dry_run=args.dry_run,
+                    refresh=args.refresh)
     plan = report.plan
-    if args.dry_run and not args.quiet:
-        for label, entries in (("new", plan.new), ("merged", plan.updated)):
-            for entry in entries:
-                print(f"{label:9} {entry.slug}")
-        for slug in plan.unchanged:
-            print(f"{'unchanged':9} {slug}")
+    if args.dry_run:
+        rows = [("new", e.slug, e.title) for e in plan.new]
+        rows += [("merged", e.slug, e.title) for e in plan.updated]
+        rows += [("unchanged", slug, "") for slug in plan.unchanged]
+        rows += [("skipped", "-", f"{title}: {reason}") for title, reason in plan.skipped]
+        rows += [("rejected", "-", str(p).split("\n")[0]) for p in report.problems]
+        width = max([len(r[1]) for r in rows] + [4])
+        print(f"{'action':9}  {'slug':{width}}  title or reason")
+        for action, slug, text in rows:
+            print(f"{action:9}  {slug:{width}}  {text}")
+    else:
+        _print_problems(report.problems, "warning: ")
+        for title, reason in plan.skipped:
+            print(f"warning: skipped {title!r}: {reason}", file=sys.stderr)
     if not args.quiet:
         verb = "would write" if args.dry_run else "wrote"
-        print(f"{report.records} records from {report.sources} source(s) -> {len(plan.new)} new, "
-              f"{len(plan.updated)} merged, {len(plan.unchanged)} unchanged, {len(report.problems)} skipped; "
-              f"{verb} {report.written if not args.dry_run else len(plan.writes)} entries in "
-              f"{config.content_dir}/papers/")
-    return 1 if report.sources == 0 else 0
+        count = len(plan.writes) if args.dry_run else report.written
+        print(f"{report.records} records from {len(report.sources)} source(s) -> {len(plan.new)} new, "
+              f"{len(plan.updated)} merged, {len(plan.unchanged)} unchanged, "
+              f"{len(plan.skipped) + len(report.problems)} skipped; "
+              f"{verb} {count} entries in {config.content_dir}/papers/")
+    return 1 if not report.sources else 0
+
+
+def _retag(args: argparse.Namespace, root: Path, config) -> int:
+    from .retag import retag
+
+    changes = retag(root, config, dry_run=args.dry_run)
+    for slug, before, after in changes:
+        print(f"{slug}: [{', '.join(before)}] -> [{', '.join(after)}]")
+    if not args.quiet:
+        verb = "would retag" if args.dry_run else "retagged"
+        print(f"{verb} {len(changes)} entries")
+    return 0
 
 
 def _build(args: argparse.Namespace, root: Path, config) -> int:

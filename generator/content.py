@@ -29,7 +29,8 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-KNOWN_KEYS = ("title", "date", "tags", "links", "authors", "sources")
+KNOWN_KEYS = ("title", "date", "tags", "authors", "arxiv", "doi", "published", "upvotes", "categories",
+              "comment", "journal_ref", "links", "sources")
 ENTRY_SUFFIX = ".md"
 
 
@@ -45,6 +46,13 @@ class Entry:
     links: Mapping[str, str] = field(default_factory=dict)
     authors: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
+    arxiv: str = ""
+    doi: str = ""
+    published: dt.date | None = None
+    upvotes: int | None = None
+    categories: tuple[str, ...] = ()
+    comment: str = ""
+    journal_ref: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -71,10 +79,19 @@ def format_entry(entry: Entry) -> str:
     parts = ["---\n", _dump("title", entry.title, False), _dump("date", entry.date, False)]
     if entry.tags:
         parts.append(_dump("tags", list(entry.tags), True))
-    if entry.links:
-        parts.append(_dump("links", dict(entry.links), False))
     if entry.authors:
         parts.append(_dump("authors", list(entry.authors), True))
+    for key in ("arxiv", "doi", "published", "upvotes"):
+        value = getattr(entry, key)
+        if value is not None and value != "":
+            parts.append(_dump(key, value, False))
+    if entry.categories:
+        parts.append(_dump("categories", list(entry.categories), True))
+    for key in ("comment", "journal_ref"):
+        if getattr(entry, key):
+            parts.append(_dump(key, getattr(entry, key), False))
+    if entry.links:
+        parts.append(_dump("links", dict(entry.links), False))
     if entry.sources:
         sources = [{"name": s.name, "seen": s.seen} if s.seen else {"name": s.name} for s in entry.sources]
         parts.append(_dump("sources", sources, None))
@@ -236,11 +253,33 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
     if sources is None:
         bad("sources", "`sources` must be a list of {name, seen}")
 
+    categories = _as_strings(meta.get("categories"))
+    if categories is None:
+        bad("categories", "`categories` must be a list of words")
+    text_fields = {}
+    for key in ("arxiv", "doi", "comment", "journal_ref"):
+        value = meta.get(key)
+        if value is None:
+            value = ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            bad(key, f"`{key}` must be text")
+        text_fields[key] = value
+    published = meta.get("published")
+    published_date = _as_date(published) if published is not None else None
+    if published is not None and published_date is None:
+        bad("published", f"`published` must be a date like 2024-03-11, not {published!r}")
+    upvotes = meta.get("upvotes")
+    if upvotes is not None and (isinstance(upvotes, bool) or not isinstance(upvotes, int)):
+        bad("upvotes", f"`upvotes` must be a whole number, not {upvotes!r}")
+
     if problems:
         raise SourceError(problems)
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
     return Entry(slug=slug, title=" ".join(title.split()), date=date, body=body, tags=tuple(tags),
-                 links=dict(links), authors=tuple(authors), sources=tuple(sources), extra=extra)
+                 links=dict(links), authors=tuple(authors), sources=tuple(sources), categories=tuple(categories),
+                 published=published_date, upvotes=upvotes, extra=extra, **text_fields)
 
 
 def _as_date(value: Any) -> dt.date | None:

@@ -1,59 +1,102 @@
-"""The ingest pipeline, as a table of contents: read sources, merge with content/, write entries.
+"""The ingest pipeline, as a table of contents: find sources, parse, merge with content/, write.
 
-The analogue of `build.py` for the other half of paperfeed.
+The analogue of `build.py` for the other half of paperfeed. An input is a
+file, a folder (every file in it, recursively, in name order), a glob, `-`
+for standard input, or an http(s) URL.
 """
 
 from __future__ import annotations
 
+import glob
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config
 from .content import load_entries, write_entry
 from .errors import Problem, SourceError
-from .ingest import ParseOptions, decode, parse_source, read_source
+from .fetch import Fetcher
+from .ingest import ParseOptions, ParseResult, decode, parse_source, read_source
 from .merge import MergePlan, plan_merge
 from .records import Paper
 from .taxonomy import Tagger
 
 
 @dataclass
+class SourceReport:
+    """One source: its name, the format read, and how many records it gave."""
+
+    name: str
+    format: str
+    records: int
+
+
+@dataclass
 class IngestReport:
     """What an ingest found and did."""
 
-    records: int = 0
-    sources: int = 0
+    sources: list[SourceReport] = field(default_factory=list)
     plan: MergePlan = field(default_factory=MergePlan)
     problems: list[Problem] = field(default_factory=list)
     written: int = 0
 
+    @property
+    def records(self) -> int:
+        return sum(s.records for s in self.sources)
+
+
+def expand_inputs(inputs: list[str]) -> Iterator[str]:
+    """Inputs with folders and globs replaced by the files they name, each once."""
+    seen: set[str] = set()
+    for item in inputs:
+        if item == "-" or item.startswith(("http://", "https://")):
+            names = [item]
+        elif Path(item).is_dir():
+            names = [str(p) for p in sorted(Path(item).rglob("*"))
+                     if p.is_file() and not any(part.startswith(".") for part in p.relative_to(item).parts)]
+        elif not Path(item).exists() and any(ch in item for ch in "*?["):
+            names = sorted(glob.glob(item, recursive=True)) or [item]
+        else:
+            names = [item]
+        for name in names:
+            if name not in seen:
+                seen.add(name)
+                yield name
+
+
+def _read(item: str, options: ParseOptions, format: str | None, fetcher: Fetcher,
+          stdin: Callable[[], bytes]) -> ParseResult:
+    if item == "-":
+        text = decode(stdin(), "<stdin>")
+        return parse_source(text, "<stdin>", replace(options, source_name="stdin"), format=format)
+    if item.startswith(("http://", "https://")):
+        text = decode(fetcher.fetch(item), item)
+        return parse_source(text, item, replace(options, source_name=item), format=format)
+    path = Path(item)
+    return read_source(path, item, replace(options, source_name=path.name), format=format)
+
 
 def ingest(root: Path, config: Config, inputs: list[str], options: ParseOptions, *,
-           format: str | None = None, dry_run: bool = False) -> IngestReport:
+           format: str | None = None, dry_run: bool = False, refresh: bool = False,
+           fetcher: Fetcher | None = None, stdin: Callable[[], bytes] | None = None) -> IngestReport:
     """Parse every input, merge with the entries in content/, and write what changed.
 
     A source that cannot be read is reported and the others still go in; a
     broken entry already in content/ stops the ingest, since merging into it
     could lose what it holds.
     """
+    fetcher = fetcher or Fetcher()
+    stdin = stdin or sys.stdin.buffer.read
     report = IngestReport()
     papers: list[Paper] = []
-    for item in inputs:
+    for item in expand_inputs(inputs):
         try:
-            if item == "-":
-                text = decode(sys.stdin.buffer.read(), "<stdin>")
-                result = parse_source(text, "<stdin>", _named(options, "stdin"), format=format)
-            else:
-                path = Path(item)
-                if path.is_dir():
-                    raise SourceError(Problem(item, "is a folder; name the files to ingest"))
-                result = read_source(path, item, _named(options, path.name), format=format)
+            result = _read(item, options, format, fetcher, stdin)
         except SourceError as exc:
             report.problems.extend(exc.problems)
             continue
-        report.sources += 1
-        report.records += len(result.papers)
+        report.sources.append(SourceReport(item, result.format, len(result.papers)))
         report.problems.extend(result.problems)
         papers.extend(result.papers)
 
@@ -61,11 +104,8 @@ def ingest(root: Path, config: Config, inputs: list[str], options: ParseOptions,
     entries, broken = load_entries(papers_dir, root)
     if broken:
         raise SourceError(broken)
-    report.plan = plan_merge(papers, entries, Tagger.from_taxonomy(config.taxonomy, config.max_tags))
+    tagger = Tagger.from_taxonomy(config.taxonomy, config.max_tags)
+    report.plan = plan_merge(papers, entries, tagger, refresh=refresh)
     if not dry_run:
         report.written = sum(write_entry(papers_dir, entry) for entry in report.plan.writes)
     return report
-
-
-def _named(options: ParseOptions, name: str) -> ParseOptions:
-    return replace(options, source_name=name)

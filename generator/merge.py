@@ -1,60 +1,59 @@
 """Merging: parsed `Paper` records + the entries content/ holds -> the entries to write.
 
-The same paper (same `paper_key`) arriving several times becomes one entry
-listing every source. An existing entry keeps its slug, date, title, body
-and tags: a merge only adds sources, links and authors it lacks, so nothing a
-person edited is ever overwritten. New entries are auto-tagged once, here.
+A paper's identity is its arXiv id when known and its normalised title
+otherwise; either one matching makes two records the same paper, so a
+paper first seen by title (a page dump) and later by id (the arXiv API) is
+one entry. An existing entry keeps its slug and date (URLs and feed GUIDs
+never change) and every field it already has, unless `refresh` is asked
+for; a merge adds the sources, links, authors and identifiers it lacks.
+Auto-tagging runs once, when an entry is created; afterwards only a source
+the entry has never seen may add its own tags, so a tag a person removed is
+not put back by re-ingesting.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+
+from anyascii import anyascii
 
 from .content import Entry
 from .records import Paper, Source, paper_key, slugify, unique_slug
 from .taxonomy import Tagger, unique_tags
 
+# Fields copied from a paper into an entry that lacks them (or, with refresh, always).
+_SCALARS = ("arxiv", "doi", "published", "upvotes", "comment", "journal_ref")
+
 
 @dataclass
 class MergePlan:
-    """What an ingest does: entries to create, entries to update, and slugs left as they were."""
+    """What an ingest does: entries to create and update, slugs left alone, records skipped with reasons."""
 
     new: list[Entry] = field(default_factory=list)
     updated: list[Entry] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (title, reason)
 
     @property
     def writes(self) -> list[Entry]:
         return self.new + self.updated
 
 
-def combine(papers: Iterable[Paper]) -> list[Paper]:
-    """One paper per key, in first-seen order, with every duplicate's sources, links and tags."""
-    groups: dict[str, Paper] = {}
-    for paper in papers:
-        key = paper.key
-        first = groups.get(key)
-        groups[key] = paper if first is None else _combine_two(first, paper)
-    return list(groups.values())
+def _author_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", anyascii(name).lower()).strip()
 
 
-def _combine_two(first: Paper, other: Paper) -> Paper:
-    return replace(
-        first,
-        abstract=first.abstract or other.abstract,
-        date=min(first.date, other.date),
-        sources=_union_sources(first.sources, other.sources),
-        links={**other.links, **first.links},
-        authors=_union(first.authors, other.authors),
-        tags=unique_tags((*first.tags, *other.tags)),
-    )
+def _union_authors(first: Iterable[str], more: Iterable[str]) -> tuple[str, ...]:
+    out: dict[str, str] = {}
+    for name in (*first, *more):
+        out.setdefault(_author_key(name) or name, name)
+    return tuple(out.values())
 
 
 def _union(first: Iterable[str], more: Iterable[str]) -> tuple[str, ...]:
-    out = list(first)
-    out.extend(item for item in more if item not in out)
-    return tuple(dict.fromkeys(out))
+    return tuple(dict.fromkeys((*first, *more)))
 
 
 def _union_sources(first: Iterable[Source], more: Iterable[Source]) -> tuple[Source, ...]:
@@ -64,49 +63,119 @@ def _union_sources(first: Iterable[Source], more: Iterable[Source]) -> tuple[Sou
     return tuple(out.values())
 
 
-def plan_merge(papers: Iterable[Paper], existing: Iterable[Entry], tagger: Tagger) -> MergePlan:
-    """Decide, for each distinct paper, whether it creates, updates or leaves an entry."""
-    by_key: dict[str, Entry] = {}
-    taken: set[str] = set()
-    for entry in existing:
-        by_key.setdefault(paper_key(entry.title), entry)
-        taken.add(entry.slug)
-    plan = MergePlan()
-    for paper in combine(papers):
-        entry = by_key.get(paper.key)
-        if entry is None:
-            entry = new_entry(paper, slug=unique_slug(slugify(paper.title), taken), tagger=tagger)
-            taken.add(entry.slug)
-            by_key[paper.key] = entry
-            plan.new.append(entry)
-            continue
-        merged = merge_into(entry, paper)
-        if merged == entry:
-            plan.unchanged.append(entry.slug)
+def _combine_two(first: Paper, other: Paper) -> Paper:
+    scalars = {name: getattr(first, name) if getattr(first, name) not in ("", None) else getattr(other, name)
+               for name in _SCALARS}
+    return replace(
+        first,
+        abstract=first.abstract or other.abstract,
+        date=min(first.date, other.date),
+        sources=_union_sources(first.sources, other.sources),
+        links={**other.links, **first.links},
+        authors=_union_authors(first.authors, other.authors),
+        tags=unique_tags((*first.tags, *other.tags)),
+        keywords=_union(first.keywords, other.keywords),
+        categories=_union(first.categories, other.categories),
+        update_only=first.update_only and other.update_only,
+        **scalars,
+    )
+
+
+def combine(papers: Iterable[Paper]) -> list[Paper]:
+    """One paper per identity, in first-seen order, with every duplicate's data."""
+    groups: list[Paper] = []
+    index: dict[str, int] = {}
+    for paper in papers:
+        slot = next((index[k] for k in paper.keys if k in index), None)
+        if slot is None:
+            slot = len(groups)
+            groups.append(paper)
         else:
-            by_key[paper.key] = merged
-            plan.updated.append(merged)
+            groups[slot] = _combine_two(groups[slot], paper)
+        for key in groups[slot].keys:
+            index.setdefault(key, slot)
+    return groups
+
+
+def entry_keys(entry: Entry) -> tuple[str, ...]:
+    title = f"title:{paper_key(entry.title)}"
+    return (f"arxiv:{entry.arxiv}", title) if entry.arxiv else (title,)
+
+
+def plan_merge(papers: Iterable[Paper], existing: Iterable[Entry], tagger: Tagger, *,
+               refresh: bool = False) -> MergePlan:
+    """Decide, for each distinct paper, whether it creates, updates or leaves an entry."""
+    current: dict[str, Entry] = {}  # slug -> entry as it will be
+    index: dict[str, str] = {}  # identity -> slug
+    for entry in existing:
+        current[entry.slug] = entry
+        for key in entry_keys(entry):
+            index.setdefault(key, entry.slug)
+    originals = dict(current)
+    plan = MergePlan()
+    touched: list[str] = []
+    for paper in combine(papers):
+        slug = next((index[k] for k in paper.keys if k in index), None)
+        if slug is None:
+            if paper.update_only:
+                plan.skipped.append((paper.title, "replacement of a paper that is not in content/"))
+                continue
+            entry = new_entry(paper, slug=unique_slug(slugify(paper.title), current.keys()), tagger=tagger)
+        else:
+            entry = merge_into(current[slug], paper, tagger=tagger, refresh=refresh)
+        current[entry.slug] = entry
+        for key in entry_keys(entry):
+            index.setdefault(key, entry.slug)
+        if entry.slug not in touched:
+            touched.append(entry.slug)
+    for slug in touched:
+        entry = current[slug]
+        if slug not in originals:
+            plan.new.append(entry)
+        elif entry != originals[slug]:
+            plan.updated.append(entry)
+        else:
+            plan.unchanged.append(slug)
     return plan
 
 
 def new_entry(paper: Paper, *, slug: str, tagger: Tagger) -> Entry:
-    """The entry a paper first gets: its source tags plus the taxonomy's."""
-    auto = tagger.tags_for(paper.title, paper.abstract)
+    """The entry a paper first gets: its source tags, then the taxonomy's."""
+    auto = tagger.tags_for(paper.title, paper.abstract, paper.keywords)
     tags = unique_tags((*paper.tags, *auto))[: max(tagger.max_tags, len(paper.tags))]
-    return Entry(slug=slug, title=paper.title, date=paper.date, body=paper.abstract, tags=tags,
-                 links=dict(paper.links), authors=paper.authors, sources=paper.sources)
+    return Entry(
+        slug=slug, title=paper.title, date=paper.date, body=paper.abstract, tags=tags, links=dict(paper.links),
+        authors=paper.authors, sources=paper.sources, categories=paper.categories,
+        **{name: getattr(paper, name) for name in _SCALARS},
+    )
 
 
-def merge_into(entry: Entry, paper: Paper) -> Entry:
-    """An existing entry with what it lacks from the paper; every field it has is kept."""
+def merge_into(entry: Entry, paper: Paper, *, tagger: Tagger, refresh: bool = False) -> Entry:
+    """An existing entry with what it lacks from the paper; with `refresh`, the paper's values win.
+
+    Slug and date never change. Tags change only when the paper brings a
+    source the entry has not seen before.
+    """
+    known = {s.name for s in entry.sources}
+    tags = entry.tags
+    if any(s.name not in known for s in paper.sources):
+        tags = unique_tags((*entry.tags, *paper.tags, *tagger.keyword_tags(paper.keywords)))
     links = dict(entry.links)
     for kind, url in paper.links.items():
-        if kind not in links and url not in links.values():
+        if refresh or (kind not in links and url not in links.values()):
             links[kind] = url
+    scalars = {}
+    for name in _SCALARS:
+        ours, theirs = getattr(entry, name), getattr(paper, name)
+        scalars[name] = theirs if theirs not in ("", None) and (refresh or ours in ("", None)) else ours
     return replace(
         entry,
+        title=paper.title if refresh and paper.title else entry.title,
+        body=paper.abstract if (refresh or not entry.body) and paper.abstract else entry.body,
+        tags=tags,
         links=links,
-        authors=_union(entry.authors, paper.authors),
+        authors=(paper.authors if refresh and paper.authors else _union_authors(entry.authors, paper.authors)),
+        categories=_union(entry.categories, paper.categories),
         sources=_union_sources(entry.sources, paper.sources),
-        body=entry.body or paper.abstract,
+        **scalars,
     )

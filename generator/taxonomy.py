@@ -85,18 +85,25 @@ class Tagger:
                 hits[tag] = hits.get(tag, 0) + 1
         return hits
 
-    def scores(self, title: str, abstract: str) -> dict[str, int]:
-        """Tag -> score: TITLE_WEIGHT per keyword hit in the title, 1 per hit in the abstract."""
+    def scores(self, title: str, abstract: str, keywords: Iterable[str] = ()) -> dict[str, int]:
+        """Tag -> score: TITLE_WEIGHT per phrase hit in the title or a keyword, 1 per hit in the abstract."""
         out = {tag: TITLE_WEIGHT * n for tag, n in self._hits(title).items()}
+        for keyword in keywords:
+            for tag in self._hits(keyword):
+                out[tag] = out.get(tag, 0) + TITLE_WEIGHT
         for tag, n in self._hits(abstract).items():
             out[tag] = out.get(tag, 0) + n
         return out
 
-    def tags_for(self, title: str, abstract: str) -> tuple[str, ...]:
+    def tags_for(self, title: str, abstract: str, keywords: Iterable[str] = ()) -> tuple[str, ...]:
         """The best-scoring tags (at most `max_tags`), strongest first; ties by name."""
-        scored = [(s, t) for t, s in self.scores(title, abstract).items() if s >= MIN_SCORE]
+        scored = [(s, t) for t, s in self.scores(title, abstract, keywords).items() if s >= MIN_SCORE]
         scored.sort(key=lambda st: (-st[0], st[1]))
         return tuple(tag for _, tag in scored[: self.max_tags])
+
+    def keyword_tags(self, keywords: Iterable[str]) -> tuple[str, ...]:
+        """The taxonomy tags that a source's keywords (such as ai_keywords) name."""
+        return self.tags_for("", "", keywords)
 
 
 def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:

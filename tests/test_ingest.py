@@ -101,7 +101,8 @@ def test_dry_run_writes_nothing_and_lists_the_plan(project, capsys):
     dump.write_text(f"Subscribe\nA Speech Paper\n{ABSTRACT}\n")
     assert ingest(project, "--dry-run", str(dump)) == 0
     out = capsys.readouterr().out
-    assert "new       a-speech-paper" in out
+    assert "action     slug            title or reason" in out
+    assert "new        a-speech-paper  A Speech Paper" in out
     assert not (project / "content").exists()
 
 

@@ -11,10 +11,13 @@ from pathlib import Path
 from types import ModuleType
 
 from ..errors import Problem, SourceError
-from . import hf_page
+from . import arxiv_atom, arxiv_rss, bibtex, csv_table, hf_json, hf_page, jsonl
 from .base import ParseOptions, ParseResult
 
-PARSERS: dict[str, ModuleType] = {module.NAME: module for module in (hf_page,)}
+# Detection tries these in order: the most specific signatures first, page dumps last.
+PARSERS: dict[str, ModuleType] = {
+    module.NAME: module for module in (hf_json, jsonl, arxiv_rss, arxiv_atom, bibtex, csv_table, hf_page)
+}
 
 __all__ = ["PARSERS", "ParseOptions", "ParseResult", "detect_format", "parse_source", "read_source"]
 
@@ -36,7 +39,9 @@ def parse_source(text: str, name: str, options: ParseOptions, *, format: str | N
         module = PARSERS[format]
     else:
         module = detect_format(text, name)
-    return module.parse(text, name, options)
+    result = module.parse(text, name, options)
+    result.format = module.NAME
+    return result
 
 
 def decode(data: bytes, name: str) -> str:
@@ -61,6 +66,8 @@ def decode(data: bytes, name: str) -> str:
 
 def read_source(path: Path, name: str, options: ParseOptions, *, format: str | None = None) -> ParseResult:
     """Read a source file and parse it."""
+    if path.is_dir():
+        raise SourceError(Problem(name, "is a folder, not a file"))
     try:
         data = path.read_bytes()
     except OSError as exc:

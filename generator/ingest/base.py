@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..errors import Problem
-from ..records import Paper
+from ..records import Paper, Source, arxiv_from_doi, arxiv_id, arxiv_links, clean_text
 
 
 @dataclass(frozen=True)
@@ -17,13 +17,16 @@ class ParseOptions:
 
     `date` dates records that carry no date of their own (default `today`);
     `year` is the year of page dates written without one (default: the
-    most recent such date that is not after `today`).
+    most recent such date that is not after `today`). `skip_cross` and
+    `skip_replace` drop arXiv cross-lists and replacements.
     """
 
     today: dt.date
     date: dt.date | None = None
     year: int | None = None
     source_name: str = ""
+    skip_cross: bool = False
+    skip_replace: bool = False
 
 
 @dataclass
@@ -32,6 +35,7 @@ class ParseResult:
 
     papers: list[Paper] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    format: str = ""
 
 
 _URL = re.compile(r"https?://[^\s<>{}\[\]\"'`|\\^]+", re.IGNORECASE)
@@ -62,3 +66,93 @@ def links_from_text(text: str) -> dict[str, str]:
         kind = "code" if host in _CODE_HOSTS else "project"
         links.setdefault(kind, url)
     return links
+
+
+def line_at(text: str, offset: int) -> int:
+    """The 1-based line of a character offset."""
+    return text.count("\n", 0, offset) + 1
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from an ISO date or timestamp ('2024-03-11', '2024-03-11T06:45:01.000Z'); None otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def split_names(value: object) -> tuple[str, ...]:
+    """Author names from a list (of names or {name: ...}) or a string joined by ';', ' and ' or ','."""
+    if isinstance(value, str):
+        pattern = r"\s*;\s*" if ";" in value else r"\s*,\s*(?:and\s+)?|\s+and\s+"
+        parts = re.split(pattern, value.strip())
+    elif isinstance(value, list):
+        parts = [item.get("name", "") if isinstance(item, dict) else item for item in value]
+    else:
+        return ()
+    return tuple(name for name in (clean_text(str(p)) for p in parts if p) if name)
+
+
+def split_words(value: object) -> tuple[str, ...]:
+    """Tags or keywords from a list or a string separated by ',' or ';'."""
+    if isinstance(value, str):
+        value = re.split(r"\s*[,;]\s*", value)
+    if not isinstance(value, list):
+        return ()
+    return tuple(w for w in (" ".join(str(item).split()) for item in value if item is not None) if w)
+
+
+def link_kind(url: str) -> str:
+    """`arxiv`, `code` or `project`, from where a URL points."""
+    host = urlsplit(url).netloc.lower()
+    if host.endswith("arxiv.org"):
+        return "arxiv"
+    return "code" if host in _CODE_HOSTS else "project"
+
+
+def paper_from_record(record: dict, name: str, line: int, options: ParseOptions) -> tuple[Paper | None, Problem | None]:
+    """A paper from a flat record (JSON Lines, CSV): title, abstract (or summary), and optional
+    date, authors, tags, url, arxiv, doi, code, project."""
+    fields = {str(k).strip().lower(): v for k, v in record.items() if k is not None}
+    title = clean_text(str(fields.get("title") or ""))
+    abstract = " ".join(str(fields.get("abstract") or fields.get("summary") or "").split())
+    if not title:
+        return None, Problem(name, "record has no title; skipped", line=line)
+    raw_date = fields.get("date")
+    date = parse_date(raw_date) if raw_date not in (None, "") else None
+    if raw_date not in (None, "") and date is None:
+        return None, Problem(name, f"record {title!r} has an invalid date {raw_date!r}; skipped", line=line)
+    date = date or options.date or options.today
+    identifier = arxiv_id(str(fields.get("arxiv") or ""))
+    links: dict[str, str] = {}
+    url = str(fields.get("url") or "").strip()
+    if url.startswith(("http://", "https://")):
+        kind = link_kind(url)
+        if kind == "arxiv" and not identifier:
+            identifier = arxiv_id(url)
+        if kind != "arxiv":
+            links[kind] = url
+    for kind in ("code", "project"):
+        value = str(fields.get(kind) or "").strip()
+        if value.startswith(("http://", "https://")):
+            links[kind] = value
+    for kind, value in links_from_text(abstract).items():
+        links.setdefault(kind, value)
+    if identifier:
+        links = {**arxiv_links(identifier), **links}
+    doi = str(fields.get("doi") or "").strip()
+    if doi and not identifier:
+        identifier = arxiv_from_doi(doi)
+        links = {**arxiv_links(identifier), **links} if identifier else links
+    return Paper(
+        title=title, abstract=abstract, date=date, line=line,
+        sources=(Source(options.source_name or name, date),),
+        links=links, authors=split_names(fields.get("authors")), tags=split_words(fields.get("tags")),
+        arxiv=identifier, doi=doi,
+    ), None
