@@ -29,7 +29,7 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
     text = text.lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     result = ParseResult()
     if not reader.fieldnames or "title" not in [f.strip().lower() for f in reader.fieldnames if f]:
         raise SourceError(Problem(name, "CSV header has no `title` column", line=1))
@@ -40,11 +40,17 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
             if None in record:
                 result.problems.append(Problem(name, "row has more cells than the header; skipped", line=line))
                 continue
+            if None in record.values():
+                result.problems.append(Problem(name, "row has fewer cells than the header; skipped", line=line))
+                continue
             paper, problem = paper_from_record(record, name, line, options)
             if paper is not None:
                 result.papers.append(paper)
             if problem is not None:
                 result.problems.append(problem)
     except csv.Error as exc:
-        raise SourceError(Problem(name, f"invalid CSV: {exc}", line=reader.line_num)) from None
+        # Rows before the broken one are kept; the rest of the file cannot be trusted.
+        hint = "is a quote left open?" if "end of data" in str(exc) else ""
+        result.problems.append(Problem(name, f"invalid CSV: {exc}; the rest of the file is skipped",
+                                       line=end + 1, hint=hint))
     return result

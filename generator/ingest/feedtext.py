@@ -17,11 +17,14 @@ _ENCODING_DECL = re.compile(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\
 def parse_feed(text: str, name: str) -> feedparser.FeedParserDict:
     """Parse feed text; a `SourceError` with line and column when the XML is not well-formed."""
     # The text is already decoded; an encoding declaration would make feedparser decode it again.
-    data = _ENCODING_DECL.sub(r"\1", text.lstrip("\ufeff"), count=1).encode("utf-8")
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    text = _ENCODING_DECL.sub(r"\1", text.lstrip("\ufeff"), count=1)
+    parsed = feedparser.parse(text.encode("utf-8"), sanitize_html=False, resolve_relative_uris=False)
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and isinstance(exc, xml.sax.SAXParseException):
-        raise SourceError(Problem(name, f"invalid XML: {exc.getMessage()}", line=exc.getLineNumber() or 0,
+        # feedparser puts a declaration line in front of documents that have none.
+        shift = 0 if text.startswith("<?xml") else 1
+        raise SourceError(Problem(name, f"invalid XML: {exc.getMessage()}",
+                                  line=max(1, (exc.getLineNumber() or 1) - shift),
                                   col=(exc.getColumnNumber() or 0) + 1))
     if parsed.get("bozo") and not parsed.entries and not parsed.feed:
         raise SourceError(Problem(name, f"not a feed: {exc}"))
