@@ -60,6 +60,13 @@ class PaperView:
     summary: str
     html: str
     extra: Mapping[str, Any]
+    arxiv: str = ""
+    doi: str = ""
+    published: dt.date | None = None
+    upvotes: int | None = None
+    categories: tuple[str, ...] = ()
+    comment: str = ""
+    journal_ref: str = ""
 
     @property
     def code_url(self) -> str | None:
@@ -266,6 +273,8 @@ def _paper_view(entry: Entry, config: Config, html: str, tags: Mapping[str, Tag]
         guid=paper_guid(entry.slug), tags=tuple(refs), links=links, authors=entry.authors,
         sources=tuple((s.name, s.seen) for s in entry.sources),
         summary=summarize(entry.body, config.summary_chars), html=html, extra=entry.extra,
+        arxiv=entry.arxiv, doi=entry.doi, published=entry.published, upvotes=entry.upvotes,
+        categories=entry.categories, comment=entry.comment, journal_ref=entry.journal_ref,
     )
 
 

@@ -59,3 +59,21 @@ def test_missing_theme_is_one_clear_line(tmp_path, capsys):
 def test_unknown_format_flag_is_rejected(capsys):
     with pytest.raises(SystemExit):
         main(["ingest", "--format", "nope", "x"])
+
+
+def test_retag_reapplies_the_taxonomy_and_keeps_custom_tags(project, capsys):
+    write_files(project, {"content/papers/a.md": "---\ntitle: Fast ASR for speech\ndate: 2024-01-01\n"
+                                                 "tags: [my-tag, llm]\n---\nSpeech recognition.\n"})
+    assert main(["-C", str(project), "retag", "--dry-run"]) == 0
+    assert "a: [my-tag, llm] -> [my-tag, speech]" in capsys.readouterr().out
+    assert "tags: [my-tag, llm]" in (project / "content/papers/a.md").read_text()
+    assert main(["-C", str(project), "retag"]) == 0
+    assert "tags: [my-tag, speech]" in (project / "content/papers/a.md").read_text()
+
+
+def test_readme_documents_every_source_format():
+    from generator.ingest import PARSERS
+
+    readme = (REPO / "README.md").read_text()
+    for name in PARSERS:
+        assert f"**`{name}`" in readme or f"`{name}` and" in readme or f"and `{name}`" in readme, name

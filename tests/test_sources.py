@@ -201,3 +201,23 @@ def test_cli_ingest_from_stdin_and_dry_run_table(project, monkeypatch, capsys):
     assert "new        sparse-speculative-decoding-with-draft-trees" in out
     assert "rejected   -" in out and "stdin" not in out.split("rejected")[0][-5:]
     assert not (project / "content").exists()
+
+
+def test_a_site_built_from_every_format_shows_the_scholarly_fields(project):
+    import feedparser
+
+    from conftest import broken_links
+
+    run(project, [str(CACHEGEN_DUMP)] + [str(FIXTURES / name) for name in ALL_FORMATS])
+    assert main(["-C", str(project), "-q", "build"]) == 0
+    site = project / "site"
+    page = (site / "papers/lora-low-rank-adaptation-of-large-language-models/index.html").read_text()
+    for text in ("arXiv:2106.09685", "ICLR 2022", "Draft V2 includes better baselines", "cs.CL, cs.AI, cs.LG",
+                 'href="https://arxiv.org/pdf/2106.09685"', "Edward J. Hu"):
+        assert text in page, text
+    assert "▲ 14" in (site / CACHEGEN.replace("content/", "").replace(".md", "/index.html")).read_text()
+    assert "▲ 14" in (site / "tags/kv-cache/index.html").read_text()
+    assert broken_links(site, "https://example.org/") == []
+    for feed in site.rglob("*.xml"):
+        if feed.name in ("feed.xml", "atom.xml"):
+            assert not feedparser.parse(feed.read_bytes()).bozo, feed

@@ -34,9 +34,12 @@ _GLUED_SUBSCRIBE = re.compile(r"Subscribe(?=[A-Z0-9\"'(\[$])")
 
 
 def detect(text: str) -> bool:
-    """True when the text opens like a Daily Papers page dump."""
-    head = [clean_text(line).lower() for line in text.splitlines()[:12] if line.strip()]
-    return any(line in _HEADER_LINES or line.startswith("subscribe") for line in head[:8])
+    """True when the text opens like a Daily Papers page dump: its header, or a title then an abstract."""
+    head = [clean_text(line) for line in text.splitlines()[:40] if line.strip()][:8]
+    if any(line.lower() in _HEADER_LINES or line.startswith("Subscribe") for line in head):
+        return True
+    return (len(head) >= 2 and not head[0].startswith(("<", "{", "[", "@"))
+            and not _looks_like_abstract(head[0]) and _looks_like_abstract(head[1]))
 
 
 def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
