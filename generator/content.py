@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, SourceError
-from .records import Source
+from .records import Scholarly, Source
 
 try:
     from yaml import CSafeDumper as _Dumper
@@ -35,7 +35,7 @@ ENTRY_SUFFIX = ".md"
 
 
 @dataclass(frozen=True)
-class Entry:
+class Entry(Scholarly):
     """One paper as content/ holds it. `slug` is the file name without `.md`."""
 
     slug: str
@@ -46,13 +46,6 @@ class Entry:
     links: Mapping[str, str] = field(default_factory=dict)
     authors: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
-    arxiv: str = ""
-    doi: str = ""
-    published: dt.date | None = None
-    upvotes: int | None = None
-    categories: tuple[str, ...] = ()
-    comment: str = ""
-    journal_ref: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field, replace
 from anyascii import anyascii
 
 from .content import Entry
-from .records import Paper, Source, paper_key, slugify, unique_slug
+from .records import SCHOLARLY_FIELDS, Paper, Source, paper_key, slugify, unique_slug
 from .taxonomy import Tagger, unique_tags
 
-# Fields copied from a paper into an entry that lacks them (or, with refresh, always).
-_SCALARS = ("arxiv", "doi", "published", "upvotes", "comment", "journal_ref")
+# Fields copied from a paper into an entry that lacks them (or, with refresh, always);
+# categories are merged as a list instead.
+_SCALARS = tuple(name for name in SCHOLARLY_FIELDS if name != "categories")
 
 
 @dataclass

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from anyascii import anyascii
 
@@ -33,8 +33,24 @@ class Source:
     seen: dt.date | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Scholarly:
+    """Bibliographic fields that a `Paper`, an entry and a page's view of it share."""
+
+    arxiv: str = ""
+    doi: str = ""
+    published: dt.date | None = None
+    upvotes: int | None = None
+    categories: tuple[str, ...] = ()
+    comment: str = ""
+    journal_ref: str = ""
+
+
+SCHOLARLY_FIELDS = tuple(f.name for f in fields(Scholarly))
+
+
 @dataclass(frozen=True)
-class Paper:
+class Paper(Scholarly):
     """One paper as a source describes it.
 
     `line` is the 1-based line of the record in its source, for messages.
@@ -52,13 +68,6 @@ class Paper:
     links: dict[str, str] = field(default_factory=dict)
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-    arxiv: str = ""
-    doi: str = ""
-    published: dt.date | None = None
-    upvotes: int | None = None
-    categories: tuple[str, ...] = ()
-    comment: str = ""
-    journal_ref: str = ""
     keywords: tuple[str, ...] = ()
     update_only: bool = False
     line: int = 0

@@ -20,6 +20,7 @@ from .content import Entry
 from .errors import BuildError
 from .markup import is_safe_url, summarize
 from .pagination import Pager, paginate
+from .records import SCHOLARLY_FIELDS, Scholarly
 from .taxonomy import tag_slug
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "arxiv": "arXiv", "pdf": "PDF", "doi": "DOI",
@@ -44,7 +45,7 @@ class TagRef:
 
 
 @dataclass(frozen=True)
-class PaperView:
+class PaperView(Scholarly):
     """A paper as templates and feeds see it. `html` is the rendered body; `summary` plain text."""
 
     slug: str
@@ -60,13 +61,6 @@ class PaperView:
     summary: str
     html: str
     extra: Mapping[str, Any]
-    arxiv: str = ""
-    doi: str = ""
-    published: dt.date | None = None
-    upvotes: int | None = None
-    categories: tuple[str, ...] = ()
-    comment: str = ""
-    journal_ref: str = ""
 
     @property
     def code_url(self) -> str | None:
@@ -273,8 +267,7 @@ def _paper_view(entry: Entry, config: Config, html: str, tags: Mapping[str, Tag]
         guid=paper_guid(entry.slug), tags=tuple(refs), links=links, authors=entry.authors,
         sources=tuple((s.name, s.seen) for s in entry.sources),
         summary=summarize(entry.body, config.summary_chars), html=html, extra=entry.extra,
-        arxiv=entry.arxiv, doi=entry.doi, published=entry.published, upvotes=entry.upvotes,
-        categories=entry.categories, comment=entry.comment, journal_ref=entry.journal_ref,
+        **{name: getattr(entry, name) for name in SCHOLARLY_FIELDS},
     )
 
 

@@ -37,6 +37,13 @@ class ParseResult:
     problems: list[Problem] = field(default_factory=list)
     format: str = ""
 
+    def add(self, paper: Paper | None, problem: Problem | None) -> None:
+        """Keep what one record gave: a paper, a problem, or both."""
+        if paper is not None:
+            self.papers.append(paper)
+        if problem is not None:
+            self.problems.append(problem)
+
 
 _URL = re.compile(r"https?://[^\s<>{}\[\]\"'`|\\^]+", re.IGNORECASE)
 _CODE_HOSTS = {"github.com", "www.github.com", "gitlab.com", "www.gitlab.com", "codeberg.org"}

@@ -43,11 +43,7 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
             if None in record.values():
                 result.problems.append(Problem(name, "row has fewer cells than the header; skipped", line=line))
                 continue
-            paper, problem = paper_from_record(record, name, line, options)
-            if paper is not None:
-                result.papers.append(paper)
-            if problem is not None:
-                result.problems.append(problem)
+            result.add(*paper_from_record(record, name, line, options))
     except csv.Error as exc:
         # Rows before the broken one are kept; the rest of the file cannot be trusted.
         hint = "is a quote left open?" if "end of data" in str(exc) else ""

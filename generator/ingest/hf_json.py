@@ -27,11 +27,7 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
     result = ParseResult()
     items = list(iter_array(text, name))  # a syntax error rejects the file before anything goes in
     for line, item in items:
-        paper, problem = _paper(item, name, line, options)
-        if paper is not None:
-            result.papers.append(paper)
-        if problem is not None:
-            result.problems.append(problem)
+        result.add(*_paper(item, name, line, options))
     return result
 
 

@@ -51,9 +51,5 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
         if not isinstance(record, dict):
             result.problems.append(Problem(name, "line is not a JSON object; skipped", line=number))
             continue
-        paper, problem = paper_from_record(record, name, number, options)
-        if paper is not None:
-            result.papers.append(paper)
-        if problem is not None:
-            result.problems.append(problem)
+        result.add(*paper_from_record(record, name, number, options))
     return result
