@@ -16,7 +16,10 @@ from .feeds import render_feed, render_opml
 from .markup import Markup
 from .output import check_output_dir, write_site
 from .render import make_environment, render_pages, render_robots, render_sitemap
+from .related import Doc, related
+from .search import find_pagefind, index_site
 from .site import build_site
+from .taxonomy import tag_slug
 from .theme import asset_urls, find_theme, read_assets
 
 
@@ -33,8 +36,11 @@ class BuildReport:
     skipped: list[Problem] = field(default_factory=list)
 
 
-def build(root: Path, config: Config, *, strict: bool = False) -> BuildReport:
-    """Build the site of the project at `root` into its output folder."""
+def build(root: Path, config: Config, *, strict: bool = False, search: bool = True) -> BuildReport:
+    """Build the site of the project at `root` into its output folder.
+
+    With `search`, Pagefind indexes the new site before it replaces the old one.
+    """
     started = time.perf_counter()
     output = root / config.output_dir
     check_output_dir(output, root, [root / config.content_dir, root / "themes"])
@@ -45,7 +51,11 @@ def build(root: Path, config: Config, *, strict: bool = False) -> BuildReport:
     assets = read_assets(theme_dir)
     markup = Markup()
     bodies = {entry.slug: markup.render(entry.body) for entry in entries}
-    site = build_site(entries, config, bodies=bodies, assets=asset_urls(assets, config.base_path))
+    if search:
+        find_pagefind()  # fail before any work when the binary is missing
+    similar = related([Doc(e.slug, e.title, e.body, frozenset(tag_slug(t) for t in e.tags)) for e in entries])
+    site = build_site(entries, config, bodies=bodies, assets=asset_urls(assets, config.base_path),
+                      related=similar, search=search)
 
     env = make_environment(theme_dir)
     files: dict[str, bytes] = {f"static/{a.name}": a.data for a in assets}
@@ -54,7 +64,8 @@ def build(root: Path, config: Config, *, strict: bool = False) -> BuildReport:
     files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
     files["robots.txt"] = render_robots(site.info).encode("utf-8")
     files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
-    written = write_site(output, files)
+    files.update((paper.bib_path, paper.bibtex.encode("utf-8")) for paper in site.papers)
+    written = write_site(output, files, finish=index_site if search else None)
 
     return BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds), tags=len(site.tags),
                        files=written, seconds=time.perf_counter() - started, skipped=problems)

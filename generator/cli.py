@@ -101,6 +101,7 @@ def _build_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", help="override base_url from site.yaml")
     parser.add_argument("-o", "--output", help="override output_dir from site.yaml")
     parser.add_argument("--strict", action="store_true", help="fail on any broken entry instead of skipping it")
+    parser.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -186,7 +187,7 @@ def _retag(args: argparse.Namespace, root: Path, config) -> int:
 def _build(args: argparse.Namespace, root: Path, config) -> int:
     from .build import build
 
-    report = build(root, config, strict=args.strict)
+    report = build(root, config, strict=args.strict, search=not args.no_search)
     _print_problems(report.skipped, "warning: skipped ")
     if not args.quiet:
         print(f"built {report.papers} papers, {report.tags} tags: {report.pages} pages, {report.feeds} feeds, "

@@ -2,8 +2,7 @@
 
 Bodies come from strangers' abstracts, so raw HTML in them is shown as
 text, never passed through, and links keep only safe schemes. Inline TeX
-(`$...$`) is protected from Markdown's emphasis rules and kept verbatim in a
-`<span class="math">`.
+(`$...$`) becomes MathML (see `texmath`), untouched by Markdown's emphasis rules.
 """
 
 from __future__ import annotations
@@ -16,19 +15,14 @@ import markdown
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .texmath import MATH_RE, math_html
+
 SAFE_SCHEMES = {"http", "https", "mailto", ""}
-
-# Pandoc's rule: `$` opens when followed by non-space, closes when preceded by
-# non-space and not followed by a digit, so "$5 and $10" stays text.
-MATH_RE = r"(?<![\\$])\$(?=\S)((?:[^$\\\n]|\\.)+?)(?<=\S)\$(?!\d)"
-
 
 class _MathPattern(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 - Markdown's API
-        el = etree.Element("span")
-        el.set("class", "math")
-        el.text = markdown.util.AtomicString(m.group(0))
-        return el, m.start(0), m.end(0)
+        # Stashed HTML is put back after Markdown is done, so emphasis never fires inside math.
+        return self.md.htmlStash.store(math_html(m.group(0))), m.start(0), m.end(0)
 
 
 class _SafeLinks(Treeprocessor):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
@@ -33,8 +33,11 @@ def _safe_relative(path: str) -> PurePosixPath:
     return rel
 
 
-def write_site(output: Path, files: Mapping[str, bytes]) -> int:
-    """Replace `output` with exactly `files` (relative path -> bytes). Returns the number written."""
+def write_site(output: Path, files: Mapping[str, bytes], *, finish: Callable[[Path], None] | None = None) -> int:
+    """Replace `output` with exactly `files` (relative path -> bytes). Returns the number written.
+
+    `finish` runs on the complete new folder before it is swapped in (the search indexer).
+    """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.parent / f".{output.name}.new-{os.getpid()}"
@@ -50,6 +53,8 @@ def write_site(output: Path, files: Mapping[str, bytes]) -> int:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             target.write_bytes(files[path])
+        if finish is not None:
+            finish(staging)
         if output.exists() or output.is_symlink():
             os.replace(output, old)
         os.replace(staging, output)

@@ -11,10 +11,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import json
+
 import jinja2
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from .errors import BuildError
-from .site import Page, Site, SiteInfo
+from .site import Page, PaperView, Site, SiteInfo
+from .texmath import text_to_html
 
 
 def _date(value: dt.date, fmt: str = "long") -> str:
@@ -25,7 +30,40 @@ def _date(value: dt.date, fmt: str = "long") -> str:
     return f"{value.strftime('%b')} {value.day}, {value.year}"
 
 
-FILTERS = {"date": _date}
+def _tex(text: str) -> Markup:
+    return Markup(text_to_html(text))
+
+
+def _jsonld(paper: PaperView, info: SiteInfo) -> Markup:
+    """A schema.org ScholarlyArticle for a paper page, safe inside <script>."""
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": paper.title,
+        "name": paper.title,
+        "url": paper.abs_url,
+        "mainEntityOfPage": paper.abs_url,
+        "datePublished": (paper.published or paper.date).isoformat(),
+        "abstract": paper.abstract,
+        "isAccessibleForFree": True,
+        "publisher": {"@type": "Organization", "name": info.title, "url": info.base_url},
+    }
+    if paper.authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in paper.authors]
+    if paper.tags:
+        data["keywords"] = ", ".join(tag.name for tag in paper.tags)
+    identifiers = []
+    if paper.arxiv:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "arXiv", "value": paper.arxiv})
+        data["sameAs"] = f"https://arxiv.org/abs/{paper.arxiv}"
+    if paper.doi:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": paper.doi})
+    if identifiers:
+        data["identifier"] = identifiers
+    return htmlsafe_json_dumps(data, dumps=lambda obj, **kw: json.dumps(obj, ensure_ascii=False, sort_keys=False))
+
+
+FILTERS = {"date": _date, "tex": _tex, "jsonld": _jsonld}
 
 
 def make_environment(theme_dir: Path) -> jinja2.Environment:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
+from .cite import format_bibtex
 from .config import Config
 from .content import Entry
 from .errors import BuildError
-from .markup import is_safe_url, summarize
+from .markup import is_safe_url, plain_text, summarize
 from .pagination import Pager, paginate
 from .records import SCHOLARLY_FIELDS, Scholarly
 from .taxonomy import tag_slug
@@ -61,6 +62,10 @@ class PaperView(Scholarly):
     summary: str
     html: str
     extra: Mapping[str, Any]
+    abstract: str = ""  # the whole body as plain text
+    bibtex: str = ""
+    bib_url: str = ""
+    bib_path: str = ""
 
     @property
     def code_url(self) -> str | None:
@@ -97,9 +102,11 @@ class Page:
     paper: PaperView | None = None
     prev: PaperView | None = None
     next: PaperView | None = None
+    related: tuple[PaperView, ...] = ()
     pager: Pager[PaperView] | None = None
     tag: Tag | None = None
     tags: tuple[Tag, ...] = ()
+    sort: str = ""  # the tag index's order: "name" or "count"
     months: tuple[Month, ...] = ()
     feeds: tuple[tuple[str, str, str], ...] = ()  # (type, title, absolute url) for <link rel=alternate>
     lastmod: dt.date | None = None
@@ -134,6 +141,8 @@ class SiteInfo:
     assets: Mapping[str, str]
     rss_url: str
     atom_url: str
+    search_url: str
+    search: bool
     top_tags: tuple[Tag, ...]
     paper_count: int
 
@@ -159,8 +168,13 @@ def sort_papers(papers: Iterable[PaperView]) -> list[PaperView]:
 
 
 def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str, str],
-               assets: Mapping[str, str]) -> Site:
-    """The whole site model. `bodies` maps slug -> rendered HTML, `assets` name -> URL."""
+               assets: Mapping[str, str], related: Mapping[str, Sequence[str]] | None = None,
+               search: bool = True) -> Site:
+    """The whole site model.
+
+    `bodies` maps slug -> rendered HTML, `assets` name -> URL, `related` slug ->
+    the slugs of related papers (see `related.py`); `search` adds the search page.
+    """
     base = config.base_path
     origin = config.origin
     tags = _collect_tags(entries, config)
@@ -172,6 +186,7 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
         title=config.title, description=config.description, base_url=origin + base, base_path=base, origin=origin,
         language=config.language, author=config.author, generator=f"paperfeed {__version__}",
         assets=dict(assets), rss_url=base + "feed.xml", atom_url=base + "atom.xml",
+        search_url=base + "search/", search=search,
         top_tags=tuple(sorted(tags, key=lambda t: (-t.count, t.slug))[:12]), paper_count=len(papers),
     )
     pages: list[Page] = []
@@ -179,11 +194,14 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
         title = config.title if pager.is_first else f"{config.title}, page {pager.number}"
         pages.append(Page("list.html", pager.path, pager.url, title, description=config.description,
                           pager=pager, feeds=site_feeds))
+    by_slug = {paper.slug: paper for paper in papers}
+    related = related or {}
     for i, paper in enumerate(papers):
         pages.append(Page(
             "paper.html", f"papers/{paper.slug}/index.html", paper.url, paper.title,
             description=paper.summary, paper=paper,
             prev=papers[i - 1] if i > 0 else None, next=papers[i + 1] if i + 1 < len(papers) else None,
+            related=tuple(by_slug[s] for s in related.get(paper.slug, ()) if s in by_slug),
             feeds=site_feeds, lastmod=paper.date,
         ))
     by_tag: dict[str, list[PaperView]] = defaultdict(list)
@@ -202,7 +220,16 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
         feeds.extend(_feeds(f"{config.title}: {tag.name}", tag.description or f"Papers tagged {tag.name}.",
                             f"tags/{tag.slug}/", tag.url, by_tag[tag.slug], config))
     pages.append(Page("tags.html", "tags/index.html", base + "tags/", "Tags",
-                      description=f"All {len(tags)} tags of {config.title}", tags=tags, feeds=site_feeds))
+                      description=f"All {len(tags)} tags of {config.title}", tags=tags, sort="name",
+                      feeds=site_feeds))
+    pages.append(Page("tags.html", "tags/by-count/index.html", base + "tags/by-count/", "Tags by count",
+                      description=f"All {len(tags)} tags of {config.title}, most papers first",
+                      tags=tuple(sorted(tags, key=lambda t: (-t.count, t.name.casefold(), t.slug))), sort="count",
+                      feeds=site_feeds))
+    if search:
+        pages.append(Page("search.html", "search/index.html", base + "search/", "Search",
+                          description=f"Search the {len(papers)} papers of {config.title}", feeds=site_feeds,
+                          in_sitemap=False))
     pages.append(Page("archive.html", "archive/index.html", base + "archive/", "Archive",
                       description=f"Every paper of {config.title} by month", months=_months(papers),
                       feeds=site_feeds))
@@ -220,6 +247,8 @@ def check_collisions(site: Site) -> None:
         owners[page.path].append(f"{page.template} ({page.title})")
     for feed in site.feeds:
         owners[feed.path].append(f"{feed.kind} feed ({feed.title})")
+    for paper in site.papers:
+        owners[paper.bib_path].append(f"BibTeX of {paper.slug}")
     for path in site.extra_paths:
         owners[path].append(path)
     clashes = {path: who for path, who in owners.items() if len(who) > 1}
@@ -267,6 +296,11 @@ def _paper_view(entry: Entry, config: Config, html: str, tags: Mapping[str, Tag]
         guid=paper_guid(entry.slug), tags=tuple(refs), links=links, authors=entry.authors,
         sources=tuple((s.name, s.seen) for s in entry.sources),
         summary=summarize(entry.body, config.summary_chars), html=html, extra=entry.extra,
+        abstract=plain_text(entry.body),
+        bibtex=format_bibtex(slug=entry.slug, title=entry.title, authors=entry.authors,
+                             date=entry.published or entry.date, url=config.origin + url, arxiv=entry.arxiv,
+                             doi=entry.doi, journal_ref=entry.journal_ref, categories=entry.categories),
+        bib_url=f"{url}{entry.slug}.bib", bib_path=f"papers/{entry.slug}/{entry.slug}.bib",
         **{name: getattr(entry, name) for name in SCHOLARLY_FIELDS},
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -80,13 +82,28 @@ def test_paper_page_shows_abstract_tags_links_sources(sample):
         assert text in page
 
 
-def test_tex_is_kept_verbatim_and_dollar_amounts_are_not_math(sample):
+def test_tex_renders_as_mathml_and_dollar_amounts_stay_text(sample):
     build(sample)
     page = (sample / "site/papers/pixart-a/index.html").read_text()
-    assert "<h1>PixArt-$α$: Fast Training of Diffusion Transformer</h1>" in page
-    assert '<span class="math">$\\mathcal{O}(n \\log n)$</span>' in page
-    assert '<span class="math">$a_1 * b_2$</span>' in page
+    assert ('<h1 data-pagefind-meta="title">PixArt-<math xmlns="http://www.w3.org/1998/Math/MathML" '
+            'display="inline" alttext="α"><mrow><mi>α</mi></mrow></math>: Fast Training') in page
+    alts = re.findall(r'<math [^>]*alttext="([^"]*)"', page.split("<h2", 1)[1])
+    assert "\\mathcal{O}(n \\log n)" in alts and "a_1 * b_2" in alts and "c*d" in alts
     assert "costs $5 or $10." in page
+    assert "<em>" not in page  # "*" inside math is not emphasis
+    feed = feedparser.parse((sample / "site/feed.xml").read_bytes())
+    pixart = next(e for e in feed.entries if "PixArt" in e.title)
+    assert pixart.title == "PixArt-$α$: Fast Training of Diffusion Transformer"  # plain TeX in feed titles
+    assert "<math" in pixart.description
+
+
+def test_tex_that_cannot_be_converted_stays_visible(sample):
+    write_files(sample, {"content/papers/bad-tex.md": "---\ntitle: Broken $\\frac{a}{$ math\ndate: 2024-01-01\n---\n"
+                                                     "Also $\\frac{x}{$ here.\n"})
+    assert build(sample) == 0
+    page = (sample / "site/papers/bad-tex/index.html").read_text()
+    assert '<span class="math tex-source">$\\frac{a}{$</span>' in page
+    assert '<span class="math tex-source">$\\frac{x}{$</span>' in page
 
 
 class _Audit(HTMLParser):
@@ -96,7 +113,11 @@ class _Audit(HTMLParser):
         self.bad: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "iframe", "object", "embed"):
+        attributes = dict(attrs)
+        # The theme's own scripts and JSON-LD data are the only scripts a page may hold.
+        own = tag == "script" and ((attributes.get("src") or "").startswith("/static/")
+                                   or attributes.get("type") == "application/ld+json")
+        if tag in ("script", "iframe", "object", "embed") and not own:
             self.scripts += 1
         for name, value in attrs:
             if name.startswith("on"):
@@ -113,6 +134,8 @@ def test_text_from_sources_is_never_markup(sample):
         audit.feed((site / page).read_text())
         assert audit.scripts == 0 and audit.bad == [], page
     page = (site / "papers/xss/index.html").read_text()
+    jsonld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(jsonld)["name"] == '<script>alert("title")</script> & Friends'
     assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt; &amp; Friends" in page
     assert "&lt;script&gt;alert(&#34;body&#34;)&lt;/script&gt;" in page or "&lt;script&gt;alert(\"body\")" in page
     assert 'href="https://example.com/"' in page

@@ -1,0 +1,112 @@
+"""Related papers: TF-IDF cosine similarity of title and abstract, with shared tags as tie-break.
+
+Sparse throughout, so it stays cheap at 100,000 papers: each paper keeps
+its strongest terms, each term its strongest papers, and one sparse
+product (scipy) scores the candidates in blocks; the work per paper is
+bounded by TOP_TERMS x POSTINGS and no all-pairs matrix is ever formed.
+Deterministic: ties fall to shared tags, then to slug order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z][a-z0-9]*")
+STOP_WORDS = frozenset("""
+a about above across after again against all also although among an and any are as at be because been
+before being between both but by can could did do does doing done due each either et etc few for from
+further had has have having here how however i if in into is it its itself just may more most much must
+new no nor not novel of off on once only or other our out over own paper per propose proposed propose
+provides same several should show shows significant significantly so some such than that the their them
+then there these they this those through thus to too under until up upon us use used uses using very via
+was we well were what when where whether which while who whom why will with within without would yet
+approach method methods results result based existing work works model models approaches achieve achieves
+""".split())
+TITLE_WEIGHT = 2
+TOP_TERMS = 16
+POSTINGS = 100
+MAX_DF_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Doc:
+    """What similarity looks at: a paper's id, title, abstract and tags."""
+
+    key: str
+    title: str
+    text: str
+    tags: frozenset[str]
+
+
+def _terms(doc: Doc) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for word in _WORD.findall(doc.title.lower()):
+        if word not in STOP_WORDS:
+            counts[word] += TITLE_WEIGHT
+    for word in _WORD.findall(doc.text.lower()):
+        if word not in STOP_WORDS:
+            counts[word] += 1
+    return counts
+
+
+def _vectors(docs: Sequence[Doc]) -> tuple[list[dict[str, float]], dict[str, int]]:
+    """L2-normalised TF-IDF vectors cut to each document's TOP_TERMS strongest terms, and the vocabulary."""
+    n = len(docs)
+    counts = [_terms(doc) for doc in docs]
+    df: Counter[str] = Counter()
+    for terms in counts:
+        df.update(terms.keys())
+    max_df = max(2, int(n * MAX_DF_SHARE))
+    idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items() if 1 < d <= max_df}
+    vectors = []
+    for terms in counts:
+        vec = {t: (1 + math.log(c)) * idf[t] for t, c in terms.items() if t in idf}
+        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        top = sorted(vec.items(), key=lambda tw: (-tw[1], tw[0]))[:TOP_TERMS]
+        vectors.append({t: w / norm for t, w in top})
+    vocab = {t: i for i, t in enumerate(sorted({t for vec in vectors for t in vec}))}
+    return vectors, vocab
+
+
+def related(docs: Sequence[Doc], k: int = 5) -> dict[str, tuple[str, ...]]:
+    """key -> the keys of up to `k` most similar other docs, best first."""
+    import numpy as np
+    from scipy import sparse
+
+    docs = sorted(docs, key=lambda d: d.key)
+    n = len(docs)
+    if n < 2:
+        return {doc.key: () for doc in docs}
+    vectors, vocab = _vectors(docs)
+    rows = np.repeat(np.arange(n), [len(v) for v in vectors])
+    cols = np.fromiter((vocab[t] for v in vectors for t in v), dtype=np.int64, count=len(rows))
+    data = np.fromiter((w for v in vectors for w in v.values()), dtype=np.float64, count=len(rows))
+    queries = sparse.csr_matrix((data, (rows, cols)), shape=(n, len(vocab)))
+    # Candidates: for each term only the POSTINGS documents where it weighs most, so a
+    # paper meets at most TOP_TERMS * POSTINGS others, whatever the corpus size.
+    order = np.lexsort((rows, -data, cols))
+    sorted_cols = cols[order]
+    rank = np.arange(len(order)) - np.searchsorted(sorted_cols, sorted_cols, side="left")
+    keep = order[rank < POSTINGS]
+    candidates = sparse.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=(n, len(vocab))).T.tocsc()
+    out: dict[str, tuple[str, ...]] = {}
+    for start in range(0, n, 2048):
+        block = (queries[start:start + 2048] @ candidates).tocsr()
+        for offset in range(block.shape[0]):
+            i = start + offset
+            lo, hi = block.indptr[offset], block.indptr[offset + 1]
+            idx, scores = block.indices[lo:hi], block.data[lo:hi]
+            mask = (idx != i) & (scores > 0)
+            idx, scores = idx[mask], np.round(scores[mask], 9)
+            if len(idx) > k + 16:
+                cut = np.argpartition(-scores, k + 15)[: k + 16]
+                idx, scores = idx[cut], scores[cut]
+            tags = docs[i].tags
+            best = sorted(zip(scores.tolist(), idx.tolist()),
+                          key=lambda sj: (-sj[0], -len(tags & docs[sj[1]].tags), sj[1]))[:k]
+            out[docs[i].key] = tuple(docs[j].key for _, j in best)
+    return out
