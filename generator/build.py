@@ -33,6 +33,7 @@ class BuildReport:
     tags: int = 0
     files: int = 0
     seconds: float = 0.0
+    search_seconds: float = 0.0
     skipped: list[Problem] = field(default_factory=list)
 
 
@@ -65,7 +66,14 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
     files["robots.txt"] = render_robots(site.info).encode("utf-8")
     files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
     files.update((paper.bib_path, paper.bibtex.encode("utf-8")) for paper in site.papers)
-    written = write_site(output, files, finish=index_site if search else None)
+    report = BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds),
+                         tags=len(site.tags), skipped=problems)
 
-    return BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds), tags=len(site.tags),
-                       files=written, seconds=time.perf_counter() - started, skipped=problems)
+    def index(folder: Path) -> None:
+        began = time.perf_counter()
+        index_site(folder)
+        report.search_seconds = time.perf_counter() - began
+
+    report.files = write_site(output, files, finish=index if search else None)
+    report.seconds = time.perf_counter() - started
+    return report

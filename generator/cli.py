@@ -190,8 +190,9 @@ def _build(args: argparse.Namespace, root: Path, config) -> int:
     report = build(root, config, strict=args.strict, search=not args.no_search)
     _print_problems(report.skipped, "warning: skipped ")
     if not args.quiet:
+        search = f" (search index {report.search_seconds:.2f} s)" if report.search_seconds else ""
         print(f"built {report.papers} papers, {report.tags} tags: {report.pages} pages, {report.feeds} feeds, "
-              f"{report.files} files in {config.output_dir}/ in {report.seconds:.2f} s")
+              f"{report.files} files in {config.output_dir}/ in {report.seconds:.2f} s{search}")
     return 0
 
 

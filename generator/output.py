@@ -34,7 +34,7 @@ def _safe_relative(path: str) -> PurePosixPath:
 
 
 def write_site(output: Path, files: Mapping[str, bytes], *, finish: Callable[[Path], None] | None = None) -> int:
-    """Replace `output` with exactly `files` (relative path -> bytes). Returns the number written.
+    """Replace `output` with `files` (relative path -> bytes). Returns the number of files in the new site.
 
     `finish` runs on the complete new folder before it is swapped in (the search indexer).
     """
@@ -53,8 +53,10 @@ def write_site(output: Path, files: Mapping[str, bytes], *, finish: Callable[[Pa
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             target.write_bytes(files[path])
+        count = len(files)
         if finish is not None:
             finish(staging)
+            count = sum(1 for p in staging.rglob("*") if p.is_file())
         if output.exists() or output.is_symlink():
             os.replace(output, old)
         os.replace(staging, output)
@@ -64,4 +66,4 @@ def write_site(output: Path, files: Mapping[str, bytes], *, finish: Callable[[Pa
             os.replace(old, output)
         raise
     shutil.rmtree(old, ignore_errors=True)
-    return len(files)
+    return count

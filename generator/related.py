@@ -60,7 +60,7 @@ def _vectors(docs: Sequence[Doc]) -> tuple[list[dict[str, float]], dict[str, int
     df: Counter[str] = Counter()
     for terms in counts:
         df.update(terms.keys())
-    max_df = max(2, int(n * MAX_DF_SHARE))
+    max_df = max(50, int(n * MAX_DF_SHARE))  # very common terms say little, but small corpora keep all
     idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items() if 1 < d <= max_df}
     vectors = []
     for terms in counts:

@@ -1,0 +1,163 @@
+"""Reader features without a browser: scholarly metadata, citations, related papers, search, theme budget."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from generator import search as search_module
+from generator.cli import main
+from generator.related import Doc, related
+
+from conftest import FIXTURES, REPO
+
+BASE = "https://example.org/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("reader")
+    shutil.copytree(FIXTURES / "sample_site", root, dirs_exist_ok=True)
+    shutil.copytree(REPO / "themes", root / "themes")
+    assert main(["-C", str(root), "-q", "build"]) == 0
+    return root / "site"
+
+
+class _Meta(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta" and (a.get("name") or a.get("property")):
+            self.meta.append((a.get("name") or a.get("property"), a.get("content", "")))
+
+
+def meta_of(html: str) -> list[tuple[str, str]]:
+    parser = _Meta()
+    parser.feed(html)
+    return parser.meta
+
+
+def test_paper_pages_carry_highwire_tags_that_zotero_reads(site):
+    meta = meta_of((site / "papers/cachegen/index.html").read_text())
+    assert ("citation_title", "CacheGen: Fast Context Loading for Language Model Applications") in meta
+    assert [v for k, v in meta if k == "citation_author"] == ["Yuhan Liu", "Hanchen Li"]
+    assert ("citation_publication_date", "2024/03/11") in meta
+    assert ("citation_online_date", "2024/03/11") in meta
+    assert ("citation_abstract_html_url", BASE + "papers/cachegen/") in meta
+    # Zotero's Embedded Metadata translator recognises a page by citation_title plus authors or a date.
+    names = {k for k, _ in meta}
+    assert {"citation_title", "citation_author", "citation_publication_date"} <= names
+    assert ("og:type", "article") in meta and ("twitter:card", "summary") in meta
+
+
+def test_arxiv_papers_get_arxiv_id_pdf_and_doi_tags(tmp_path):
+    shutil.copytree(REPO / "themes", tmp_path / "themes")
+    (tmp_path / "site.yaml").write_text("base_url: https://example.org/\n")
+    assert main(["-C", str(tmp_path), "-q", "ingest", str(FIXTURES / "arxiv_atom/query.xml")]) == 0
+    assert main(["-C", str(tmp_path), "-q", "build", "--no-search"]) == 0
+    html = (tmp_path / "site/papers/lora-low-rank-adaptation-of-large-language-models/index.html").read_text()
+    meta = meta_of(html)
+    assert ("citation_arxiv_id", "2106.09685") in meta
+    assert ("citation_pdf_url", "https://arxiv.org/pdf/2106.09685") in meta
+    assert ("citation_doi", "10.48550/arXiv.2106.09685") in meta
+    assert ("citation_publication_date", "2021/06/17") in meta
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "ScholarlyArticle" and data["sameAs"] == "https://arxiv.org/abs/2106.09685"
+    assert {"@type": "PropertyValue", "propertyID": "DOI", "value": "10.48550/arXiv.2106.09685"} in data["identifier"]
+    assert data["author"][0] == {"@type": "Person", "name": "Edward J. Hu"}
+    bib = (tmp_path / "site/papers/lora-low-rank-adaptation-of-large-language-models/"
+           "lora-low-rank-adaptation-of-large-language-models.bib").read_text()
+    [entry] = bibtexparser.parse_string(bib).entries
+    fields = {f.key: f.value for f in entry.fields}
+    assert entry.key == "hu2021lora" and fields["eprint"] == "2106.09685" and fields["archivePrefix"] == "arXiv"
+    assert fields["author"] == "Edward J. Hu and Yelong Shen" and fields["primaryClass"] == "cs.CL"
+
+
+def test_every_paper_has_a_cite_block_and_a_bib_that_parses(site):
+    for folder in sorted((site / "papers").iterdir()):
+        html = (folder / "index.html").read_text()
+        assert 'id="bibtex"' in html and f'href="/papers/{folder.name}/{folder.name}.bib" download' in html
+        library = bibtexparser.parse_string((folder / f"{folder.name}.bib").read_text())
+        assert len(library.entries) == 1 and not library.failed_blocks, folder.name
+
+
+def test_related_papers_are_similar_deterministic_and_never_self():
+    docs = [
+        Doc("kv-a", "KV cache compression for LLM serving", "We compress the KV cache of LLM inference.", frozenset({"kv"})),
+        Doc("kv-b", "Evicting KV cache entries", "KV cache eviction keeps LLM inference memory low.", frozenset({"kv"})),
+        Doc("kv-c", "KV cache offloading", "Offloading the KV cache to CPU memory for LLM inference.", frozenset()),
+        Doc("speech", "Speech enhancement with diffusion", "Diffusion models denoise speech recordings.", frozenset()),
+        Doc("speech-2", "Diffusion speech codecs", "A diffusion decoder for neural speech codecs.", frozenset()),
+    ]
+    result = related(docs, k=2)
+    assert result == related(list(reversed(docs)), k=2)
+    assert result["kv-a"][0] in ("kv-b", "kv-c") and "kv-a" not in result["kv-a"]
+    assert set(result["speech"]) <= {"speech-2", "kv-a", "kv-b", "kv-c"} and result["speech"][0] == "speech-2"
+    assert related(docs[:1]) == {"kv-a": ()}
+
+
+def test_related_ties_are_broken_by_shared_tags():
+    docs = [Doc("a", "alpha beta", "", frozenset({"t"})), Doc("b", "alpha beta", "", frozenset()),
+            Doc("c", "alpha beta", "", frozenset({"t"})), Doc("z", "gamma delta", "", frozenset())]
+    assert related(docs, k=2)["a"] == ("c", "b")
+
+
+def test_paper_pages_list_related_papers(site):
+    html = (site / "papers/wavthruvec/index.html").read_text()
+    assert 'aria-labelledby="related-label"' in html
+
+
+def test_search_index_is_built_and_only_papers_are_indexed(site):
+    assert (site / "pagefind/pagefind.js").is_file() and (site / "search/index.html").is_file()
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text())
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == 5
+    home = (site / "index.html").read_text()
+    assert 'action="/search/"' in home and "data-pagefind-body" not in home
+
+
+def test_no_search_flag_and_a_missing_binary(sample_root, monkeypatch, capsys):
+    assert main(["-C", str(sample_root), "-q", "build", "--no-search"]) == 0
+    assert not (sample_root / "site/pagefind").exists() and not (sample_root / "site/search").exists()
+    assert 'action="/search/"' not in (sample_root / "site/index.html").read_text()
+
+    def missing():
+        raise search_module.BuildError(search_module.MISSING)
+
+    monkeypatch.setattr("generator.build.find_pagefind", missing)
+    assert main(["-C", str(sample_root), "build"]) == 1
+    assert "search needs the Pagefind binary" in capsys.readouterr().err
+
+
+@pytest.fixture
+def sample_root(tmp_path) -> Path:
+    shutil.copytree(FIXTURES / "sample_site", tmp_path, dirs_exist_ok=True)
+    shutil.copytree(REPO / "themes", tmp_path / "themes")
+    return tmp_path
+
+
+def test_tag_index_sorts_by_name_and_by_count(site):
+    by_name = re.findall(r'class="tag-name" href="/tags/([^/]+)/"', (site / "tags/index.html").read_text())
+    by_count = re.findall(r'class="tag-name" href="/tags/([^/]+)/"', (site / "tags/by-count/index.html").read_text())
+    assert sorted(by_name) == sorted(by_count) and by_count[0] == "speech" and by_name != by_count
+
+
+def test_theme_budget_and_no_requests_to_other_hosts(site):
+    static = site / "static"
+    assert (static / "style.css").stat().st_size < 30_000
+    assert sorted(p.name for p in static.glob("*.js")) == ["search.js", "site.js", "theme.js"]
+    for page in [site / "index.html", site / "papers/cachegen/index.html", site / "search/index.html"]:
+        html = page.read_text()
+        for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html):
+            url = re.search(r'(?:src|href)="([^"]+)"', tag)
+            if url and "rel=\"alternate\"" not in tag and "rel=\"canonical\"" not in tag:
+                assert url.group(1).startswith("/"), tag
+    assert "http" not in (static / "style.css").read_text().replace("http://www.w3.org", "")
