@@ -6,19 +6,22 @@ Nothing reaches the output folder until every page and feed has rendered.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from .config import Config
-from .content import load_entries
+from .cache import CACHE_DIR, BuildCache, folder_stamp, load_cached_entries, tree_stamp
 from .errors import Problem, SourceError
 from .feeds import render_feed, render_opml
-from .markup import Markup
-from .output import check_output_dir, write_site
-from .render import make_environment, render_pages, render_robots, render_sitemap
+from .output import check_output_dir, commit, discard, new_staging, write_files
+from .parallel import default_jobs, map_chunks
 from .related import Doc, related
+from .render import make_environment, render_page, render_robots, render_sitemap
 from .search import find_pagefind, index_site
-from .site import build_site
+from .site import Site, build_site
 from .taxonomy import tag_slug
 from .theme import asset_urls, find_theme, read_assets
 
@@ -34,46 +37,109 @@ class BuildReport:
     files: int = 0
     seconds: float = 0.0
     search_seconds: float = 0.0
+    up_to_date: bool = False
     skipped: list[Problem] = field(default_factory=list)
 
 
-def build(root: Path, config: Config, *, strict: bool = False, search: bool = True) -> BuildReport:
+def build(root: Path, config: Config, *, strict: bool = False, search: bool = True,
+          jobs: int | None = None, clean: bool = False) -> BuildReport:
     """Build the site of the project at `root` into its output folder.
 
-    With `search`, Pagefind indexes the new site before it replaces the old one.
+    Pages and feeds render over `jobs` processes (default: all cores). With
+    `search`, Pagefind indexes the new site before it replaces the old one.
+    Entries unchanged since the last build come from the build cache; when
+    no input changed at all, the build stops at once. `clean` ignores the cache.
     """
     started = time.perf_counter()
+    jobs = jobs or default_jobs()
     output = root / config.output_dir
-    check_output_dir(output, root, [root / config.content_dir, root / "themes"])
-    entries, problems = load_entries(root / config.content_dir / "papers", root)
+    check_output_dir(output, root, [root / config.content_dir, root / "themes", root / CACHE_DIR])
+    theme_dir = find_theme(root, config.theme)
+    papers_dir = root / config.content_dir / "papers"
+    with BuildCache(root) as cache:
+        stamp = tree_stamp([papers_dir, theme_dir])
+        fingerprint = stamp and stamp + repr((config, search, strict))
+        if not clean and fingerprint and cache.get_meta("fingerprint") == fingerprint \
+                and cache.get_meta("output") == folder_stamp(output):
+            return BuildReport(up_to_date=True, seconds=time.perf_counter() - started)
+        report = _build(root, config, theme_dir, None if clean else cache, strict=strict, search=search, jobs=jobs)
+        cache.set_meta("fingerprint", fingerprint)
+        cache.set_meta("output", folder_stamp(output))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None, *, strict: bool, search: bool,
+           jobs: int) -> BuildReport:
+    # Imported here so that an up-to-date check never pays for Jinja, feedgen, scipy and the rest.
+    from .cache import load_cached_entries
+    from .feeds import render_opml
+    from .output import commit, discard, new_staging, write_files
+    from .parallel import map_chunks
+    from .related import Doc, related
+    from .render import render_robots, render_sitemap
+    from .search import find_pagefind, index_site
+    from .site import build_site
+    from .taxonomy import tag_slug
+    from .theme import asset_urls, read_assets
+
+    output = root / config.output_dir
+    entries, html, problems = load_cached_entries(root / config.content_dir / "papers", root, cache, jobs)
     if strict and problems:
         raise SourceError(problems)
-    theme_dir = find_theme(root, config.theme)
     assets = read_assets(theme_dir)
-    markup = Markup()
-    bodies = {entry.slug: markup.render(entry.body) for entry in entries}
     if search:
         find_pagefind()  # fail before any work when the binary is missing
+    bodies = {entry.slug: body for entry, body in zip(entries, html)}
     similar = related([Doc(e.slug, e.title, e.body, frozenset(tag_slug(t) for t in e.tags)) for e in entries])
     site = build_site(entries, config, bodies=bodies, assets=asset_urls(assets, config.base_path),
                       related=similar, search=search)
-
-    env = make_environment(theme_dir)
-    files: dict[str, bytes] = {f"static/{a.name}": a.data for a in assets}
-    files.update((path, html.encode("utf-8")) for path, html in render_pages(env, site.pages, site.info).items())
-    files.update((feed.path, render_feed(feed, site.info)) for feed in site.feeds)
-    files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
-    files["robots.txt"] = render_robots(site.info).encode("utf-8")
-    files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
-    files.update((paper.bib_path, paper.bibtex.encode("utf-8")) for paper in site.papers)
     report = BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds),
                          tags=len(site.tags), skipped=problems)
 
-    def index(folder: Path) -> None:
-        began = time.perf_counter()
-        index_site(folder)
-        report.search_seconds = time.perf_counter() - began
-
-    report.files = write_site(output, files, finish=index if search else None)
-    report.seconds = time.perf_counter() - started
+    staging = new_staging(output)
+    try:
+        report.files = sum(map_chunks(_render_outputs, (site, theme_dir, staging),
+                                      len(site.pages) + len(site.feeds), jobs))
+        files = {f"static/{a.name}": a.data for a in assets}
+        files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
+        files["robots.txt"] = render_robots(site.info).encode("utf-8")
+        files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
+        files.update((paper.bib_path, paper.bibtex.encode("utf-8")) for paper in site.papers)
+        report.files += write_files(staging, files)
+        if search:
+            began = time.perf_counter()
+            index_site(staging)
+            report.search_seconds = time.perf_counter() - began
+            report.files = sum(1 for p in staging.rglob("*") if p.is_file())
+        commit(staging, output)
+    except BaseException:
+        discard(staging)
+        raise
     return report
+
+
+_ENV: tuple[Path, "jinja2.Environment"] | None = None
+
+
+def _render_outputs(state: tuple["Site", Path, Path], chunk: Sequence[int]) -> int:
+    """Render pages and feeds by index (pages first, then feeds) and write them to the staging folder."""
+    from .feeds import render_feed
+    from .output import write_files
+    from .render import make_environment, render_page
+
+    global _ENV
+    site, theme_dir, staging = state
+    if _ENV is None or _ENV[0] != theme_dir:
+        _ENV = (theme_dir, make_environment(theme_dir))
+    env = _ENV[1]
+    files: dict[str, bytes] = {}
+    pages = len(site.pages)
+    for i in chunk:
+        if i < pages:
+            page = site.pages[i]
+            files[page.path] = render_page(env, page, site.info).encode("utf-8")
+        else:
+            feed = site.feeds[i - pages]
+            files[feed.path] = render_feed(feed, site.info)
+    return write_files(staging, files)

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__
 from .config import load_config, with_overrides
 from .errors import PaperfeedError, Problem, SourceError
-from .ingest import PARSERS, ParseOptions
+from .formats import FORMAT_NAMES
 
 EPILOG = """examples:
   paperfeed ingest dumps/*.txt          parse page dumps into content/papers/
@@ -64,7 +64,7 @@ def make_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--date", type=_date, help="date for records whose source has none (default: today)")
     ingest.add_argument("--year", type=_year, help="year of page dates written without one "
                                                    "(default: the latest such date not in the future)")
-    ingest.add_argument("--format", choices=sorted(PARSERS), help="skip detection and read every input as this format")
+    ingest.add_argument("--format", choices=FORMAT_NAMES, help="skip detection and read every input as this format")
     ingest.add_argument("--dry-run", action="store_true", help="show what would change as a table, write nothing")
     ingest.add_argument("--refresh", action="store_true",
                         help="let the sources' values replace fields an entry already has (slug, date and tags stay)")
@@ -102,6 +102,8 @@ def _build_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", help="override output_dir from site.yaml")
     parser.add_argument("--strict", action="store_true", help="fail on any broken entry instead of skipping it")
     parser.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind)")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to render with (default: all cores)")
+    parser.add_argument("--clean", action="store_true", help="ignore the build cache and build everything")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -141,6 +143,7 @@ def _print_problems(problems: list[Problem], prefix: str = "") -> None:
 
 
 def _ingest(args: argparse.Namespace, root: Path, config) -> int:
+    from .ingest import ParseOptions
     from .intake import ingest
 
     options = ParseOptions(today=dt.date.today(), date=args.date, year=args.year,
@@ -187,8 +190,15 @@ def _retag(args: argparse.Namespace, root: Path, config) -> int:
 def _build(args: argparse.Namespace, root: Path, config) -> int:
     from .build import build
 
-    report = build(root, config, strict=args.strict, search=not args.no_search)
+    if args.jobs is not None and args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    report = build(root, config, strict=args.strict, search=not args.no_search, jobs=args.jobs, clean=args.clean)
     _print_problems(report.skipped, "warning: skipped ")
+    if report.up_to_date:
+        if not args.quiet:
+            print(f"{config.output_dir}/ is up to date ({report.seconds:.2f} s)")
+        return 0
     if not args.quiet:
         search = f" (search index {report.search_seconds:.2f} s)" if report.search_seconds else ""
         print(f"built {report.papers} papers, {report.tags} tags: {report.pages} pages, {report.feeds} feeds, "

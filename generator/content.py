@@ -163,29 +163,37 @@ def parse_entry(text: str, slug: str, path: str) -> Entry:
 
 def read_entry(path: Path, root: Path) -> Entry:
     """Read one entry file; messages name it relative to `root`."""
-    shown = _relative(path, root)
+    shown = relative_name(path, root)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(Problem(shown, f"cannot read: {exc.strerror or exc}")) from None
+    return parse_entry_bytes(data, path.name[: -len(ENTRY_SUFFIX)], shown)
+
+
+def parse_entry_bytes(data: bytes, slug: str, shown: str) -> Entry:
+    """Parse an entry file's bytes (UTF-8); `shown` names it in messages."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(Problem(shown, "not valid UTF-8", line=line,
                                   hint="save the entry as UTF-8")) from None
-    return parse_entry(text, path.name[: -len(ENTRY_SUFFIX)], shown)
+    return parse_entry(text, slug, shown)
+
+
+def entry_paths(directory: Path) -> list[Path]:
+    """The entry files of a folder, sorted; hidden files (editor and temporary files) are not entries."""
+    if not directory.is_dir():
+        return []
+    return [p for p in sorted(directory.glob(f"*{ENTRY_SUFFIX}")) if not p.name.startswith(".")]
 
 
 def load_entries(directory: Path, root: Path) -> tuple[list[Entry], list[Problem]]:
     """Every entry under `directory` (sorted by slug), and a problem for each that could not be read."""
     entries: list[Entry] = []
     problems: list[Problem] = []
-    if not directory.is_dir():
-        return entries, problems
-    for path in sorted(directory.glob(f"*{ENTRY_SUFFIX}")):
-        if path.name.startswith("."):
-            continue
+    for path in entry_paths(directory):
         try:
             entries.append(read_entry(path, root))
         except SourceError as exc:
@@ -193,7 +201,8 @@ def load_entries(directory: Path, root: Path) -> tuple[list[Entry], list[Problem
     return entries, problems
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative_name(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to the project when inside it."""
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Mapping
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
@@ -33,37 +37,73 @@ def _safe_relative(path: str) -> PurePosixPath:
     return rel
 
 
-def write_site(output: Path, files: Mapping[str, bytes], *, finish: Callable[[Path], None] | None = None) -> int:
-    """Replace `output` with `files` (relative path -> bytes). Returns the number of files in the new site.
-
-    `finish` runs on the complete new folder before it is swapped in (the search indexer).
-    """
+def new_staging(output: Path) -> Path:
+    """An empty folder beside `output` to write the next site into."""
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = output.parent / f".{output.name}.new-{os.getpid()}"
-    old = output.parent / f".{output.name}.old-{os.getpid()}"
-    for leftover in (staging, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; the site must be readable by a web server
+    return staging
+
+
+def write_files(staging: Path, files: Mapping[str, bytes]) -> int:
+    """Write `files` (relative path -> bytes) under `staging`; safe to call from several processes."""
+    made: set[Path] = set()
+    for path in sorted(files):
+        target = staging / _safe_relative(path)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        with open(target, "xb") as handle:  # "x": a second write to one path is a bug, not an overwrite
+            handle.write(files[path])
+    return len(files)
+
+
+def commit(staging: Path, output: Path) -> None:
+    """Swap the finished `staging` folder in as `output`; the old site is removed in the background."""
+    output = output.absolute()
+    # A fresh name: an earlier build's old site may still be being deleted in the background.
+    old = output.parent / f".{output.name}.old-{os.getpid()}-{time.time_ns()}"
+    if output.exists() or output.is_symlink():
+        os.replace(output, old)
     try:
-        made: set[Path] = set()
-        for path in sorted(files):
-            target = staging / _safe_relative(path)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(files[path])
-        count = len(files)
-        if finish is not None:
-            finish(staging)
-            count = sum(1 for p in staging.rglob("*") if p.is_file())
-        if output.exists() or output.is_symlink():
-            os.replace(output, old)
         os.replace(staging, output)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
         if old.exists() and not output.exists():
             os.replace(old, output)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    if old.exists():
+        _remove_later(old)
+    for leftover in output.parent.glob(f".{output.name}.old-*"):
+        if leftover != old:
+            _remove_later(leftover)
+
+
+def discard(staging: Path) -> None:
+    """Remove an unfinished staging folder."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_later(folder: Path) -> None:
+    # Deleting tens of thousands of files takes seconds; the new site is already in place,
+    # so a detached process does it while the command returns.
+    try:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(folder)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_site(output: Path, files: Mapping[str, bytes]) -> int:
+    """Replace `output` with exactly `files` in one step. Returns the number of files written."""
+    staging = new_staging(output)
+    try:
+        count = write_files(staging, files)
+        commit(staging, output)
+    except BaseException:
+        discard(staging)
+        raise
     return count

@@ -317,7 +317,7 @@ def _months(papers: Sequence[PaperView]) -> tuple[Month, ...]:
 
 def _feeds(title: str, subtitle: str, section: str, page_url: str, papers: Sequence[PaperView],
            config: Config) -> Iterable[FeedSpec]:
-    items = tuple(sort_papers(papers)[: config.feed_items])
+    items = tuple(papers[: config.feed_items])  # callers pass papers already in feed order
     updated = items[0].date if items else dt.date(1970, 1, 1)
     origin = config.origin
     for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):

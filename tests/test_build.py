@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -233,3 +234,9 @@ def test_empty_project_builds_a_site_with_no_papers(tmp_path):
     assert build(tmp_path) == 0
     assert "No papers yet" in (tmp_path / "site/index.html").read_text()
     assert not feedparser.parse((tmp_path / "site/feed.xml").read_bytes()).bozo
+
+
+def test_output_folder_is_readable_by_others(sample):
+    build(sample)
+    mode = (sample / "site").stat().st_mode & 0o777
+    assert mode & 0o055 == 0o055 or mode == 0o777 & ~os.umask(os.umask(0))

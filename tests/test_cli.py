@@ -77,3 +77,10 @@ def test_readme_documents_every_source_format():
     readme = (REPO / "README.md").read_text()
     for name in PARSERS:
         assert f"**`{name}`" in readme or f"`{name}` and" in readme or f"and `{name}`" in readme, name
+
+
+def test_format_names_match_the_parsers():
+    from generator.formats import FORMAT_NAMES
+    from generator.ingest import PARSERS
+
+    assert sorted(FORMAT_NAMES) == sorted(PARSERS)

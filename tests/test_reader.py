@@ -132,7 +132,7 @@ def test_no_search_flag_and_a_missing_binary(sample_root, monkeypatch, capsys):
     def missing():
         raise search_module.BuildError(search_module.MISSING)
 
-    monkeypatch.setattr("generator.build.find_pagefind", missing)
+    monkeypatch.setattr("generator.search.find_pagefind", missing)
     assert main(["-C", str(sample_root), "build"]) == 1
     assert "search needs the Pagefind binary" in capsys.readouterr().err
 

@@ -1,0 +1,208 @@
+"""The build cache: parsed entries and their rendered abstracts, kept between builds.
+
+One SQLite file in `.paperfeed-cache/` beside site.yaml. An entry's row is
+reused when the file's size and mtime are unchanged, or when its bytes hash
+to the same digest; anything else is parsed again. The cache also remembers
+the fingerprint of the inputs of the last finished build, so a build with
+nothing changed can stop at once. Losing or deleting the cache only costs
+time: a build without it gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .content import ENTRY_SUFFIX, Entry, entry_paths, parse_entry_bytes, relative_name
+from .errors import Problem, SourceError
+from .parallel import map_chunks
+
+CACHE_DIR = ".paperfeed-cache"
+# Bump when what is cached (Entry fields, Markdown or MathML output) changes shape.
+FORMAT = f"{__version__}/1"
+# A file changed this recently may change again within the same mtime tick (coarse
+# file-system clocks), so its size and mtime alone are not trusted (as git does).
+RACY_NS = 2_000_000_000
+
+
+def is_racy(mtime_ns: int) -> bool:
+    return time.time_ns() - mtime_ns < RACY_NS
+
+
+@dataclass(frozen=True)
+class Cached:
+    """A cache row: the entry as parsed (pickled) and its rendered body."""
+
+    digest: str
+    entry: bytes
+    html: str
+
+
+class BuildCache:
+    """Read and write the cache of one project. Use as a context manager."""
+
+    def __init__(self, root: Path):
+        folder = root / CACHE_DIR
+        folder.mkdir(exist_ok=True)
+        self.db = sqlite3.connect(folder / "cache.sqlite", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
+                        "size INTEGER, digest TEXT, entry BLOB, html TEXT)")
+        if self.get_meta("format") != FORMAT:
+            self.db.execute("DELETE FROM entries")
+            self.db.execute("DELETE FROM meta")
+            self.set_meta("format", FORMAT)
+
+    def __enter__(self) -> BuildCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def rows(self) -> dict[str, tuple[int, int, str, bytes, str]]:
+        """path -> (mtime_ns, size, digest, pickled entry, html) for every cached entry."""
+        return {r[0]: r[1:] for r in self.db.execute("SELECT path, mtime_ns, size, digest, entry, html FROM entries")}
+
+    def store(self, rows: Iterable[tuple[str, int, int, str, bytes, str]], keep: set[str]) -> None:
+        """Save new rows and forget entries whose files are gone, in one transaction."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
+            gone = [(p,) for (p,) in self.db.execute("SELECT path FROM entries") if p not in keep]
+            self.db.executemany("DELETE FROM entries WHERE path = ?", gone)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def pack(entry: object) -> bytes:
+    return pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(data: bytes) -> object:
+    return pickle.loads(data)
+
+
+def tree_stamp(folders: Iterable[Path]) -> str:
+    """A fingerprint of the names, sizes and mtimes of every file under `folders` (no reads).
+
+    '' when a file changed too recently for its mtime to be trusted.
+    """
+    rows = []
+    pending = [str(f) for f in folders]
+    while pending:
+        try:
+            scan = os.scandir(pending.pop())
+        except OSError:
+            continue
+        with scan:
+            for item in scan:
+                if item.is_dir(follow_symlinks=False):
+                    pending.append(item.path)
+                    continue
+                try:
+                    st = item.stat()
+                except OSError:
+                    continue
+                if is_racy(st.st_mtime_ns):
+                    return ""
+                rows.append(f"{item.path}\0{st.st_size}\0{st.st_mtime_ns}")
+    rows.sort()
+    return hashlib.blake2b("\n".join(rows).encode(), digest_size=16).hexdigest()
+
+
+def folder_stamp(folder: Path) -> str:
+    """Identity of an output folder: replaced (new inode) or emptied, it no longer matches."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return ""
+    return f"{st.st_ino}:{st.st_mtime_ns}"
+
+
+def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, jobs: int,
+                        ) -> tuple[list[Entry], list[str], list[Problem]]:
+    """Every entry under `directory` with its rendered body, and the problems of broken ones.
+
+    Files unchanged since the cached build are not parsed or rendered again;
+    the others are, over `jobs` processes.
+    """
+    rows = cache.rows() if cache else {}
+    paths = entry_paths(directory)
+    found: list[tuple[Entry, str] | None] = [None] * len(paths)
+    todo: list[tuple[int, str, bytes | None]] = []
+    fresh: list[tuple[str, int, int, str, bytes, str]] = []
+    for i, path in enumerate(paths):
+        shown = relative_name(path, root)
+        try:
+            st = path.stat()
+            row = rows.get(shown)
+            if row and row[0] == st.st_mtime_ns and row[1] == st.st_size:
+                found[i] = (unpack(row[3]), row[4])
+                continue
+            data = path.read_bytes()
+        except OSError:
+            todo.append((i, shown, None))
+            continue
+        d = digest(data)
+        if row and row[2] == d:
+            found[i] = (unpack(row[3]), row[4])
+            fresh.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size, d, row[3], row[4]))
+            continue
+        todo.append((i, shown, data))
+    results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs if len(todo) > 200 else 1)
+               for r in part]
+    problems: list[Problem] = []
+    for (i, shown, data), (entry, html, errors) in zip(todo, results):
+        if errors:
+            problems.extend(errors)
+            continue
+        found[i] = (entry, html)
+        st = paths[i].stat()
+        mtime = -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns
+        fresh.append((shown, mtime, st.st_size, digest(data or b""), pack(entry), html))
+    if cache:
+        cache.store(fresh, {relative_name(p, root) for p in paths})
+    pairs = [pair for pair in found if pair is not None]
+    return [e for e, _ in pairs], [h for _, h in pairs], problems
+
+
+_MARKUP = None
+
+
+def _parse_and_render(todo: list[tuple[int, str, bytes | None]], chunk: Sequence[int],
+                      ) -> list[tuple[Entry | None, str, list[Problem]]]:
+    from .markup import Markup  # only builds that have entries to render pay for Markdown
+
+    global _MARKUP
+    _MARKUP = _MARKUP or Markup()
+    out = []
+    for k in chunk:
+        _, shown, data = todo[k]
+        slug = Path(shown).name[: -len(ENTRY_SUFFIX)]
+        try:
+            if data is None:
+                raise SourceError(Problem(shown, "cannot read"))
+            entry = parse_entry_bytes(data, slug, shown)
+        except SourceError as exc:
+            out.append((None, "", exc.problems))
+            continue
+        out.append((entry, _MARKUP.render(entry.body), []))
+    return out

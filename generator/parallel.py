@@ -1,0 +1,53 @@
+"""Running a build step over several processes.
+
+Workers are forked after the parent has built the data they need, so they
+share it copy-on-write instead of receiving it through pipes; each worker
+gets chunks of task indices and returns small results. Where fork is not
+available, or with one job, the tasks run in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_TASK: Callable[[Any, Sequence[int]], Any] | None = None
+_STATE: Any = None
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _run(chunk: Sequence[int]) -> Any:
+    assert _TASK is not None
+    return _TASK(_STATE, chunk)
+
+
+def chunks(count: int, jobs: int, *, per_job: int = 4) -> list[range]:
+    """Split range(count) into about `jobs * per_job` contiguous pieces."""
+    pieces = max(1, min(count, jobs * per_job))
+    size = -(-count // pieces) if count else 1
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def map_chunks(task: Callable[[Any, Sequence[int]], T], state: Any, count: int, jobs: int) -> list[T]:
+    """`task(state, chunk)` for every chunk of range(count), results in chunk order."""
+    global _TASK, _STATE
+    pieces = chunks(count, jobs)
+    if jobs <= 1 or len(pieces) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [task(state, piece) for piece in pieces]
+    _TASK, _STATE = task, state
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(pieces))) as pool:
+            return pool.map(_run, pieces, chunksize=1)
+    finally:
+        _TASK, _STATE = None, None

@@ -1,0 +1,128 @@
+"""Incremental builds: the cache, the up-to-date check, and equivalence with clean builds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.cli import main
+
+from conftest import FIXTURES, REPO
+
+
+def make_project(root: Path) -> Path:
+    shutil.copytree(FIXTURES / "sample_site", root, dirs_exist_ok=True)
+    shutil.copytree(REPO / "themes", root / "themes", dirs_exist_ok=True)
+    return root
+
+
+def backdate(root: Path, seconds: float = 60) -> None:
+    """Make every input look older than the racy-mtime window, as if time had passed."""
+    past = time.time() - seconds
+    for path in [*root.joinpath("content").rglob("*"), *root.joinpath("themes").rglob("*"), root / "site.yaml"]:
+        os.utime(path, (past, past))
+
+
+def build(root: Path, *args: str) -> int:
+    return main(["-C", str(root), "-q", "build", "--no-search", "--jobs", "1", *args])
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_nothing_changed_means_nothing_rebuilt(tmp_path, capsys):
+    root = make_project(tmp_path / "p")
+    backdate(root)
+    assert build(root) == 0
+    before = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*.html")}
+    assert main(["-C", str(root), "build", "--no-search"]) == 0
+    assert "site/ is up to date" in capsys.readouterr().out
+    assert {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*.html")} == before
+
+
+def test_an_edit_is_picked_up_and_the_clean_flag_and_a_lost_cache_change_nothing(tmp_path):
+    root = make_project(tmp_path / "p")
+    backdate(root)
+    build(root)
+    path = root / "content/papers/wavthruvec.md"
+    path.write_text(path.read_text().replace("WavThruVec:", "WavThruVec 2:"))
+    backdate(root)
+    assert build(root) == 0
+    assert "WavThruVec 2:" in (root / "site/papers/wavthruvec/index.html").read_text()
+    incremental = tree(root / "site")
+    assert build(root, "--clean") == 0
+    assert tree(root / "site") == incremental
+    shutil.rmtree(root / ".paperfeed-cache")
+    assert build(root) == 0
+    assert tree(root / "site") == incremental
+
+
+def test_a_deleted_output_folder_is_rebuilt(tmp_path):
+    root = make_project(tmp_path / "p")
+    backdate(root)
+    build(root)
+    shutil.rmtree(root / "site")
+    assert build(root) == 0 and (root / "site/index.html").is_file()
+
+
+ENTRY = "---\ntitle: {title}\ndate: 2024-0{month}-1{day}\ntags: [{tags}]\n---\n{body}\n"
+titles = st.sampled_from(["Speech Codecs", "LLM Serving at Scale", "KV Cache Tricks", "A: B", "Ünïcode $x^2$"])
+operations = st.one_of(
+    st.tuples(st.just("add"), st.integers(0, 20), titles, st.integers(1, 9), st.integers(0, 9),
+              st.sampled_from(["speech", "llm", "llm, speech", ""])),
+    st.tuples(st.just("edit"), st.integers(0, 50), titles),
+    st.tuples(st.just("retag"), st.integers(0, 50), st.sampled_from(["speech", "llm", "kv-cache", ""])),
+    st.tuples(st.just("delete"), st.integers(0, 50)),
+    st.tuples(st.just("config"), st.sampled_from(["per_page: 1", "per_page: 3", "title: Other Feed",
+                                                  "feed_items: 1", "base_url: https://example.org/sub/"])),
+    st.tuples(st.just("theme"), st.sampled_from(["<!-- a -->", "<!-- b -->"])),
+)
+
+
+def apply(root: Path, op: tuple) -> None:
+    papers = sorted((root / "content/papers").glob("*.md"))
+    kind = op[0]
+    if kind == "add":
+        _, n, title, month, day, tags = op
+        (root / f"content/papers/new-{n}.md").write_text(
+            ENTRY.format(title=f"'{title} {n}'", month=month, day=day, tags=tags, body=f"About {title}."))
+    elif kind == "edit" and papers:
+        path = papers[op[1] % len(papers)]
+        text = path.read_text()
+        path.write_text(text.replace("\n---\n", f"\n---\nEdited: {op[2]}.\n", 1))
+    elif kind == "retag" and papers:
+        path = papers[op[1] % len(papers)]
+        lines = [f"tags: [{op[2]}]" if line.startswith("tags:") else line for line in path.read_text().split("\n")]
+        path.write_text("\n".join(lines))
+    elif kind == "delete" and len(papers) > 1:
+        papers[op[1] % len(papers)].unlink()
+    elif kind == "config":
+        key = op[1].split(":")[0]
+        lines = [line for line in (root / "site.yaml").read_text().split("\n") if not line.startswith(key + ":")]
+        (root / "site.yaml").write_text("\n".join([op[1], *lines]))
+    elif kind == "theme":
+        path = root / "themes/default/templates/404.html"
+        path.write_text(path.read_text() + op[1] + "\n")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(operations, st.booleans()), min_size=1, max_size=4))
+def test_incremental_builds_equal_clean_builds(tmp_path_factory, steps):
+    root = make_project(tmp_path_factory.mktemp("incremental"))
+    assert build(root) == 0
+    for op, time_passes in steps:
+        apply(root, op)
+        if time_passes:
+            backdate(root)
+        assert build(root) == 0
+        clean = tmp_path_factory.mktemp("clean")
+        for name in ("site.yaml", "content", "themes"):
+            (shutil.copytree if (root / name).is_dir() else shutil.copy)(root / name, clean / name)
+        assert build(clean, "--clean") == 0
+        assert tree(root / "site") == tree(clean / "site"), op
