@@ -84,14 +84,14 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     from .theme import asset_urls, read_assets
 
     output = root / config.output_dir
-    entries, html, problems = load_cached_entries(root / config.content_dir / "papers", root, cache, jobs)
+    entries, html, terms, problems = load_cached_entries(root / config.content_dir / "papers", root, cache, jobs)
     if strict and problems:
         raise SourceError(problems)
     assets = read_assets(theme_dir)
     if search:
         find_pagefind()  # fail before any work when the binary is missing
     bodies = {entry.slug: body for entry, body in zip(entries, html)}
-    similar = related([Doc(e.slug, e.title, e.body, frozenset(tag_slug(t) for t in e.tags)) for e in entries])
+    similar = related([Doc(e.slug, t, frozenset(tag_slug(x) for x in e.tags)) for e, t in zip(entries, terms)])
     site = build_site(entries, config, bodies=bodies, assets=asset_urls(assets, config.base_path),
                       related=similar, search=search)
     report = BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds),
@@ -105,7 +105,6 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
         files["robots.txt"] = render_robots(site.info).encode("utf-8")
         files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
-        files.update((paper.bib_path, paper.bibtex.encode("utf-8")) for paper in site.papers)
         report.files += write_files(staging, files)
         if search:
             began = time.perf_counter()
@@ -139,6 +138,8 @@ def _render_outputs(state: tuple["Site", Path, Path], chunk: Sequence[int]) -> i
         if i < pages:
             page = site.pages[i]
             files[page.path] = render_page(env, page, site.info).encode("utf-8")
+            if page.paper is not None:
+                files[page.paper.bib_path] = page.paper.bibtex.encode("utf-8")
         else:
             feed = site.feeds[i - pages]
             files[feed.path] = render_feed(feed, site.info)

@@ -15,6 +15,7 @@ import os
 import pickle
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from .parallel import map_chunks
 
 CACHE_DIR = ".paperfeed-cache"
 # Bump when what is cached (Entry fields, Markdown or MathML output) changes shape.
-FORMAT = f"{__version__}/1"
+FORMAT = f"{__version__}/2"
 # A file changed this recently may change again within the same mtime tick (coarse
 # file-system clocks), so its size and mtime alone are not trusted (as git does).
 RACY_NS = 2_000_000_000
@@ -138,15 +139,16 @@ def folder_stamp(folder: Path) -> str:
 
 
 def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, jobs: int,
-                        ) -> tuple[list[Entry], list[str], list[Problem]]:
-    """Every entry under `directory` with its rendered body, and the problems of broken ones.
+                        ) -> tuple[list[Entry], list[str], list[Counter[str]], list[Problem]]:
+    """Every entry under `directory` with its rendered body and its terms (for related papers),
+    and the problems of broken ones.
 
     Files unchanged since the cached build are not parsed or rendered again;
     the others are, over `jobs` processes.
     """
     rows = cache.rows() if cache else {}
     paths = entry_paths(directory)
-    found: list[tuple[Entry, str] | None] = [None] * len(paths)
+    found: list[tuple[tuple[Entry, Counter[str]], str] | None] = [None] * len(paths)
     todo: list[tuple[int, str, bytes | None]] = []
     fresh: list[tuple[str, int, int, str, bytes, str]] = []
     for i, path in enumerate(paths):
@@ -170,26 +172,27 @@ def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, j
     results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs if len(todo) > 200 else 1)
                for r in part]
     problems: list[Problem] = []
-    for (i, shown, data), (entry, html, errors) in zip(todo, results):
+    for (i, shown, data), (record, html, errors) in zip(todo, results):
         if errors:
             problems.extend(errors)
             continue
-        found[i] = (entry, html)
+        found[i] = (record, html)
         st = paths[i].stat()
         mtime = -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns
-        fresh.append((shown, mtime, st.st_size, digest(data or b""), pack(entry), html))
+        fresh.append((shown, mtime, st.st_size, digest(data or b""), pack(record), html))
     if cache:
         cache.store(fresh, {relative_name(p, root) for p in paths})
     pairs = [pair for pair in found if pair is not None]
-    return [e for e, _ in pairs], [h for _, h in pairs], problems
+    return [r[0] for r, _ in pairs], [h for _, h in pairs], [r[1] for r, _ in pairs], problems
 
 
 _MARKUP = None
 
 
 def _parse_and_render(todo: list[tuple[int, str, bytes | None]], chunk: Sequence[int],
-                      ) -> list[tuple[Entry | None, str, list[Problem]]]:
+                      ) -> list[tuple[tuple[Entry, Counter[str]] | None, str, list[Problem]]]:
     from .markup import Markup  # only builds that have entries to render pay for Markdown
+    from .related import terms_of
 
     global _MARKUP
     _MARKUP = _MARKUP or Markup()
@@ -204,5 +207,5 @@ def _parse_and_render(todo: list[tuple[int, str, bytes | None]], chunk: Sequence
         except SourceError as exc:
             out.append((None, "", exc.problems))
             continue
-        out.append((entry, _MARKUP.render(entry.body), []))
+        out.append(((entry, terms_of(entry.title, entry.body)), _MARKUP.render(entry.body), []))
     return out

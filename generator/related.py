@@ -34,20 +34,20 @@ MAX_DF_SHARE = 0.2
 
 @dataclass(frozen=True)
 class Doc:
-    """What similarity looks at: a paper's id, title, abstract and tags."""
+    """What similarity looks at: a paper's id, its terms (see `terms_of`) and tags."""
 
     key: str
-    title: str
-    text: str
+    terms: Counter[str]
     tags: frozenset[str]
 
 
-def _terms(doc: Doc) -> Counter[str]:
+def terms_of(title: str, text: str) -> Counter[str]:
+    """Term counts of a paper: title words count TITLE_WEIGHT times, stop words not at all."""
     counts: Counter[str] = Counter()
-    for word in _WORD.findall(doc.title.lower()):
+    for word in _WORD.findall(title.lower()):
         if word not in STOP_WORDS:
             counts[word] += TITLE_WEIGHT
-    for word in _WORD.findall(doc.text.lower()):
+    for word in _WORD.findall(text.lower()):
         if word not in STOP_WORDS:
             counts[word] += 1
     return counts
@@ -56,7 +56,7 @@ def _terms(doc: Doc) -> Counter[str]:
 def _vectors(docs: Sequence[Doc]) -> tuple[list[dict[str, float]], dict[str, int]]:
     """L2-normalised TF-IDF vectors cut to each document's TOP_TERMS strongest terms, and the vocabulary."""
     n = len(docs)
-    counts = [_terms(doc) for doc in docs]
+    counts = [doc.terms for doc in docs]
     df: Counter[str] = Counter()
     for terms in counts:
         df.update(terms.keys())

@@ -13,7 +13,7 @@ import pytest
 
 from generator import search as search_module
 from generator.cli import main
-from generator.related import Doc, related
+from generator.related import Doc, related, terms_of
 
 from conftest import FIXTURES, REPO
 
@@ -90,14 +90,18 @@ def test_every_paper_has_a_cite_block_and_a_bib_that_parses(site):
         assert len(library.entries) == 1 and not library.failed_blocks, folder.name
 
 
+def doc(key: str, title: str, text: str, tags: set[str]) -> Doc:
+    return Doc(key, terms_of(title, text), frozenset(tags))
+
+
 def test_related_papers_are_similar_deterministic_and_never_self():
-    docs = [
-        Doc("kv-a", "KV cache compression for LLM serving", "We compress the KV cache of LLM inference.", frozenset({"kv"})),
-        Doc("kv-b", "Evicting KV cache entries", "KV cache eviction keeps LLM inference memory low.", frozenset({"kv"})),
-        Doc("kv-c", "KV cache offloading", "Offloading the KV cache to CPU memory for LLM inference.", frozenset()),
-        Doc("speech", "Speech enhancement with diffusion", "Diffusion models denoise speech recordings.", frozenset()),
-        Doc("speech-2", "Diffusion speech codecs", "A diffusion decoder for neural speech codecs.", frozenset()),
-    ]
+    docs = [doc(*args) for args in [
+        ("kv-a", "KV cache compression for LLM serving", "We compress the KV cache of LLM inference.", {"kv"}),
+        ("kv-b", "Evicting KV cache entries", "KV cache eviction keeps LLM inference memory low.", {"kv"}),
+        ("kv-c", "KV cache offloading", "Offloading the KV cache to CPU memory for LLM inference.", set()),
+        ("speech", "Speech enhancement with diffusion", "Diffusion models denoise speech recordings.", set()),
+        ("speech-2", "Diffusion speech codecs", "A diffusion decoder for neural speech codecs.", set()),
+    ]]
     result = related(docs, k=2)
     assert result == related(list(reversed(docs)), k=2)
     assert result["kv-a"][0] in ("kv-b", "kv-c") and "kv-a" not in result["kv-a"]
@@ -106,8 +110,8 @@ def test_related_papers_are_similar_deterministic_and_never_self():
 
 
 def test_related_ties_are_broken_by_shared_tags():
-    docs = [Doc("a", "alpha beta", "", frozenset({"t"})), Doc("b", "alpha beta", "", frozenset()),
-            Doc("c", "alpha beta", "", frozenset({"t"})), Doc("z", "gamma delta", "", frozenset())]
+    docs = [doc("a", "alpha beta", "", {"t"}), doc("b", "alpha beta", "", set()),
+            doc("c", "alpha beta", "", {"t"}), doc("z", "gamma delta", "", set())]
     assert related(docs, k=2)["a"] == ("c", "b")
 
 
