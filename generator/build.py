@@ -99,13 +99,14 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
 
     staging = new_staging(output)
     try:
-        report.files = sum(map_chunks(_render_outputs, (site, theme_dir, staging),
+        previous = output if output.is_dir() and not output.is_symlink() else None
+        report.files = sum(map_chunks(_render_outputs, (site, theme_dir, staging, previous),
                                       len(site.pages) + len(site.feeds), jobs))
         files = {f"static/{a.name}": a.data for a in assets}
         files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
         files["robots.txt"] = render_robots(site.info).encode("utf-8")
         files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
-        report.files += write_files(staging, files)
+        report.files += write_files(staging, files, previous)
         if search:
             began = time.perf_counter()
             index_site(staging)
@@ -121,14 +122,14 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
 _ENV: tuple[Path, "jinja2.Environment"] | None = None
 
 
-def _render_outputs(state: tuple["Site", Path, Path], chunk: Sequence[int]) -> int:
+def _render_outputs(state: tuple["Site", Path, Path, Path | None], chunk: Sequence[int]) -> int:
     """Render pages and feeds by index (pages first, then feeds) and write them to the staging folder."""
     from .feeds import render_feed
     from .output import write_files
     from .render import make_environment, render_page
 
     global _ENV
-    site, theme_dir, staging = state
+    site, theme_dir, staging, previous = state
     if _ENV is None or _ENV[0] != theme_dir:
         _ENV = (theme_dir, make_environment(theme_dir))
     env = _ENV[1]
@@ -143,4 +144,4 @@ def _render_outputs(state: tuple["Site", Path, Path], chunk: Sequence[int]) -> i
         else:
             feed = site.feeds[i - pages]
             files[feed.path] = render_feed(feed, site.info)
-    return write_files(staging, files)
+    return write_files(staging, files, previous)

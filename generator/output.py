@@ -48,17 +48,39 @@ def new_staging(output: Path) -> Path:
     return staging
 
 
-def write_files(staging: Path, files: Mapping[str, bytes]) -> int:
-    """Write `files` (relative path -> bytes) under `staging`; safe to call from several processes."""
+def write_files(staging: Path, files: Mapping[str, bytes], previous: Path | None = None) -> int:
+    """Write `files` (relative path -> bytes) under `staging`; safe to call from several processes.
+
+    A file whose bytes equal those of the same path in `previous` (the current
+    site) is hard-linked from it instead, so it keeps its modification time and
+    hosts that sync by mtime upload only what changed.
+    """
     made: set[Path] = set()
     for path in sorted(files):
-        target = staging / _safe_relative(path)
+        relative = _safe_relative(path)
+        target = staging / relative
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
+        data = files[path]
+        if previous is not None and _same_file(previous / relative, data):
+            try:
+                os.link(previous / relative, target)
+                continue
+            except OSError:
+                pass  # another file system, or links not allowed: write a copy
         with open(target, "xb") as handle:  # "x": a second write to one path is a bug, not an overwrite
-            handle.write(files[path])
+            handle.write(data)
     return len(files)
+
+
+def _same_file(path: Path, data: bytes) -> bool:
+    try:
+        if path.is_symlink() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def commit(staging: Path, output: Path) -> None:

@@ -126,3 +126,19 @@ def test_incremental_builds_equal_clean_builds(tmp_path_factory, steps):
             (shutil.copytree if (root / name).is_dir() else shutil.copy)(root / name, clean / name)
         assert build(clean, "--clean") == 0
         assert tree(root / "site") == tree(clean / "site"), op
+
+
+def test_unchanged_files_keep_their_mtime_and_changed_ones_are_rewritten(tmp_path):
+    root = make_project(tmp_path / "p")
+    assert build(root) == 0
+    site = root / "site"
+    before = {p.relative_to(site): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    time.sleep(0.05)
+    path = root / "content/papers/wavthruvec.md"
+    path.write_text(path.read_text().replace("two-stage pipelines", "two-stage pipelines, mostly"))
+    assert build(root) == 0
+    after = {p.relative_to(site): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    changed = {str(p) for p in after if after[p] != before.get(p)}
+    assert "papers/wavthruvec/index.html" in changed
+    assert "papers/cachegen/index.html" not in changed and "static/style.css" not in changed
+    assert len(changed) < len(after) / 2
