@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from .config import Config
-from .cache import CACHE_DIR, BuildCache, folder_stamp, load_cached_entries, tree_stamp
+from .cache import CACHE_DIR, FORMAT, BuildCache, folder_stamp, tree_stamp
 from .errors import Problem, SourceError
 from .feeds import render_feed, render_opml
 from .output import check_output_dir, commit, discard, new_staging, write_files
@@ -100,8 +100,13 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     staging = new_staging(output)
     try:
         previous = output if output.is_dir() and not output.is_symlink() else None
-        report.files = sum(map_chunks(_render_outputs, (site, theme_dir, staging, previous),
-                                      len(site.pages) + len(site.feeds), jobs))
+        old_keys = cache.output_keys() if cache and previous else {}
+        salt = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode()
+        keys: dict[str, str] = {}
+        for written, part in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old_keys, salt),
+                                        len(site.pages) + len(site.feeds), jobs):
+            report.files += written
+            keys.update(part)
         files = {f"static/{a.name}": a.data for a in assets}
         files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
         files["robots.txt"] = render_robots(site.info).encode("utf-8")
@@ -116,32 +121,50 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     except BaseException:
         discard(staging)
         raise
+    if cache:
+        cache.store_output_keys(keys)
     return report
 
 
 _ENV: tuple[Path, "jinja2.Environment"] | None = None
 
 
-def _render_outputs(state: tuple["Site", Path, Path, Path | None], chunk: Sequence[int]) -> int:
-    """Render pages and feeds by index (pages first, then feeds) and write them to the staging folder."""
+def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, str]]:
+    """Render pages and feeds by index (pages first, then feeds) and write them to the staging folder.
+
+    An output whose model key equals the key it had at the last build, and
+    whose file is still in the previous site, is linked from there unrendered.
+    """
+    from .cache import model_key
     from .feeds import render_feed
-    from .output import write_files
+    from .output import link_previous, write_files
     from .render import make_environment, render_page
 
     global _ENV
-    site, theme_dir, staging, previous = state
+    site, theme_dir, staging, previous, old_keys, salt = state
     if _ENV is None or _ENV[0] != theme_dir:
         _ENV = (theme_dir, make_environment(theme_dir))
     env = _ENV[1]
+    memo: dict[int, bytes] = {}
+    info_salt = salt + model_key(site.info, salt, memo).encode()
     files: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
+    linked = 0
     pages = len(site.pages)
     for i in chunk:
+        item = site.pages[i] if i < pages else site.feeds[i - pages]
+        key = keys[item.path] = model_key(item, info_salt, memo)
+        bib = item.paper if i < pages and item.paper is not None else None
+        if bib is not None:
+            keys[bib.bib_path] = key
+        if old_keys.get(item.path) == key and link_previous(previous, staging, item.path) \
+                and (bib is None or link_previous(previous, staging, bib.bib_path)):
+            linked += 1 + (bib is not None)
+            continue
         if i < pages:
-            page = site.pages[i]
-            files[page.path] = render_page(env, page, site.info).encode("utf-8")
-            if page.paper is not None:
-                files[page.paper.bib_path] = page.paper.bibtex.encode("utf-8")
+            files[item.path] = render_page(env, item, site.info).encode("utf-8")
+            if bib is not None:
+                files[bib.bib_path] = bib.bibtex.encode("utf-8")
         else:
-            feed = site.feeds[i - pages]
-            files[feed.path] = render_feed(feed, site.info)
-    return write_files(staging, files, previous)
+            files[item.path] = render_feed(item, site.info)
+    return write_files(staging, files, previous) + linked, keys

@@ -10,13 +10,15 @@ time: a build without it gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import os
 import pickle
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,8 +60,10 @@ class BuildCache:
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
                         "size INTEGER, digest TEXT, entry BLOB, html TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT)")
         if self.get_meta("format") != FORMAT:
             self.db.execute("DELETE FROM entries")
+            self.db.execute("DELETE FROM outputs")
             self.db.execute("DELETE FROM meta")
             self.set_meta("format", FORMAT)
 
@@ -80,6 +84,16 @@ class BuildCache:
         """path -> (mtime_ns, size, digest, pickled entry, html) for every cached entry."""
         return {r[0]: r[1:] for r in self.db.execute("SELECT path, mtime_ns, size, digest, entry, html FROM entries")}
 
+    def output_keys(self) -> dict[str, str]:
+        """Output path -> the key of everything that file was rendered from, at the last build."""
+        return dict(self.db.execute("SELECT path, key FROM outputs"))
+
+    def store_output_keys(self, keys: dict[str, str]) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM outputs")
+            self.db.executemany("INSERT INTO outputs VALUES (?, ?)", keys.items())
+
     def store(self, rows: Iterable[tuple[str, int, int, str, bytes, str]], keep: set[str]) -> None:
         """Save new rows and forget entries whose files are gone, in one transaction."""
         with self.db:
@@ -87,6 +101,45 @@ class BuildCache:
             self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
             gone = [(p,) for (p,) in self.db.execute("SELECT path FROM entries") if p not in keep]
             self.db.executemany("DELETE FROM entries WHERE path = ?", gone)
+
+
+def model_key(obj: object, salt: bytes, memo: dict[int, bytes]) -> str:
+    """A digest of a piece of the site model (a page, a feed) and everything it holds.
+
+    Two renderings with equal keys and equal `salt` (theme, generator version)
+    give equal bytes. `memo` caches the digests of shared parts (papers) by id.
+    """
+    h = hashlib.blake2b(salt, digest_size=16)
+    _feed(h, obj, memo)
+    return h.hexdigest()
+
+
+def _feed(h: "hashlib._Hash", obj: object, memo: dict[int, bytes]) -> None:
+    if obj is None or isinstance(obj, (str, int, float, bool, dt.date)):
+        h.update(repr(obj).encode("utf-8", "surrogatepass"))
+    elif isinstance(obj, (tuple, list)):
+        h.update(b"(")
+        for item in obj:
+            _feed(h, item, memo)
+            h.update(b",")
+        h.update(b")")
+    elif isinstance(obj, Mapping):
+        h.update(b"{")
+        for key in sorted(obj, key=repr):
+            _feed(h, key, memo)
+            _feed(h, obj[key], memo)
+        h.update(b"}")
+    elif dataclasses.is_dataclass(obj):
+        sub = memo.get(id(obj))
+        if sub is None:
+            inner = hashlib.blake2b(type(obj).__name__.encode(), digest_size=16)
+            for f in dataclasses.fields(obj):
+                inner.update(f.name.encode())
+                _feed(inner, getattr(obj, f.name), memo)
+            sub = memo[id(obj)] = inner.digest()
+        h.update(sub)
+    else:
+        raise TypeError(f"cannot key {type(obj).__name__}")
 
 
 def digest(data: bytes) -> str:

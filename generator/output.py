@@ -74,6 +74,24 @@ def write_files(staging: Path, files: Mapping[str, bytes], previous: Path | None
     return len(files)
 
 
+def link_previous(previous: Path | None, staging: Path, path: str) -> bool:
+    """Hard-link `path` from the previous site into `staging`; False when that cannot be done."""
+    if previous is None:
+        return False
+    relative = _safe_relative(path)
+    source, target = previous / relative, staging / relative
+    if source.is_symlink() or not source.is_file():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise BuildError(f"two outputs would be written to {path}") from None
+    except OSError:
+        return False
+    return True
+
+
 def _same_file(path: Path, data: bytes) -> bool:
     try:
         if path.is_symlink() or path.stat().st_size != len(data):
