@@ -137,6 +137,7 @@ def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, 
     """
     from .cache import model_key
     from .feeds import render_feed
+    from .site import PaperView
     from .output import link_previous, write_files
     from .render import make_environment, render_page
 
@@ -147,13 +148,14 @@ def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, 
     env = _ENV[1]
     memo: dict[int, bytes] = {}
     info_salt = salt + model_key(site.info, salt, memo).encode()
+    shared = (PaperView,)
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     linked = 0
     pages = len(site.pages)
     for i in chunk:
         item = site.pages[i] if i < pages else site.feeds[i - pages]
-        key = keys[item.path] = model_key(item, info_salt, memo)
+        key = keys[item.path] = model_key(item, info_salt, memo, shared)
         bib = item.paper if i < pages and item.paper is not None else None
         if bib is not None:
             keys[bib.bib_path] = key
