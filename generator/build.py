@@ -101,7 +101,8 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     try:
         previous = output if output.is_dir() and not output.is_symlink() else None
         old_keys = cache.output_keys() if cache and previous else {}
-        salt = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode()
+        # Keys cost time; without a cache (--clean) nothing would keep them.
+        salt = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode() if cache else b""
         keys: dict[str, str] = {}
         for written, part in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old_keys, salt),
                                         len(site.pages) + len(site.feeds), jobs):
@@ -147,7 +148,7 @@ def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, 
         _ENV = (theme_dir, make_environment(theme_dir))
     env = _ENV[1]
     memo: dict[int, bytes] = {}
-    info_salt = salt + model_key(site.info, salt, memo).encode()
+    info_salt = salt + model_key(site.info, salt, memo).encode() if salt else b""
     shared = (PaperView,)
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
@@ -155,11 +156,11 @@ def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, 
     pages = len(site.pages)
     for i in chunk:
         item = site.pages[i] if i < pages else site.feeds[i - pages]
-        key = keys[item.path] = model_key(item, info_salt, memo, shared)
+        key = keys[item.path] = model_key(item, info_salt, memo, shared) if salt else ""
         bib = item.paper if i < pages and item.paper is not None else None
         if bib is not None:
             keys[bib.bib_path] = key
-        if old_keys.get(item.path) == key and link_previous(previous, staging, item.path) \
+        if key and old_keys.get(item.path) == key and link_previous(previous, staging, item.path) \
                 and (bib is None or link_previous(previous, staging, bib.bib_path)):
             linked += 1 + (bib is not None)
             continue
