@@ -145,13 +145,20 @@ def unpack(data: bytes) -> object:
     return pickle.loads(data)
 
 
-def tree_stamp(folders: Iterable[Path]) -> str:
+def tree_stamp(folders: Iterable[Path], *, racy: bool = False) -> str:
     """A fingerprint of the names, sizes and mtimes of every file under `folders` (no reads).
 
-    '' when a file changed too recently for its mtime to be trusted.
+    '' when a file changed too recently for its mtime to be trusted, unless
+    `racy` (a watcher compares stamps a moment apart, not across builds).
     """
     rows = []
-    pending = [str(f) for f in folders]
+    pending = []
+    for folder in folders:
+        if folder.is_file():
+            st = folder.stat()
+            rows.append(f"{folder}\0{st.st_size}\0{st.st_mtime_ns}")
+        else:
+            pending.append(str(folder))
     while pending:
         try:
             scan = os.scandir(pending.pop())
@@ -166,7 +173,7 @@ def tree_stamp(folders: Iterable[Path]) -> str:
                     st = item.stat()
                 except OSError:
                     continue
-                if is_racy(st.st_mtime_ns):
+                if not racy and is_racy(st.st_mtime_ns):
                     return ""
                 rows.append(f"{item.path}\0{st.st_size}\0{st.st_mtime_ns}")
     rows.sort()

@@ -19,9 +19,12 @@ from .errors import PaperfeedError, Problem, SourceError
 from .formats import FORMAT_NAMES
 
 EPILOG = """examples:
-  paperfeed ingest dumps/*.txt          parse page dumps into content/papers/
+  paperfeed init mysite                 create a new site
+  paperfeed ingest dumps/*.txt          parse sources into content/papers/
+  paperfeed check                       lint content/ and site.yaml
   paperfeed build                       render content/ into site/
-  paperfeed serve                       build, then preview on http://127.0.0.1:8000/
+  paperfeed serve                       build, preview on http://127.0.0.1:8000/ and rebuild on change
+  paperfeed tags                        tag counts, and title words no tag covers
 """
 
 
@@ -71,6 +74,33 @@ def make_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--skip-cross", action="store_true", help="skip arXiv cross-lists")
     ingest.add_argument("--skip-replace", action="store_true", help="skip arXiv replacements")
 
+    init = sub.add_parser(
+        "init", help="create a new site that builds at once",
+        description="Create a new paperfeed site in DIR: site.yaml with every key commented, one example "
+                    "entry, a .gitignore and a GitHub Pages workflow.",
+        epilog="examples:\n  paperfeed init mysite\n  paperfeed init --theme-copy --title 'Reading group' mysite",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    init.add_argument("directory", type=Path, metavar="DIR")
+    init.add_argument("--title", default="My paper feed", help="site title (default: My paper feed)")
+    init.add_argument("--theme-copy", action="store_true", help="copy the default theme into DIR/themes/ to customise")
+    init.add_argument("--force", action="store_true", help="overwrite an existing site")
+
+    check = sub.add_parser(
+        "check", help="lint content/ and site.yaml without building",
+        description="Report problems in site.yaml and the entries, one `path:line: message` per problem: "
+                    "broken front matter, missing titles, bad dates, misspelt keys, tags missing from the "
+                    "taxonomy, duplicate papers, broken links. Exits 1 when there are any.",
+        epilog="examples:\n  paperfeed check\n  paperfeed -C mysite check",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    tags = sub.add_parser(
+        "tags", help="list tags with counts, and title words no tag covers",
+        description="List every tag with its paper count, then the most frequent title words that no taxonomy "
+                    "tag covers, as candidates for new tags.",
+        epilog="examples:\n  paperfeed tags\n  paperfeed tags --limit 40",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    tags.add_argument("--limit", type=int, default=20, help="how many uncovered title words to show (default: 20)")
+
     retag = sub.add_parser(
         "retag", help="re-apply the taxonomy to every entry",
         description="Re-apply the taxonomy in site.yaml to every entry: taxonomy tags are recomputed from "
@@ -88,8 +118,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser(
         "serve", help="build, then serve the site on 127.0.0.1 for a preview",
-        description="Build the site, then serve the output folder locally (Ctrl-C stops).",
-        epilog="examples:\n  paperfeed serve\n  paperfeed serve --port 8080",
+        description="Build the site, serve the output folder locally, rebuild when content/, themes/ or "
+                    "site.yaml change, and reload open pages. A failed rebuild keeps the last good site and "
+                    "shows the error on every page. Ctrl-C stops.",
+        epilog="examples:\n  paperfeed serve\n  paperfeed serve --port 8080 --no-search\n"
+               "  paperfeed serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     _build_flags(serve)
     serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -123,14 +156,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     root: Path = args.root
+    if args.command == "init":
+        return _init(args)
     if not root.is_dir():
         print(f"error: no such project folder: {root}", file=sys.stderr)
         return 2
+    if args.command == "check":
+        return _check(args, root)
     config = load_config(root)
     if args.command == "ingest":
         return _ingest(args, root, config)
     if args.command == "retag":
         return _retag(args, root, config)
+    if args.command == "tags":
+        return _tags(args, root, config)
     config = with_overrides(config, base_url=args.base_url, output_dir=args.output)
     if args.command == "build":
         return _build(args, root, config)
@@ -175,6 +214,58 @@ def _ingest(args: argparse.Namespace, root: Path, config) -> int:
     return 1 if not report.sources else 0
 
 
+def _init(args: argparse.Namespace) -> int:
+    from .scaffold import init_site
+
+    written = init_site(args.directory, title=args.title, theme_copy=args.theme_copy, force=args.force,
+                        today=dt.date.today())
+    if not args.quiet:
+        for path in written:
+            print(f"created {path}")
+        print(f"new site in {args.directory}/: build it with `paperfeed -C {args.directory} build`, "
+              f"preview it with `paperfeed -C {args.directory} serve`")
+    return 0
+
+
+def _check(args: argparse.Namespace, root: Path) -> int:
+    from .check import check_site
+
+    problems = check_site(root)
+    for problem in problems:
+        print(problem)
+    if not args.quiet:
+        print(f"{len(problems)} problem{'' if len(problems) == 1 else 's'} found" if problems else "no problems found")
+    return 1 if problems else 0
+
+
+def _tags(args: argparse.Namespace, root: Path, config) -> int:
+    from .content import load_entries
+    from .related import STOP_WORDS
+    from .taxonomy import tag_slug, uncovered_terms
+
+    entries, problems = load_entries(root / config.content_dir / "papers", root)
+    _print_problems(problems, "warning: skipped ")
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for entry in entries:
+        for tag in entry.tags:
+            slug = tag_slug(tag)
+            counts[slug] = counts.get(slug, 0) + 1
+            names.setdefault(slug, config.taxonomy[slug].name if slug in config.taxonomy else tag)
+    width = max([len(s) for s in counts] + [3])
+    for slug, count in sorted(counts.items(), key=lambda sc: (-sc[1], sc[0])):
+        note = "" if slug in config.taxonomy or not config.taxonomy else "  (not in the taxonomy)"
+        print(f"{count:6}  {slug:{width}}  {names[slug]}{note}")
+    untagged = sum(1 for e in entries if not e.tags)
+    print(f"{len(counts)} tags over {len(entries)} papers; {untagged} papers have no tag")
+    terms = uncovered_terms((e.title for e in entries), config.taxonomy, limit=args.limit, stop_words=STOP_WORDS)
+    if terms:
+        print("\nfrequent title words no tag covers:")
+        for word, count in terms:
+            print(f"{count:6}  {word}")
+    return 0
+
+
 def _retag(args: argparse.Namespace, root: Path, config) -> int:
     from .retag import retag
 
@@ -207,9 +298,33 @@ def _build(args: argparse.Namespace, root: Path, config) -> int:
 
 
 def _serve(args: argparse.Namespace, root: Path, config) -> int:
+    import time
+
+    from .build import build
+    from .cache import tree_stamp
     from .server import serve
 
     code = _build(args, root, config)
     if code:
         return code
-    return serve(root / config.output_dir, config.base_path, bind=args.bind, port=args.port)
+    watched = [root / config.content_dir, root / "themes", root / "site.yaml"]
+
+    def stamp() -> str:
+        return tree_stamp(watched, racy=True)
+
+    def rebuild() -> str:
+        started = time.perf_counter()
+        try:
+            current = with_overrides(load_config(root), base_url=args.base_url, output_dir=args.output)
+            # Strict: a broken entry keeps the last good site served instead of dropping the paper.
+            report = build(root, current, strict=True, search=not args.no_search, jobs=args.jobs)
+        except PaperfeedError as exc:
+            print(f"{time.strftime('%H:%M:%S')} rebuild failed:\n{exc}", file=sys.stderr, flush=True)
+            return str(exc)
+        if not args.quiet:
+            print(f"{time.strftime('%H:%M:%S')} rebuilt {report.pages} pages in "
+                  f"{time.perf_counter() - started:.2f} s; reloading open pages", flush=True)
+        return ""
+
+    return serve(root / config.output_dir, config.base_path, bind=args.bind, port=args.port,
+                 stamp=stamp, rebuild=rebuild)

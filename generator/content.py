@@ -130,7 +130,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 # -- reading ---------------------------------------------------------------
 
-_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
 def parse_entry(text: str, slug: str, path: str) -> Entry:
@@ -139,8 +139,8 @@ def parse_entry(text: str, slug: str, path: str) -> Entry:
     if not text.startswith("---"):
         raise SourceError(Problem(path, "no front matter", line=1,
                                   hint="an entry starts with a line `---`, then YAML, then `---`"))
-    first = _FENCE.match(text)
-    closing = _FENCE.search(text, first.end() + 1) if first else None
+    first = FENCE.match(text)
+    closing = FENCE.search(text, first.end() + 1) if first else None
     if not first or not closing:
         raise SourceError(Problem(path, "front matter is not closed", line=1,
                                   hint="did you forget the `---` line after the front matter?"))
@@ -214,7 +214,8 @@ def _line_of(text: str, line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-def _key_line(yaml_text: str, key: str) -> int:
+def key_line(yaml_text: str, key: str) -> int:
+    """The file line of a top-level key in front matter text (which starts on line 2)."""
     match = re.search(rf"^{re.escape(key)}\s*:", yaml_text, re.MULTILINE)
     return yaml_text[: match.start()].count("\n") + 2 if match else 2
 
@@ -223,7 +224,7 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
     problems: list[Problem] = []
 
     def bad(key: str, message: str, hint: str = "") -> None:
-        problems.append(Problem(path, message, line=_key_line(yaml_text, key), hint=hint))
+        problems.append(Problem(path, message, line=key_line(yaml_text, key), hint=hint))
 
     title = meta.get("title")
     if isinstance(title, (int, float)) and not isinstance(title, bool):

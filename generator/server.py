@@ -1,25 +1,61 @@
-"""A local preview server for the built site, on 127.0.0.1 by default.
+"""A local preview server for the built site, on 127.0.0.1 by default, with live reload.
 
 It serves only files inside the output folder, mounts the site under the
 base_url's path (so a sub-path site previews as it will be hosted), and
-answers unknown paths with the site's own 404 page.
+answers unknown paths with the site's own 404 page. In live mode a watcher
+rebuilds when the sources change, and a small script, added to HTML
+responses by the server (never written to the site), reloads open tabs over
+server-sent events. A failed rebuild keeps the last good site served and
+shows the error, with file and line, at the bottom of every page.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import os
 import posixpath
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+LIVE_PREFIX = "/__paperfeed/"
+LIVE_SCRIPT = b"""// paperfeed serve: reload this tab when the site is rebuilt.
+(function () {
+  var source = new EventSource("/__paperfeed/events");
+  source.addEventListener("reload", function () { location.reload(); });
+})();
+"""
+
+
+class LiveState:
+    """What the server tells pages: a build counter to wait on, and the last build error."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self.error = ""
+        self.changed = threading.Condition()
+
+    def built(self, error: str = "") -> None:
+        with self.changed:
+            self.version += 1
+            self.error = error
+            self.changed.notify_all()
+
+    def wait(self, version: int, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != version, timeout=timeout)
+            return self.version
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serves `directory` under `base_path`; anything else gets 404.html."""
 
     base_path = "/"
+    live: LiveState | None = None
 
     def translate_path(self, path: str) -> str:
         request = unquote(urlsplit(path).path)
@@ -34,6 +70,17 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return ""
         return full
 
+    def do_GET(self) -> None:  # noqa: N802 - http.server's API
+        if self.live is not None and self.path.startswith(LIVE_PREFIX):
+            self._live_endpoint()
+            return
+        if self.live is not None:
+            body = self._html_body()
+            if body is not None:
+                self._send(200, body)
+                return
+        super().do_GET()
+
     def send_head(self):
         # An empty translated path means "outside the site": answer 404, never touch the disk.
         if not self.translate_path(self.path):
@@ -44,39 +91,122 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+            self._send(404, self._inject(page.read_bytes()))
             return
         super().send_error(code, message, explain)
+
+    def _html_body(self) -> bytes | None:
+        """The bytes of an HTML page with the live-reload script added, or None for anything else."""
+        path = self.translate_path(self.path)
+        if not path:
+            return None
+        if os.path.isdir(path):
+            if not urlsplit(self.path).path.endswith("/"):
+                return None  # let the base class redirect to the slash URL
+            path = os.path.join(path, "index.html")
+        if not path.endswith(".html") or not os.path.isfile(path):
+            return None
+        with open(path, "rb") as handle:
+            return self._inject(handle.read())
+
+    def _inject(self, page: bytes) -> bytes:
+        if self.live is None:
+            return page
+        extra = f'<script src="{LIVE_PREFIX}live.js"></script>'
+        if self.live.error:
+            extra += ('<div role="alert" style="position:fixed;left:0;right:0;bottom:0;z-index:9999;max-height:40vh;'
+                      'overflow:auto;margin:0;padding:1rem;background:#b00020;color:#fff;font:14px/1.4 monospace;'
+                      'white-space:pre-wrap">paperfeed: the last rebuild failed; showing the last good site.\n'
+                      f"{html.escape(self.live.error)}</div>")
+        marker = page.rfind(b"</body>")
+        if marker < 0:
+            return page + extra.encode()
+        return page[:marker] + extra.encode() + page[marker:]
+
+    def _send(self, code: int, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _live_endpoint(self) -> None:
+        assert self.live is not None
+        name = urlsplit(self.path).path[len(LIVE_PREFIX):]
+        if name == "live.js":
+            self._send(200, LIVE_SCRIPT, "text/javascript; charset=utf-8")
+            return
+        if name != "events":
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        version = self.live.version
+        try:
+            self.wfile.write(b": connected\n\n")
+            self.wfile.flush()
+            while True:
+                now = self.live.wait(version, timeout=15)
+                if now != version:
+                    version = now
+                    self.wfile.write(f"event: reload\ndata: {version}\n\n".encode())
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         pass
 
 
-def make_server(directory: Path, base_path: str, *, bind: str, port: int) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(type("Handler", (SiteHandler,), {"base_path": base_path}),
+def make_server(directory: Path, base_path: str, *, bind: str, port: int,
+                live: LiveState | None = None) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(type("Handler", (SiteHandler,), {"base_path": base_path, "live": live}),
                                 directory=str(directory))
-    return http.server.ThreadingHTTPServer((bind, port), handler)
+    server = http.server.ThreadingHTTPServer((bind, port), handler)
+    server.daemon_threads = True
+    return server
 
 
-def serve(directory: Path, base_path: str, *, bind: str, port: int) -> int:
-    """Serve until Ctrl-C. Returns the exit code."""
+def watch(stamp: Callable[[], str], rebuild: Callable[[], str], live: LiveState, *,
+          interval: float = 0.25, stop: threading.Event | None = None) -> None:
+    """Poll `stamp` and call `rebuild` (which returns an error text, or '') whenever it changes."""
+    stop = stop or threading.Event()
+    last = stamp()
+    while not stop.wait(interval):
+        current = stamp()
+        if current == last:
+            continue
+        last = current
+        live.built(rebuild())
+
+
+def serve(directory: Path, base_path: str, *, bind: str, port: int,
+          stamp: Callable[[], str] | None = None, rebuild: Callable[[], str] | None = None) -> int:
+    """Serve until Ctrl-C, rebuilding on change when `stamp` and `rebuild` are given. Returns the exit code."""
+    live = LiveState() if rebuild is not None else None
     try:
-        server = make_server(directory, base_path, bind=bind, port=port)
+        server = make_server(directory, base_path, bind=bind, port=port, live=live)
     except OSError as exc:
         print(f"error: cannot listen on {bind}:{port}: {exc.strerror}", file=sys.stderr)
         return 1
+    stop = threading.Event()
+    if live is not None and stamp is not None and rebuild is not None:
+        threading.Thread(target=watch, args=(stamp, rebuild, live), kwargs={"stop": stop}, daemon=True).start()
     host = f"[{bind}]" if ":" in bind else bind
-    print(f"serving {directory} at http://{host}:{server.server_address[1]}{base_path} (Ctrl-C stops)")
+    print(f"serving {directory} at http://{host}:{server.server_address[1]}{base_path}"
+          + (" (rebuilds on change; Ctrl-C stops)" if live else " (Ctrl-C stops)"), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         print("stopped")
     finally:
+        stop.set()
         server.server_close()
     return 0
+

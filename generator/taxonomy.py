@@ -116,3 +116,19 @@ def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
             seen.add(slug)
             out.append(tag)
     return tuple(out)
+
+
+def uncovered_terms(titles: Iterable[str], taxonomy: Mapping[str, TagSpec], *, limit: int = 20,
+                    stop_words: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+    """The most frequent title words that no taxonomy phrase or tag contains: candidates for new tags."""
+    covered = set()
+    for slug, spec in taxonomy.items():
+        covered.update(slug.split("-"))
+        for keyword in spec.keywords:
+            covered.update(w.lower() for w in _TOKEN.findall(keyword))
+    counts: dict[str, int] = {}
+    for title in titles:
+        for word in {w.lower() for w in _TOKEN.findall(title)}:
+            if len(word) > 2 and not word.isdigit() and word not in covered and word not in stop_words:
+                counts[word] = counts.get(word, 0) + 1
+    return sorted(counts.items(), key=lambda wc: (-wc[1], wc[0]))[:limit]

@@ -25,12 +25,21 @@ class Asset:
         return hashlib.sha256(self.data).hexdigest()[:10]
 
 
+# The themes that ship with paperfeed, beside the package in a source checkout.
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+def builtin_theme(name: str) -> Path:
+    """A theme that ships with paperfeed."""
+    return BUILTIN_THEMES / name
+
+
 def find_theme(root: Path, name: str) -> Path:
-    """The theme folder, or a `BuildError` saying where it was looked for."""
-    theme_dir = root / "themes" / name
-    if not (theme_dir / "templates").is_dir():
-        raise BuildError(f"theme {name!r} not found: no folder themes/{name}/templates/")
-    return theme_dir
+    """The project's `themes/<name>/`, else the built-in theme of that name, else a `BuildError`."""
+    for theme_dir in (root / "themes" / name, builtin_theme(name)):
+        if (theme_dir / "templates").is_dir():
+            return theme_dir
+    raise BuildError(f"theme {name!r} not found: no folder themes/{name}/templates/")
 
 
 def read_assets(theme_dir: Path) -> list[Asset]:

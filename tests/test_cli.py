@@ -52,8 +52,15 @@ def test_bad_flag_values_are_usage_errors(capsys):
 
 
 def test_missing_theme_is_one_clear_line(tmp_path, capsys):
+    write_files(tmp_path, {"site.yaml": "theme: nope\n"})
     assert main(["-C", str(tmp_path), "build"]) == 1
-    assert capsys.readouterr().err == "error: theme 'default' not found: no folder themes/default/templates/\n"
+    assert capsys.readouterr().err == "error: theme 'nope' not found: no folder themes/nope/templates/\n"
+
+
+def test_a_project_without_themes_uses_the_built_in_theme(tmp_path):
+    write_files(tmp_path, {"content/papers/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n"})
+    assert main(["-C", str(tmp_path), "-q", "build", "--no-search"]) == 0
+    assert (tmp_path / "site/papers/a/index.html").is_file()
 
 
 def test_unknown_format_flag_is_rejected(capsys):
