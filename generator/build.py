@@ -6,7 +6,7 @@ Nothing reaches the output folder until every page and feed has rendered.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,13 +42,15 @@ class BuildReport:
 
 
 def build(root: Path, config: Config, *, strict: bool = False, search: bool = True,
-          jobs: int | None = None, clean: bool = False) -> BuildReport:
+          jobs: int | None = None, clean: bool = False,
+          progress: Callable[[str], None] | None = None) -> BuildReport:
     """Build the site of the project at `root` into its output folder.
 
     Pages and feeds render over `jobs` processes (default: all cores). With
     `search`, Pagefind indexes the new site before it replaces the old one.
     Entries unchanged since the last build come from the build cache; when
     no input changed at all, the build stops at once. `clean` ignores the cache.
+    `progress` is told, in words, each phase as it starts.
     """
     started = time.perf_counter()
     jobs = jobs or default_jobs()
@@ -62,7 +64,8 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
         if not clean and fingerprint and cache.get_meta("fingerprint") == fingerprint \
                 and cache.get_meta("output") == folder_stamp(output):
             return BuildReport(up_to_date=True, seconds=time.perf_counter() - started)
-        report = _build(root, config, theme_dir, None if clean else cache, strict=strict, search=search, jobs=jobs)
+        report = _build(root, config, theme_dir, None if clean else cache, strict=strict, search=search, jobs=jobs,
+                        progress=progress or (lambda message: None))
         cache.set_meta("fingerprint", fingerprint)
         cache.set_meta("output", folder_stamp(output))
     report.seconds = time.perf_counter() - started
@@ -70,7 +73,7 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
 
 
 def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None, *, strict: bool, search: bool,
-           jobs: int) -> BuildReport:
+           jobs: int, progress: Callable[[str], None]) -> BuildReport:
     # Imported here so that an up-to-date check never pays for Jinja, feedgen, scipy and the rest.
     from .cache import load_cached_entries
     from .feeds import render_opml
@@ -84,6 +87,7 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     from .theme import asset_urls, read_assets
 
     output = root / config.output_dir
+    progress("reading entries")
     entries, html, terms, problems = load_cached_entries(root / config.content_dir / "papers", root, cache, jobs)
     if strict and problems:
         raise SourceError(problems)
@@ -91,7 +95,9 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     if search:
         find_pagefind()  # fail before any work when the binary is missing
     bodies = {entry.slug: body for entry, body in zip(entries, html)}
+    progress(f"finding related papers for {len(entries)} papers")
     similar = related([Doc(e.slug, t, frozenset(tag_slug(x) for x in e.tags)) for e, t in zip(entries, terms)])
+    progress("building the site model")
     site = build_site(entries, config, bodies=bodies, assets=asset_urls(assets, config.base_path),
                       related=similar, search=search)
     report = BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds),
@@ -100,6 +106,7 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     staging = new_staging(output)
     try:
         previous = output if output.is_dir() and not output.is_symlink() else None
+        progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {jobs} processes")
         old_keys = cache.output_keys() if cache and previous else {}
         # Keys cost time; without a cache (--clean) nothing would keep them.
         salt = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode() if cache else b""
@@ -114,6 +121,7 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
         report.files += write_files(staging, files, previous)
         if search:
+            progress("indexing for search (Pagefind)")
             began = time.perf_counter()
             index_site(staging)
             report.search_seconds = time.perf_counter() - began

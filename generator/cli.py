@@ -49,6 +49,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("-C", "--root", type=Path, default=Path("."),
                         help="project folder holding site.yaml, content/ and themes/ (default: .)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print each step as it starts, with the time")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -278,13 +279,33 @@ def _retag(args: argparse.Namespace, root: Path, config) -> int:
     return 0
 
 
+def _progress(args: argparse.Namespace):
+    """Step messages: one line each with --verbose, one updating status line on a terminal, else none."""
+    import time
+
+    started = time.perf_counter()
+    if args.quiet:
+        return None
+    if args.verbose:
+        return lambda message: print(f"[{time.perf_counter() - started:6.2f} s] {message}", file=sys.stderr,
+                                     flush=True)
+    if sys.stderr.isatty():
+        def status(message: str) -> None:
+            print(f"\r\033[K{message}...", end="", file=sys.stderr, flush=True)
+        return status
+    return None
+
+
 def _build(args: argparse.Namespace, root: Path, config) -> int:
     from .build import build
 
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
-    report = build(root, config, strict=args.strict, search=not args.no_search, jobs=args.jobs, clean=args.clean)
+    report = build(root, config, strict=args.strict, search=not args.no_search, jobs=args.jobs, clean=args.clean,
+                   progress=_progress(args))
+    if sys.stderr.isatty() and not args.quiet and not args.verbose:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
     _print_problems(report.skipped, "warning: skipped ")
     if report.up_to_date:
         if not args.quiet:

@@ -91,3 +91,12 @@ def test_format_names_match_the_parsers():
     from generator.ingest import PARSERS
 
     assert sorted(FORMAT_NAMES) == sorted(PARSERS)
+
+
+def test_verbose_prints_each_build_step(project, capsys):
+    write_files(project, {"content/papers/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n"})
+    assert main(["-C", str(project), "-v", "build", "--no-search"]) == 0
+    err = capsys.readouterr().err
+    for step in ("reading entries", "finding related papers for 1 papers", "building the site model",
+                 "rendering 6 pages and 2 feeds"):
+        assert step in err, step
