@@ -189,7 +189,9 @@ def _ingest(args: argparse.Namespace, root: Path, config) -> int:
     options = ParseOptions(today=dt.date.today(), date=args.date, year=args.year,
                            skip_cross=args.skip_cross, skip_replace=args.skip_replace)
     report = ingest(root, config, args.inputs, options, format=args.format, dry_run=args.dry_run,
-                    refresh=args.refresh)
+                    refresh=args.refresh, progress=_progress(args))
+    if sys.stderr.isatty() and not args.quiet and not args.verbose:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
     plan = report.plan
     if args.dry_run:
         rows = [("new", e.slug, e.title) for e in plan.new]

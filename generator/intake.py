@@ -79,7 +79,8 @@ def _read(item: str, options: ParseOptions, format: str | None, fetcher: Fetcher
 
 def ingest(root: Path, config: Config, inputs: list[str], options: ParseOptions, *,
            format: str | None = None, dry_run: bool = False, refresh: bool = False,
-           fetcher: Fetcher | None = None, stdin: Callable[[], bytes] | None = None) -> IngestReport:
+           fetcher: Fetcher | None = None, stdin: Callable[[], bytes] | None = None,
+           progress: Callable[[str], None] | None = None) -> IngestReport:
     """Parse every input, merge with the entries in content/, and write what changed.
 
     A source that cannot be read is reported and the others still go in; a
@@ -90,7 +91,10 @@ def ingest(root: Path, config: Config, inputs: list[str], options: ParseOptions,
     stdin = stdin or sys.stdin.buffer.read
     report = IngestReport()
     papers: list[Paper] = []
-    for item in expand_inputs(inputs):
+    progress = progress or (lambda message: None)
+    items = list(expand_inputs(inputs))
+    for number, item in enumerate(items, start=1):
+        progress(f"reading {number}/{len(items)}: {item}")
         try:
             result = _read(item, options, format, fetcher, stdin)
         except SourceError as exc:
@@ -101,11 +105,13 @@ def ingest(root: Path, config: Config, inputs: list[str], options: ParseOptions,
         papers.extend(result.papers)
 
     papers_dir = root / config.content_dir / "papers"
+    progress(f"merging {len(papers)} records with {config.content_dir}/papers/")
     entries, broken = load_entries(papers_dir, root)
     if broken:
         raise SourceError(broken)
     tagger = Tagger.from_taxonomy(config.taxonomy, config.max_tags)
     report.plan = plan_merge(papers, entries, tagger, refresh=refresh)
     if not dry_run:
+        progress(f"writing {len(report.plan.writes)} entries")
         report.written = sum(write_entry(papers_dir, entry) for entry in report.plan.writes)
     return report
