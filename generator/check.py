@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .config import CONFIG_NAME, Config, load_config
 from .content import FENCE, KNOWN_KEYS, Entry, entry_paths, key_line, load_entries, relative_name
@@ -17,6 +16,7 @@ from .errors import ConfigError, Problem
 from .markup import is_safe_url
 from .records import paper_key
 from .taxonomy import tag_slug
+from .urls import is_http_url, split_url
 
 # A Markdown link's target, which may hold balanced parentheses.
 _MD_LINK = re.compile(r"\[[^\]]*\]\(([^\s()]*(?:\([^\s()]*\)[^\s()]*)*)\)")
@@ -60,13 +60,13 @@ def _check_entry(entry: Entry, path: str, text: str, config: Config) -> list[Pro
                                         line=key_line(yaml_text, "tags"),
                                         hint=f"did you mean {close[0]!r}?" if close else "add it to taxonomy: in site.yaml"))
     for kind, url in entry.links.items():
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if not is_http_url(url):
             problems.append(Problem(path, f"link {kind!r} is not an http(s) URL: {url!r}", line=key_line(yaml_text, "links")))
     body_start = text.count("\n", 0, text.find(entry.body)) + 1 if entry.body and entry.body in text else 0
     for match in _MD_LINK.finditer(entry.body):
         url = match.group(1)
-        if not is_safe_url(url) or (urlsplit(url).scheme in ("http", "https") and not urlsplit(url).netloc):
+        parts = split_url(url)
+        if not is_safe_url(url) or parts is None or (parts.scheme in ("http", "https") and not parts.netloc):
             line = body_start + entry.body.count("\n", 0, match.start()) if body_start else 0
             problems.append(Problem(path, f"broken link in the abstract: {url!r}", line=line))
     return problems

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .errors import ConfigError, Problem
+from .urls import split_url
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -112,8 +113,8 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
             values[key] = value
     base_url = values.get("base_url")
     if base_url is not None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        parts = split_url(base_url)
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             problems.append(Problem(path, f"`base_url` must be an absolute http(s) URL, not {base_url!r}",
                                     line=_key_line(text, "base_url"), hint="base_url: https://example.org/reading-group/"))
     for key in ("theme", "content_dir", "output_dir"):

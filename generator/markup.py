@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from urllib.parse import urlsplit
 
 import markdown
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .texmath import MATH_RE, math_html
+from .urls import split_url
 
 SAFE_SCHEMES = {"http", "https", "mailto", ""}
 
@@ -47,12 +47,8 @@ class _SafeMarkdown(markdown.Extension):
 
 def is_safe_url(url: str) -> bool:
     """True for http(s), mailto and relative URLs; false for javascript:, data: and the like."""
-    cleaned = re.sub(r"[\x00-\x20]", "", url)
-    try:
-        scheme = urlsplit(cleaned).scheme.lower()
-    except ValueError:
-        return False
-    return scheme in SAFE_SCHEMES
+    parts = split_url(re.sub(r"[\x00-\x20]", "", url))
+    return parts is not None and parts.scheme.lower() in SAFE_SCHEMES
 
 
 class Markup:

@@ -20,7 +20,9 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+
+from .urls import split_url
 
 LIVE_PREFIX = "/__paperfeed/"
 LIVE_SCRIPT = b"""// paperfeed serve: reload this tab when the site is rebuilt.
@@ -58,7 +60,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     live: LiveState | None = None
 
     def translate_path(self, path: str) -> str:
-        request = unquote(urlsplit(path).path)
+        parts = split_url(path)
+        if parts is None:
+            return ""
+        request = unquote(parts.path)
         if not request.startswith(self.base_path):
             if request + "/" == self.base_path:
                 return self.directory
@@ -98,10 +103,11 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def _html_body(self) -> bytes | None:
         """The bytes of an HTML page with the live-reload script added, or None for anything else."""
         path = self.translate_path(self.path)
-        if not path:
+        parts = split_url(self.path)
+        if not path or parts is None:
             return None
         if os.path.isdir(path):
-            if not urlsplit(self.path).path.endswith("/"):
+            if not parts.path.endswith("/"):
                 return None  # let the base class redirect to the slash URL
             path = os.path.join(path, "index.html")
         if not path.endswith(".html") or not os.path.isfile(path):
@@ -134,7 +140,8 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     def _live_endpoint(self) -> None:
         assert self.live is not None
-        name = urlsplit(self.path).path[len(LIVE_PREFIX):]
+        parts = split_url(self.path)
+        name = parts.path[len(LIVE_PREFIX):] if parts else ""
         if name == "live.js":
             self._send(200, LIVE_SCRIPT, "text/javascript; charset=utf-8")
             return

@@ -19,10 +19,11 @@ from .cite import format_bibtex
 from .config import Config
 from .content import Entry
 from .errors import BuildError
-from .markup import is_safe_url, plain_text, summarize
+from .markup import plain_text, summarize
 from .pagination import Pager, paginate
 from .records import SCHOLARLY_FIELDS, Scholarly
 from .taxonomy import tag_slug
+from .urls import is_http_url
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "arxiv": "arXiv", "pdf": "PDF", "doi": "DOI",
                "demo": "Demo", "data": "Data", "video": "Video", "huggingface": "Hugging Face"}
@@ -289,7 +290,7 @@ def _paper_view(entry: Entry, config: Config, html: str, tags: Mapping[str, Tag]
     links = tuple(
         Link(kind, LINK_LABELS.get(kind, kind.replace("_", " ").capitalize()), url_)
         for kind, url_ in entry.links.items()
-        if url_.startswith(("http://", "https://")) and is_safe_url(url_)
+        if is_http_url(url_)
     )
     return PaperView(
         slug=entry.slug, title=entry.title, date=entry.date, url=url, abs_url=config.origin + url,

@@ -45,3 +45,8 @@ def test_unknown_and_escaping_paths_get_the_site_404(served):
     for path in ("/group/nope/", "/", "/secret.txt", "/group/../secret.txt", "/group/%2e%2e/secret.txt",
                  "/group/link"):
         assert get(served + path) == (404, "custom 404"), path
+
+
+def test_malformed_request_paths_get_404_not_a_crash(served):
+    for path in ("//[x/", "/group/%ff%fe", "/group/\\..\\secret.txt"):
+        assert get(served + path)[0] == 404, path

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from ..errors import Problem
+from ..urls import is_http_url, split_url
 from ..records import Paper, Source, arxiv_from_doi, arxiv_id, arxiv_links, clean_text
 
 
@@ -59,8 +59,8 @@ def find_urls(text: str) -> list[str]:
         # A closing parenthesis belongs to the URL only when it opens one too.
         while url.endswith(")") and url.count("(") < url.count(")"):
             url = url[:-1]
-        parts = urlsplit(url)
-        if parts.netloc and "." in parts.netloc and url not in urls:
+        parts = split_url(url)
+        if parts is not None and parts.netloc and "." in parts.netloc and url not in urls:
             urls.append(url)
     return urls
 
@@ -69,8 +69,8 @@ def links_from_text(text: str) -> dict[str, str]:
     """The first code-host URL as `code`, the first other URL as `project`."""
     links: dict[str, str] = {}
     for url in find_urls(text):
-        host = urlsplit(url).netloc.lower()
-        kind = "code" if host in _CODE_HOSTS else "project"
+        kind = link_kind(url)
+        kind = "project" if kind == "arxiv" else kind
         links.setdefault(kind, url)
     return links
 
@@ -117,7 +117,8 @@ def split_words(value: object) -> tuple[str, ...]:
 
 def link_kind(url: str) -> str:
     """`arxiv`, `code` or `project`, from where a URL points."""
-    host = urlsplit(url).netloc.lower()
+    parts = split_url(url)
+    host = parts.netloc.lower() if parts else ""
     if host.endswith("arxiv.org"):
         return "arxiv"
     return "code" if host in _CODE_HOSTS else "project"
@@ -139,7 +140,7 @@ def paper_from_record(record: dict, name: str, line: int, options: ParseOptions)
     identifier = arxiv_id(str(fields.get("arxiv") or ""))
     links: dict[str, str] = {}
     url = str(fields.get("url") or "").strip()
-    if url.startswith(("http://", "https://")):
+    if is_http_url(url):
         kind = link_kind(url)
         if kind == "arxiv" and not identifier:
             identifier = arxiv_id(url)
@@ -147,7 +148,7 @@ def paper_from_record(record: dict, name: str, line: int, options: ParseOptions)
             links[kind] = url
     for kind in ("code", "project"):
         value = str(fields.get(kind) or "").strip()
-        if value.startswith(("http://", "https://")):
+        if is_http_url(value):
             links[kind] = value
     for kind, value in links_from_text(abstract).items():
         links.setdefault(kind, value)

@@ -16,6 +16,7 @@ from ..errors import Problem
 from ..records import Paper, Source, arxiv_from_doi, arxiv_id, arxiv_links
 from .base import ParseOptions, ParseResult, link_kind, links_from_text, parse_date, split_words
 from .tex import detex
+from ..urls import is_http_url
 
 NAME = "bibtex"
 DESCRIPTION = "BibTeX (.bib)"
@@ -63,7 +64,7 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
         identifier = arxiv_id(fields.get("eprint", "")) if prefix == "arxiv" or "eprint" in fields else ""
         links = links_from_text(abstract)
         url = fields.get("url", "").strip()
-        if url.startswith(("http://", "https://")):
+        if is_http_url(url):
             kind = link_kind(url)
             if kind == "arxiv":
                 identifier = identifier or arxiv_id(url)

@@ -31,7 +31,11 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
     delimiter = max(",;\t", key=first.count)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     result = ParseResult()
-    if not reader.fieldnames or "title" not in [f.strip().lower() for f in reader.fieldnames if f]:
+    try:
+        header = reader.fieldnames
+    except csv.Error as exc:
+        raise SourceError(Problem(name, f"invalid CSV header: {exc}", line=1)) from None
+    if not header or "title" not in [f.strip().lower() for f in header if f]:
         raise SourceError(Problem(name, "CSV header has no `title` column", line=1))
     end = 1  # the header's last line
     try:

@@ -13,6 +13,7 @@ from ..errors import Problem
 from ..records import Paper, Source, arxiv_id, arxiv_links, clean_text
 from .base import ParseOptions, ParseResult, links_from_text, parse_date, split_names, split_words
 from .jsontext import iter_array
+from ..urls import is_http_url
 
 NAME = "hf-json"
 DESCRIPTION = "Hugging Face api/daily_papers JSON"
@@ -47,7 +48,7 @@ def _paper(item: object, name: str, line: int, options: ParseOptions) -> tuple[P
     links = links_from_text(abstract)
     for kind, key in (("code", "githubRepo"), ("project", "projectPage")):
         url = paper.get(key)
-        if isinstance(url, str) and url.startswith(("http://", "https://")):
+        if isinstance(url, str) and is_http_url(url):
             links[kind] = url
     if identifier:
         links = {**arxiv_links(identifier), **links}
