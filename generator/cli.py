@@ -17,6 +17,7 @@ from . import __version__
 from .config import load_config, with_overrides
 from .errors import PaperfeedError, Problem, SourceError
 from .formats import FORMAT_NAMES
+from .lock import project_lock
 
 EPILOG = """examples:
   paperfeed init mysite                 create a new site
@@ -188,8 +189,9 @@ def _ingest(args: argparse.Namespace, root: Path, config) -> int:
 
     options = ParseOptions(today=dt.date.today(), date=args.date, year=args.year,
                            skip_cross=args.skip_cross, skip_replace=args.skip_replace)
-    report = ingest(root, config, args.inputs, options, format=args.format, dry_run=args.dry_run,
-                    refresh=args.refresh, progress=_progress(args))
+    with project_lock(root, "ingest"):
+        report = ingest(root, config, args.inputs, options, format=args.format, dry_run=args.dry_run,
+                        refresh=args.refresh, progress=_progress(args))
     if sys.stderr.isatty() and not args.quiet and not args.verbose:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     plan = report.plan
@@ -272,7 +274,8 @@ def _tags(args: argparse.Namespace, root: Path, config) -> int:
 def _retag(args: argparse.Namespace, root: Path, config) -> int:
     from .retag import retag
 
-    changes = retag(root, config, dry_run=args.dry_run)
+    with project_lock(root, "retag"):
+        changes = retag(root, config, dry_run=args.dry_run)
     for slug, before, after in changes:
         print(f"{slug}: [{', '.join(before)}] -> [{', '.join(after)}]")
     if not args.quiet:
@@ -304,8 +307,9 @@ def _build(args: argparse.Namespace, root: Path, config) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
-    report = build(root, config, strict=args.strict, search=not args.no_search, jobs=args.jobs, clean=args.clean,
-                   progress=_progress(args))
+    with project_lock(root, "build"):
+        report = build(root, config, strict=args.strict, search=not args.no_search, jobs=args.jobs,
+                       clean=args.clean, progress=_progress(args))
     if sys.stderr.isatty() and not args.quiet and not args.verbose:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     _print_problems(report.skipped, "warning: skipped ")
@@ -340,7 +344,8 @@ def _serve(args: argparse.Namespace, root: Path, config) -> int:
         try:
             current = with_overrides(load_config(root), base_url=args.base_url, output_dir=args.output)
             # Strict: a broken entry keeps the last good site served instead of dropping the paper.
-            report = build(root, current, strict=True, search=not args.no_search, jobs=args.jobs)
+            with project_lock(root, "build"):
+                report = build(root, current, strict=True, search=not args.no_search, jobs=args.jobs)
         except PaperfeedError as exc:
             print(f"{time.strftime('%H:%M:%S')} rebuild failed:\n{exc}", file=sys.stderr, flush=True)
             return str(exc)

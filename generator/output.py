@@ -6,6 +6,7 @@ in at the end, so a failed or interrupted build leaves the previous site.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import subprocess
@@ -41,6 +42,8 @@ def new_staging(output: Path) -> Path:
     """An empty folder beside `output` to write the next site into."""
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in output.parent.glob(f".{output.name}.new-*"):
+        _remove_later(leftover)  # from builds that were killed; the project lock keeps live ones apart
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     umask = os.umask(0)
     os.umask(umask)
@@ -107,11 +110,32 @@ def _same_file(path: Path, data: bytes) -> bool:
         return False
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def commit(staging: Path, output: Path) -> None:
-    """Swap the finished `staging` folder in as `output`; the old site is removed in the background."""
+    """Swap the finished `staging` folder in as `output`; the old site is removed in the background.
+
+    Where the system can exchange two folders atomically there is no moment
+    without a complete site at `output`; elsewhere the gap is two renames.
+    """
     output = output.absolute()
     # A fresh name: an earlier build's old site may still be being deleted in the background.
     old = output.parent / f".{output.name}.old-{os.getpid()}-{time.time_ns()}"
+    if output.is_dir() and not output.is_symlink() and _exchange(staging, output):
+        os.replace(staging, old)
+        _remove_later(old)
+        return
     if output.exists() or output.is_symlink():
         os.replace(output, old)
     try:

@@ -1,0 +1,61 @@
+"""Nothing lost: one build or ingest at a time, and builds killed at any moment leave the old site."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from generator.cli import main
+from generator.lock import project_lock
+
+from conftest import FIXTURES, REPO
+
+
+def test_a_second_build_or_ingest_waits_its_turn_with_a_clear_message(project, capsys):
+    with project_lock(project, "build"):
+        assert main(["-C", str(project), "build", "--no-search"]) == 1
+        err = capsys.readouterr().err
+        assert f"error: cannot build: paperfeed build (pid {os.getpid()}) is running in this project" in err
+        assert main(["-C", str(project), "ingest", str(FIXTURES / "tabular/papers.csv")]) == 1
+        assert "cannot ingest: paperfeed build" in capsys.readouterr().err
+    assert main(["-C", str(project), "-q", "build", "--no-search"]) == 0
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_builds_killed_at_random_moments_leave_the_previous_site_complete(tmp_path):
+    root = tmp_path / "demo"
+    root.mkdir()
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    papers = sorted((REPO / "content/papers").glob("*.md"))[:200]
+    (root / "content/papers").mkdir(parents=True)
+    for path in papers:
+        shutil.copy(path, root / "content/papers" / path.name)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "generator", "-C", str(root), "-q", "build", "--no-search", "--clean"]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env=env)
+    duration = time.perf_counter() - started
+    good = tree(root / "site")
+    rng = random.Random(7)
+    survived = 0
+    for _ in range(8):
+        proc = subprocess.Popen(command, env=env, start_new_session=True)
+        time.sleep(rng.uniform(0.05, duration))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        if tree(root / "site") != good:  # a build may have finished before the kill: then it is the same site
+            raise AssertionError("a killed build changed the site")
+        survived += 1
+    assert survived == 8
+    # Leftover staging folders from the killed builds never break the next build.
+    assert main(["-C", str(root), "-q", "build", "--no-search"]) == 0
+    assert tree(root / "site") == good
