@@ -25,6 +25,10 @@ from urllib.parse import unquote
 from .urls import split_url
 
 LIVE_PREFIX = "/__paperfeed/"
+LIVE_STYLE = b"""#paperfeed-error { position: fixed; left: 0; right: 0; bottom: 0; z-index: 9999; max-height: 40vh;
+  overflow: auto; margin: 0; padding: 1rem; background: #b00020; color: #fff; font: 14px/1.4 monospace;
+  white-space: pre-wrap; }
+"""
 LIVE_SCRIPT = b"""// paperfeed serve: reload this tab when the site is rebuilt.
 (function () {
   var source = new EventSource("/__paperfeed/events");
@@ -120,9 +124,9 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return page
         extra = f'<script src="{LIVE_PREFIX}live.js"></script>'
         if self.live.error:
-            extra += ('<div role="alert" style="position:fixed;left:0;right:0;bottom:0;z-index:9999;max-height:40vh;'
-                      'overflow:auto;margin:0;padding:1rem;background:#b00020;color:#fff;font:14px/1.4 monospace;'
-                      'white-space:pre-wrap">paperfeed: the last rebuild failed; showing the last good site.\n'
+            # A stylesheet, not a style attribute: the site's Content-Security-Policy allows only its own files.
+            extra += (f'<link rel="stylesheet" href="{LIVE_PREFIX}live.css"><div id="paperfeed-error" role="alert">'
+                      "paperfeed: the last rebuild failed; showing the last good site.\n"
                       f"{html.escape(self.live.error)}</div>")
         marker = page.rfind(b"</body>")
         if marker < 0:
@@ -144,6 +148,9 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         name = parts.path[len(LIVE_PREFIX):] if parts else ""
         if name == "live.js":
             self._send(200, LIVE_SCRIPT, "text/javascript; charset=utf-8")
+            return
+        if name == "live.css":
+            self._send(200, LIVE_STYLE, "text/css; charset=utf-8")
             return
         if name != "events":
             self.send_error(404)
