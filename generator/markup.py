@@ -41,6 +41,10 @@ class _SafeMarkdown(markdown.Extension):
         # Without these two, raw HTML in a body is escaped instead of passed through.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        # Abstracts carry no images: an image would be a request to another host.
+        for name in ("image_link", "image_reference", "short_image_ref"):
+            if name in md.inlinePatterns:
+                md.inlinePatterns.deregister(name)
         md.inlinePatterns.register(_MathPattern(MATH_RE, md), "math", 186)
         md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
 
