@@ -18,7 +18,10 @@ def parse_feed(text: str, name: str) -> feedparser.FeedParserDict:
     """Parse feed text; a `SourceError` with line and column when the XML is not well-formed."""
     # The text is already decoded; an encoding declaration would make feedparser decode it again.
     text = _ENCODING_DECL.sub(r"\1", text.lstrip("\ufeff"), count=1)
-    parsed = feedparser.parse(text.encode("utf-8"), sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(text.encode("utf-8"), sanitize_html=False, resolve_relative_uris=False)
+    except Exception as exc:  # noqa: BLE001 - feedparser fails in its own ways on hostile XML (odd namespaces)
+        raise SourceError(Problem(name, f"unreadable feed: {type(exc).__name__}: {exc}")) from None
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and isinstance(exc, xml.sax.SAXParseException):
         # feedparser puts a declaration line in front of documents that have none.
