@@ -91,3 +91,13 @@ def test_entry_bytes_fail_only_cleanly(raw):
         parse_entry_bytes(b"---\ntitle: x\ndate: 2024-01-01\n---\n" + raw, "x", "x.md")
     except SourceError:
         pass
+
+
+def test_a_ten_megabyte_abstract_and_a_hundred_thousand_line_dump_parse():
+    abstract = ("We study attention and caches in depth. " * 260_000)[:10_000_000]
+    [paper] = parse_source(f"Subscribe\nHuge\n{abstract}\n", "huge.txt", OPTIONS, format="hf-page").papers
+    assert len(paper.abstract) >= 9_999_000
+    lines = ["Subscribe"] + [f"Paper {i}\nWe study thing {i} in depth and report many results on benchmarks."
+                             for i in range(50_000)]
+    result = parse_source("\n".join(lines), "long.txt", OPTIONS, format="hf-page")
+    assert len(result.papers) == 50_000 and result.problems == []
