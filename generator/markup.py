@@ -82,11 +82,17 @@ def summarize(text: str, limit: int) -> str:
 
     A single sentence longer than the limit is cut at a word and ends in an ellipsis.
     """
-    plain = plain_text(text)
+    return summarize_plain(plain_text(text), limit)
+
+
+def summarize_plain(plain: str, limit: int) -> str:
+    """`summarize` for text that is already plain."""
     if len(plain) <= limit:
         return plain
     out = ""
-    for sentence in _SENTENCE_END.split(plain):
+    # Only the opening can make the summary: a piece reaching past 1.3 x limit is never kept whole,
+    # so splitting more than that (plus one character) would give the same result.
+    for sentence in _SENTENCE_END.split(plain[: int(limit * 1.3) + 2]):
         if out and len(out) + 1 + len(sentence) > limit * 1.3:
             break
         out = f"{out} {sentence}" if out else sentence

@@ -19,7 +19,7 @@ from .cite import format_bibtex
 from .config import Config
 from .content import Entry
 from .errors import BuildError
-from .markup import plain_text, summarize
+from .markup import plain_text, summarize_plain
 from .pagination import Pager, paginate
 from .records import SCHOLARLY_FIELDS, Scholarly
 from .taxonomy import tag_slug
@@ -292,12 +292,13 @@ def _paper_view(entry: Entry, config: Config, html: str, tags: Mapping[str, Tag]
         for kind, url_ in entry.links.items()
         if is_http_url(url_)
     )
+    plain = plain_text(entry.body)
     return PaperView(
         slug=entry.slug, title=entry.title, date=entry.date, url=url, abs_url=config.origin + url,
         guid=paper_guid(entry.slug), tags=tuple(refs), links=links, authors=entry.authors,
         sources=tuple((s.name, s.seen) for s in entry.sources),
-        summary=summarize(entry.body, config.summary_chars), html=html, extra=entry.extra,
-        abstract=plain_text(entry.body),
+        summary=summarize_plain(plain, config.summary_chars), html=html, extra=entry.extra,
+        abstract=plain,
         bibtex=format_bibtex(slug=entry.slug, title=entry.title, authors=entry.authors,
                              date=entry.published or entry.date, url=config.origin + url, arxiv=entry.arxiv,
                              doi=entry.doi, journal_ref=entry.journal_ref, categories=entry.categories),
