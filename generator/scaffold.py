@@ -48,6 +48,9 @@ permissions:
 concurrency:
   group: pages
   cancel-in-progress: true
+env:
+  # What pip installs as paperfeed: a package name, a git URL (git+https://...) or a path.
+  PAPERFEED: paperfeed
 jobs:
   build:
     runs-on: ubuntu-latest
@@ -56,7 +59,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install paperfeed
+      - run: pip install "$PAPERFEED"
       - id: pages
         uses: actions/configure-pages@v5
       - run: paperfeed build --base-url "${{ steps.pages.outputs.base_url }}/"

@@ -25,8 +25,9 @@ class Asset:
         return hashlib.sha256(self.data).hexdigest()[:10]
 
 
-# The themes that ship with paperfeed, beside the package in a source checkout.
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+# The themes that ship with paperfeed: inside the installed package, or beside it in a source checkout.
+_PACKAGED = Path(__file__).resolve().parent / "_themes"
+BUILTIN_THEMES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "themes"
 
 
 def builtin_theme(name: str) -> Path:
