@@ -75,7 +75,9 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
 def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None, *, strict: bool, search: bool,
            jobs: int, progress: Callable[[str], None]) -> BuildReport:
     # Imported here so that an up-to-date check never pays for Jinja, feedgen, scipy and the rest.
-    from .cache import load_cached_entries
+    import pickle
+
+    from .cache import digest, load_cached_entries
     from .feeds import render_opml
     from .output import commit, discard, new_staging, write_files
     from .parallel import map_chunks
@@ -96,7 +98,14 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         find_pagefind()  # fail before any work when the binary is missing
     bodies = {entry.slug: body for entry, body in zip(entries, html)}
     progress(f"finding related papers for {len(entries)} papers")
-    similar = related([Doc(e.slug, t, frozenset(tag_slug(x) for x in e.tags)) for e, t in zip(entries, terms)])
+    docs = [Doc(e.slug, t, frozenset(tag_slug(x) for x in e.tags)) for e, t in zip(entries, terms)]
+    # Related papers depend on every paper's terms and tags: reuse them while none of those changed.
+    related_key = digest(pickle.dumps([(d.key, sorted(d.terms.items()), sorted(d.tags)) for d in docs]))
+    similar = cache.result("related", related_key) if cache else None
+    if similar is None:
+        similar = related(docs)
+        if cache:
+            cache.store_result("related", related_key, similar)
     progress("building the site model")
     site = build_site(entries, config, bodies=bodies, assets=asset_urls(assets, config.base_path),
                       related=similar, search=search)

@@ -61,9 +61,11 @@ class BuildCache:
         self.db.execute("CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
                         "size INTEGER, digest TEXT, entry BLOB, html TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS results (name TEXT PRIMARY KEY, key TEXT, value BLOB)")
         if self.get_meta("format") != FORMAT:
             self.db.execute("DELETE FROM entries")
             self.db.execute("DELETE FROM outputs")
+            self.db.execute("DELETE FROM results")
             self.db.execute("DELETE FROM meta")
             self.set_meta("format", FORMAT)
 
@@ -83,6 +85,14 @@ class BuildCache:
     def rows(self) -> dict[str, tuple[int, int, str, bytes, str]]:
         """path -> (mtime_ns, size, digest, pickled entry, html) for every cached entry."""
         return {r[0]: r[1:] for r in self.db.execute("SELECT path, mtime_ns, size, digest, entry, html FROM entries")}
+
+    def result(self, name: str, key: str) -> object | None:
+        """A stored result of a whole-site computation, if it was computed from inputs with this key."""
+        row = self.db.execute("SELECT key, value FROM results WHERE name = ?", (name,)).fetchone()
+        return unpack(row[1]) if row and row[0] == key else None
+
+    def store_result(self, name: str, key: str, value: object) -> None:
+        self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (name, key, pack(value)))
 
     def output_keys(self) -> dict[str, str]:
         """Output path -> the key of everything that file was rendered from, at the last build."""
