@@ -54,7 +54,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    ingest = sub.add_parser(
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        # Raw formatting keeps each command's "examples:" epilog as written.
+        return sub.add_parser(name, formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+
+    ingest = command(
         "ingest", help="parse sources into entries in content/papers/",
         description="Parse sources into Markdown entries in content/papers/, merging papers already there.",
         epilog="examples:\n  paperfeed ingest dumps/001.txt dumps/002.txt\n"
@@ -62,8 +66,7 @@ def make_parser() -> argparse.ArgumentParser:
                "  paperfeed ingest --dry-run 'dumps/*.txt' refs.bib\n"
                "  paperfeed ingest 'https://export.arxiv.org/api/query?search_query=cat:cs.LG&max_results=50'\n"
                "  paperfeed ingest --skip-cross https://rss.arxiv.org/rss/cs.LG\n"
-               "  curl -s https://huggingface.co/api/daily_papers | paperfeed ingest -",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+               "  curl -s https://huggingface.co/api/daily_papers | paperfeed ingest -")
     ingest.add_argument("inputs", nargs="+", metavar="SOURCE",
                         help="a file, folder, glob, http(s) URL, or - for standard input")
     ingest.add_argument("--date", type=_date, help="date for records whose source has none (default: today)")
@@ -76,56 +79,50 @@ def make_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--skip-cross", action="store_true", help="skip arXiv cross-lists")
     ingest.add_argument("--skip-replace", action="store_true", help="skip arXiv replacements")
 
-    init = sub.add_parser(
+    init = command(
         "init", help="create a new site that builds at once",
         description="Create a new paperfeed site in DIR: site.yaml with every key commented, one example "
                     "entry, a .gitignore and a GitHub Pages workflow.",
-        epilog="examples:\n  paperfeed init mysite\n  paperfeed init --theme-copy --title 'Reading group' mysite",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="examples:\n  paperfeed init mysite\n  paperfeed init --theme-copy --title 'Reading group' mysite")
     init.add_argument("directory", type=Path, metavar="DIR")
     init.add_argument("--title", default="My paper feed", help="site title (default: My paper feed)")
     init.add_argument("--theme-copy", action="store_true", help="copy the default theme into DIR/themes/ to customise")
     init.add_argument("--force", action="store_true", help="overwrite an existing site")
 
-    check = sub.add_parser(
+    check = command(
         "check", help="lint content/ and site.yaml without building",
         description="Report problems in site.yaml and the entries, one `path:line: message` per problem: "
                     "broken front matter, missing titles, bad dates, misspelt keys, tags missing from the "
                     "taxonomy, duplicate papers, broken links. Exits 1 when there are any.",
-        epilog="examples:\n  paperfeed check\n  paperfeed -C mysite check",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="examples:\n  paperfeed check\n  paperfeed -C mysite check")
 
-    tags = sub.add_parser(
+    tags = command(
         "tags", help="list tags with counts, and title words no tag covers",
         description="List every tag with its paper count, then the most frequent title words that no taxonomy "
                     "tag covers, as candidates for new tags.",
-        epilog="examples:\n  paperfeed tags\n  paperfeed tags --limit 40",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="examples:\n  paperfeed tags\n  paperfeed tags --limit 40")
     tags.add_argument("--limit", type=int, default=20, help="how many uncovered title words to show (default: 20)")
 
-    retag = sub.add_parser(
+    retag = command(
         "retag", help="re-apply the taxonomy to every entry",
         description="Re-apply the taxonomy in site.yaml to every entry: taxonomy tags are recomputed from "
                     "title and abstract; tags that are not in the taxonomy are kept.",
-        epilog="examples:\n  paperfeed retag --dry-run\n  paperfeed retag",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="examples:\n  paperfeed retag --dry-run\n  paperfeed retag")
     retag.add_argument("--dry-run", action="store_true", help="list the changes, write nothing")
 
-    build = sub.add_parser(
+    build = command(
         "build", help="render content/ into the output folder",
         description="Render the entries in content/ with the theme into the output folder (site/).",
-        epilog="examples:\n  paperfeed build\n  paperfeed build --base-url https://example.org/reading-group/",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="examples:\n  paperfeed build\n  paperfeed build --base-url https://example.org/reading-group/")
     _build_flags(build)
 
-    serve = sub.add_parser(
+    serve = command(
         "serve", help="build, then serve the site on 127.0.0.1 for a preview",
         description="Build the site, serve the output folder locally, rebuild when content/, themes/ or "
                     "site.yaml change, and reload open pages. A failed rebuild keeps the last good site and "
                     "shows the error on every page. Ctrl-C stops.",
         epilog="examples:\n  paperfeed serve\n  paperfeed serve --port 8080 --no-search\n"
-               "  paperfeed serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+               "  paperfeed serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network")
     _build_flags(serve)
     serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")

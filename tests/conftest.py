@@ -95,3 +95,13 @@ def broken_links(site: Path, base_url: str) -> list[str]:
             if target is not None and not target.is_file():
                 broken.append(f"{page.relative_to(site)} -> {url}")
     return broken
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """Copy a project's inputs (site.yaml, content/, themes/) to `target`, which must exist."""
+    for name in ("site.yaml", "content", "themes"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
+        elif (source / name).exists():
+            shutil.copy(source / name, target / name)
+    return target

@@ -7,7 +7,6 @@ page kinds. Chromium comes from `apt-get install chromium` (.ci/run does it).
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from generator.cli import main
 from generator.server import make_server
 
-from conftest import REPO
+from conftest import REPO, copy_project
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -35,8 +34,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser")
-    for name in ("site.yaml", "content", "themes"):
-        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, root / name)
+    copy_project(REPO, root)
     assert main(["-C", str(root), "-q", "build", "--base-url", "http://127.0.0.1:8000/"]) == 0
     server = make_server(root / "site", "/", bind="127.0.0.1", port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()

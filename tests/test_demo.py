@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -13,14 +12,13 @@ import pytest
 from generator.cli import main
 from generator.config import load_config
 
-from conftest import REPO, broken_links
+from conftest import REPO, broken_links, copy_project
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("demo")
-    for name in ("site.yaml", "content", "themes"):
-        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, root / name)
+    copy_project(REPO, root)
     assert main(["-C", str(root), "-q", "build"]) == 0
     return root / "site"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, copy_project
 
 
 def make_project(root: Path) -> Path:
@@ -122,8 +122,7 @@ def test_incremental_builds_equal_clean_builds(tmp_path_factory, steps):
             backdate(root)
         assert build(root) == 0
         clean = tmp_path_factory.mktemp("clean")
-        for name in ("site.yaml", "content", "themes"):
-            (shutil.copytree if (root / name).is_dir() else shutil.copy)(root / name, clean / name)
+        copy_project(root, clean)
         assert build(clean, "--clean") == 0
         assert tree(root / "site") == tree(clean / "site"), op
 

@@ -13,14 +13,13 @@ import pytest
 
 from generator.cli import main
 
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, copy_project
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("valid")
-    for name in ("site.yaml", "content", "themes"):
-        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, root / name)
+    copy_project(REPO, root)
     assert main(["-C", str(root), "-q", "build"]) == 0
     return root / "site"
 
