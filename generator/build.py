@@ -9,21 +9,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-
-from .config import Config
 from .cache import CACHE_DIR, FORMAT, BuildCache, folder_stamp, tree_stamp
+from .config import Config
 from .errors import Problem, SourceError
-from .feeds import render_feed, render_opml
-from .output import check_output_dir, commit, discard, new_staging, write_files
-from .parallel import default_jobs, map_chunks
-from .related import Doc, related
-from .render import make_environment, render_page, render_robots, render_sitemap
-from .search import find_pagefind, index_site
-from .site import Site, build_site
-from .taxonomy import tag_slug
-from .theme import asset_urls, find_theme, read_assets
+from .output import check_output_dir
+from .parallel import default_jobs
+from .theme import find_theme
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @dataclass
@@ -79,7 +75,7 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
 
     from .cache import digest, load_cached_entries
     from .feeds import render_opml
-    from .output import commit, discard, new_staging, write_files
+    from .output import commit, discard, new_staging
     from .parallel import map_chunks
     from .related import Doc, related
     from .render import render_robots, render_sitemap
@@ -116,19 +112,19 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     try:
         previous = output if output.is_dir() and not output.is_symlink() else None
         progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {jobs} processes")
-        old_keys = cache.output_keys() if cache and previous else {}
+        old = cache.outputs() if cache and previous else {}
         # Keys cost time; without a cache (--clean) nothing would keep them.
         salt = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode() if cache else b""
-        keys: dict[str, str] = {}
-        for written, part in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old_keys, salt),
+        outputs: dict[str, tuple[str, str]] = {}
+        for written, part in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old, salt),
                                         len(site.pages) + len(site.feeds), jobs):
             report.files += written
-            keys.update(part)
+            outputs.update(part)
         files = {f"static/{a.name}": a.data for a in assets}
         files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
         files["robots.txt"] = render_robots(site.info).encode("utf-8")
         files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
-        report.files += write_files(staging, files, previous)
+        report.files += place(staging, previous, files, old, outputs, track=cache is not None)
         if search:
             progress("indexing for search (Pagefind)")
             began = time.perf_counter()
@@ -140,27 +136,50 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         discard(staging)
         raise
     if cache:
-        cache.store_output_keys(keys)
+        cache.store_outputs(outputs)
     return report
 
 
 _ENV: tuple[Path, "jinja2.Environment"] | None = None
 
 
-def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, str]]:
-    """Render pages and feeds by index (pages first, then feeds) and write them to the staging folder.
+def place(staging: Path, previous: Path | None, files: dict[str, bytes], old: dict[str, tuple[str, str]],
+          outputs: dict[str, tuple[str, str]], *, track: bool, keys: dict[str, str] | None = None) -> int:
+    """Put rendered files into the staging folder.
+
+    A file whose bytes hash as they did in the previous site is hard-linked
+    from there, keeping its mtime, so hosts that sync by mtime upload only
+    what changed; the comparison uses the digests the cache kept, never a
+    read of the old file. Records each file's key and digest in `outputs`.
+    """
+    from .cache import digest
+    from .output import link_previous, write_files
+
+    fresh: dict[str, bytes] = {}
+    for path, data in files.items():
+        d = digest(data) if track else ""
+        outputs[path] = ((keys or {}).get(path, ""), d)
+        if d and old.get(path, ("", ""))[1] == d and link_previous(previous, staging, path):
+            continue
+        fresh[path] = data
+    write_files(staging, fresh)
+    return len(files)
+
+
+def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, tuple[str, str]]]:
+    """Render pages and feeds by index (pages first, then feeds) and place them in the staging folder.
 
     An output whose model key equals the key it had at the last build, and
     whose file is still in the previous site, is linked from there unrendered.
     """
     from .cache import model_key
     from .feeds import render_feed
-    from .site import PaperView
-    from .output import link_previous, write_files
+    from .output import link_previous
     from .render import make_environment, render_page
+    from .site import PaperView
 
     global _ENV
-    site, theme_dir, staging, previous, old_keys, salt = state
+    site, theme_dir, staging, previous, old, salt = state
     if _ENV is None or _ENV[0] != theme_dir:
         _ENV = (theme_dir, make_environment(theme_dir))
     env = _ENV[1]
@@ -169,22 +188,27 @@ def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, 
     shared = (PaperView,)
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
+    outputs: dict[str, tuple[str, str]] = {}
     linked = 0
     pages = len(site.pages)
     for i in chunk:
         item = site.pages[i] if i < pages else site.feeds[i - pages]
-        key = keys[item.path] = model_key(item, info_salt, memo, shared) if salt else ""
+        key = model_key(item, info_salt, memo, shared) if salt else ""
         bib = item.paper if i < pages and item.paper is not None else None
-        if bib is not None:
-            keys[bib.bib_path] = key
-        if key and old_keys.get(item.path) == key and link_previous(previous, staging, item.path) \
-                and (bib is None or link_previous(previous, staging, bib.bib_path)):
-            linked += 1 + (bib is not None)
+        paths = [item.path] + ([bib.bib_path] if bib is not None else [])
+        if key and previous is not None and all(old.get(p, ("", ""))[0] == key for p in paths) \
+                and all((previous / p).is_file() for p in paths) \
+                and all(link_previous(previous, staging, p) for p in paths):
+            linked += len(paths)
+            outputs.update((p, old[p]) for p in paths)
             continue
+        for p in paths:
+            keys[p] = key
         if i < pages:
             files[item.path] = render_page(env, item, site.info).encode("utf-8")
             if bib is not None:
                 files[bib.bib_path] = bib.bibtex.encode("utf-8")
         else:
             files[item.path] = render_feed(item, site.info)
-    return write_files(staging, files, previous) + linked, keys
+    placed = place(staging, previous, files, old, outputs, track=bool(salt), keys=keys)
+    return placed + linked, outputs

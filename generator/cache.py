@@ -29,7 +29,7 @@ from .parallel import map_chunks
 
 CACHE_DIR = ".paperfeed-cache"
 # Bump when what is cached (Entry fields, Markdown or MathML output) changes shape.
-FORMAT = f"{__version__}/2"
+FORMAT = f"{__version__}/3"
 # A file changed this recently may change again within the same mtime tick (coarse
 # file-system clocks), so its size and mtime alone are not trusted (as git does).
 RACY_NS = 2_000_000_000
@@ -58,16 +58,16 @@ class BuildCache:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
-                        "size INTEGER, digest TEXT, entry BLOB, html TEXT)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS results (name TEXT PRIMARY KEY, key TEXT, value BLOB)")
         if self.get_meta("format") != FORMAT:
-            self.db.execute("DELETE FROM entries")
-            self.db.execute("DELETE FROM outputs")
-            self.db.execute("DELETE FROM results")
+            # Another paperfeed version wrote this cache: start afresh, tables included.
+            for table in ("entries", "outputs", "results"):
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")
             self.db.execute("DELETE FROM meta")
             self.set_meta("format", FORMAT)
+        self.db.execute("CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
+                        "size INTEGER, digest TEXT, entry BLOB, html TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, digest TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS results (name TEXT PRIMARY KEY, key TEXT, value BLOB)")
 
     def __enter__(self) -> BuildCache:
         return self
@@ -94,15 +94,15 @@ class BuildCache:
     def store_result(self, name: str, key: str, value: object) -> None:
         self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (name, key, pack(value)))
 
-    def output_keys(self) -> dict[str, str]:
-        """Output path -> the key of everything that file was rendered from, at the last build."""
-        return dict(self.db.execute("SELECT path, key FROM outputs"))
+    def outputs(self) -> dict[str, tuple[str, str]]:
+        """Output path -> (key of what it was rendered from, digest of its bytes), as of the last build."""
+        return {path: (key, d) for path, key, d in self.db.execute("SELECT path, key, digest FROM outputs")}
 
-    def store_output_keys(self, keys: dict[str, str]) -> None:
+    def store_outputs(self, outputs: dict[str, tuple[str, str]]) -> None:
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM outputs")
-            self.db.executemany("INSERT INTO outputs VALUES (?, ?)", keys.items())
+            self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?)", ((p, k, d) for p, (k, d) in outputs.items()))
 
     def store(self, rows: Iterable[tuple[str, int, int, str, bytes, str]], keep: set[str]) -> None:
         """Save new rows and forget entries whose files are gone, in one transaction."""

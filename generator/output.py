@@ -42,6 +42,7 @@ def new_staging(output: Path) -> Path:
     """An empty folder beside `output` to write the next site into."""
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
+    _MADE.clear()
     for leftover in output.parent.glob(f".{output.name}.new-*"):
         _remove_later(leftover)  # from builds that were killed; the project lock keeps live ones apart
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
@@ -51,29 +52,15 @@ def new_staging(output: Path) -> Path:
     return staging
 
 
-def write_files(staging: Path, files: Mapping[str, bytes], previous: Path | None = None) -> int:
-    """Write `files` (relative path -> bytes) under `staging`; safe to call from several processes.
-
-    A file whose bytes equal those of the same path in `previous` (the current
-    site) is hard-linked from it instead, so it keeps its modification time and
-    hosts that sync by mtime upload only what changed.
-    """
-    made: set[Path] = set()
+def write_files(staging: Path, files: Mapping[str, bytes]) -> int:
+    """Write `files` (relative path -> bytes) under `staging`; safe to call from several processes."""
     for path in sorted(files):
-        relative = _safe_relative(path)
-        target = staging / relative
-        if target.parent not in made:
+        target = staging / _safe_relative(path)
+        if target.parent not in _MADE:
             target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        data = files[path]
-        if previous is not None and _same_file(previous / relative, data):
-            try:
-                os.link(previous / relative, target)
-                continue
-            except OSError:
-                pass  # another file system, or links not allowed: write a copy
+            _MADE.add(target.parent)
         with open(target, "xb") as handle:  # "x": a second write to one path is a bug, not an overwrite
-            handle.write(data)
+            handle.write(files[path])
     return len(files)
 
 
@@ -100,14 +87,6 @@ def link_previous(previous: Path | None, staging: Path, path: str) -> bool:
 # Folders this process already made under a staging folder; saves a syscall per linked file.
 _MADE: set[Path] = set()
 
-
-def _same_file(path: Path, data: bytes) -> bool:
-    try:
-        if path.is_symlink() or path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def _exchange(a: Path, b: Path) -> bool:
