@@ -77,16 +77,11 @@ def plain_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def summarize(text: str, limit: int) -> str:
-    """The first sentences of a body, stopping once `limit` characters are reached.
+def summarize_plain(plain: str, limit: int) -> str:
+    """The first sentences of plain text, stopping once `limit` characters are reached.
 
     A single sentence longer than the limit is cut at a word and ends in an ellipsis.
     """
-    return summarize_plain(plain_text(text), limit)
-
-
-def summarize_plain(plain: str, limit: int) -> str:
-    """`summarize` for text that is already plain."""
     if len(plain) <= limit:
         return plain
     out = ""

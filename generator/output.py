@@ -144,15 +144,3 @@ def _remove_later(folder: Path) -> None:
                          start_new_session=True)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def write_site(output: Path, files: Mapping[str, bytes]) -> int:
-    """Replace `output` with exactly `files` in one step. Returns the number of files written."""
-    staging = new_staging(output)
-    try:
-        count = write_files(staging, files)
-        commit(staging, output)
-    except BaseException:
-        discard(staging)
-        raise
-    return count

@@ -7,7 +7,6 @@ Undefined variables fail the build with the template name and line.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -117,8 +116,3 @@ def render_sitemap(site: Site) -> str:
 def render_robots(info: SiteInfo) -> str:
     """robots.txt allowing everything and naming the sitemap."""
     return f"User-agent: *\nAllow: /\n\nSitemap: {info.base_url}sitemap.xml\n"
-
-
-def render_pages(env: jinja2.Environment, pages: Iterable[Page], info: SiteInfo) -> dict[str, str]:
-    """Path -> HTML for every page."""
-    return {page.path: render_page(env, page, info) for page in pages}

@@ -105,3 +105,13 @@ def copy_project(source: Path, target: Path) -> Path:
         elif (source / name).exists():
             shutil.copy(source / name, target / name)
     return target
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Path:
+    """The shipped demo, built once per test run; tests read it and never change it."""
+    from generator.cli import main
+
+    root = copy_project(REPO, tmp_path_factory.mktemp("demo"))
+    assert main(["-C", str(root), "-q", "build"]) == 0
+    return root / "site"

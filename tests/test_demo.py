@@ -9,18 +9,9 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from generator.cli import main
 from generator.config import load_config
 
-from conftest import REPO, broken_links, copy_project
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("demo")
-    copy_project(REPO, root)
-    assert main(["-C", str(root), "-q", "build"]) == 0
-    return root / "site"
+from conftest import REPO, broken_links
 
 
 def test_demo_has_a_page_per_paper(demo):

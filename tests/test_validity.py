@@ -11,17 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
 
-from conftest import FIXTURES, REPO, copy_project
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("valid")
-    copy_project(REPO, root)
-    assert main(["-C", str(root), "-q", "build"]) == 0
-    return root / "site"
+from conftest import FIXTURES
 
 
 def _vnu_jar() -> str | None:
