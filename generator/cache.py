@@ -29,7 +29,7 @@ from .parallel import map_chunks
 
 CACHE_DIR = ".paperfeed-cache"
 # Bump when what is cached (Entry fields, Markdown or MathML output) changes shape.
-FORMAT = f"{__version__}/3"
+FORMAT = f"{__version__}/4"
 # A file changed this recently may change again within the same mtime tick (coarse
 # file-system clocks), so its size and mtime alone are not trusted (as git does).
 RACY_NS = 2_000_000_000
@@ -200,73 +200,87 @@ def folder_stamp(folder: Path) -> str:
 
 
 def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, jobs: int,
-                        ) -> tuple[list[Entry], list[str], list[Counter[str]], list[Problem]]:
-    """Every entry under `directory` with its rendered body and its terms (for related papers),
-    and the problems of broken ones.
+                        ) -> tuple[list[Entry], list[str], list[Counter[str]], list[str], list[Problem]]:
+    """Every entry under `directory` with its rendered body, its terms (for related papers) and
+    its body as plain text, and the problems of broken ones.
 
     Files unchanged since the cached build are not parsed or rendered again;
     the others are, over `jobs` processes.
     """
     rows = cache.rows() if cache else {}
     paths = entry_paths(directory)
-    found: list[tuple[tuple[Entry, Counter[str]], str] | None] = [None] * len(paths)
-    todo: list[tuple[int, str, bytes | None]] = []
+    found: list[tuple[tuple[Entry, Counter[str], str], str] | None] = [None] * len(paths)
+    todo: list[tuple[int, str, Path, bytes | None]] = []  # bytes already read, or None: the worker reads
     fresh: list[tuple[str, int, int, str, bytes, str]] = []
     for i, path in enumerate(paths):
         shown = relative_name(path, root)
+        row = rows.get(shown)
+        if row is None:
+            todo.append((i, shown, path, None))
+            continue
         try:
             st = path.stat()
-            row = rows.get(shown)
-            if row and row[0] == st.st_mtime_ns and row[1] == st.st_size:
+            if row[0] == st.st_mtime_ns and row[1] == st.st_size:
                 found[i] = (unpack(row[3]), row[4])
                 continue
             data = path.read_bytes()
         except OSError:
-            todo.append((i, shown, None))
+            todo.append((i, shown, path, None))
             continue
         d = digest(data)
-        if row and row[2] == d:
+        if row[2] == d:
             found[i] = (unpack(row[3]), row[4])
             fresh.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size, d, row[3], row[4]))
             continue
-        todo.append((i, shown, data))
+        todo.append((i, shown, path, data))
     results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs if len(todo) > 200 else 1)
                for r in part]
     problems: list[Problem] = []
-    for (i, shown, data), (record, html, errors) in zip(todo, results):
+    for (i, shown, path, _), (record, html, errors, d) in zip(todo, results):
         if errors:
             problems.extend(errors)
             continue
         found[i] = (record, html)
-        st = paths[i].stat()
+        if not cache:
+            continue
+        try:
+            st = path.stat()
+        except OSError:
+            continue  # gone since it was read: the next build sees that
         mtime = -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns
-        fresh.append((shown, mtime, st.st_size, digest(data or b""), pack(record), html))
+        fresh.append((shown, mtime, st.st_size, d, pack(record), html))
     if cache:
         cache.store(fresh, {relative_name(p, root) for p in paths})
     pairs = [pair for pair in found if pair is not None]
-    return [r[0] for r, _ in pairs], [h for _, h in pairs], [r[1] for r, _ in pairs], problems
+    return ([r[0] for r, _ in pairs], [h for _, h in pairs], [r[1] for r, _ in pairs], [r[2] for r, _ in pairs],
+            problems)
 
 
 _MARKUP = None
 
 
-def _parse_and_render(todo: list[tuple[int, str, bytes | None]], chunk: Sequence[int],
-                      ) -> list[tuple[tuple[Entry, Counter[str]] | None, str, list[Problem]]]:
-    from .markup import Markup  # only builds that have entries to render pay for Markdown
+def _parse_and_render(todo: list[tuple[int, str, Path, bytes | None]], chunk: Sequence[int],
+                      ) -> list[tuple[tuple[Entry, Counter[str], str] | None, str, list[Problem], str]]:
+    """(entry, terms, plain text), rendered body, problems and the file's digest, per task."""
+    from .markup import Markup, plain_text  # only builds that have entries to render pay for Markdown
     from .related import terms_of
 
     global _MARKUP
     _MARKUP = _MARKUP or Markup()
     out = []
     for k in chunk:
-        _, shown, data = todo[k]
+        _, shown, path, data = todo[k]
         slug = Path(shown).name[: -len(ENTRY_SUFFIX)]
         try:
             if data is None:
-                raise SourceError(Problem(shown, "cannot read"))
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    raise SourceError(Problem(shown, f"cannot read: {exc.strerror or exc}")) from None
             entry = parse_entry_bytes(data, slug, shown)
         except SourceError as exc:
-            out.append((None, "", exc.problems))
+            out.append((None, "", exc.problems, ""))
             continue
-        out.append(((entry, terms_of(entry.title, entry.body)), _MARKUP.render(entry.body), []))
+        out.append(((entry, terms_of(entry.title, entry.body), plain_text(entry.body)), _MARKUP.render(entry.body), [],
+                    digest(data)))
     return out

@@ -57,6 +57,7 @@ class Config:
     feed_items: int = _doc(50, "Newest papers in each RSS and Atom feed.")
     summary_chars: int = _doc(300, "Length the listing excerpt of an abstract aims for, in characters, cut at a sentence end.")
     max_tags: int = _doc(5, "Most tags auto-tagging gives one paper.")
+    bib_files: bool = _doc(False, "Also write each paper's BibTeX to papers/<slug>/<slug>.bib, so Download .bib works without JavaScript. Off, the browser makes the file from the page: half as many files to upload.")
     theme: str = _doc("default", "Theme folder under themes/.")
     content_dir: str = _doc("content", "Folder of entries (papers in content/papers/).")
     output_dir: str = _doc("site", "Folder the built site is written to.")
@@ -105,7 +106,9 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
                                     hint=f"did you mean {close[0]!r}?" if close else "see README for the keys"))
             continue
         expected = type(spec.default)
-        if expected is int and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        if expected is bool and not isinstance(value, bool):
+            problems.append(Problem(path, f"`{key}` must be true or false, not {value!r}", line=line))
+        elif expected is int and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
             problems.append(Problem(path, f"`{key}` must be a whole number of at least 1, not {value!r}", line=line))
         elif expected is str and not isinstance(value, str):
             problems.append(Problem(path, f"`{key}` must be text, not {value!r}", line=line))

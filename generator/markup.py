@@ -15,6 +15,8 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .texmath import MATH_RE, math_html
+
+_MATH = re.compile(MATH_RE)
 from .urls import split_url
 
 SAFE_SCHEMES = {"http", "https", "mailto", ""}
@@ -62,18 +64,74 @@ class Markup:
         self._md = markdown.Markdown(extensions=[_SafeMarkdown(), "sane_lists"], output_format="html")
 
     def render(self, text: str) -> str:
+        fast = plain_paragraphs(text)
+        if fast is not None:
+            return fast
         self._md.reset()
         return self._md.convert(text)
 
 
+# Most abstracts are plain paragraphs with some inline TeX. For those, Markdown's output is
+# known without running its ~15 regex passes: these are what can make it differ.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]")
+_LINE_OPENERS = frozenset("#>+=*_-")
+_NUMBERED = re.compile(r"\d+[.)]")
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&]")
+_SENTINEL = re.compile("\x02(\\d+)\x03")
+
+
+def _block_syntax(text: str) -> bool:
+    if _CONTROL.search(text):
+        return True
+    for line in text.split("\n"):
+        if line and (line[0] in _LINE_OPENERS or line[0].isspace() or line[-1].isspace()
+                     or line[0].isdigit() and _NUMBERED.match(line)):
+            return True
+    return False
+
+
+def plain_paragraphs(text: str) -> str | None:
+    """What Markdown (with the extensions above) makes of `text`, when it is paragraphs of plain
+    text and `$...$` math; None when any Markdown syntax might be at work."""
+    if "`" in text or _block_syntax(text):  # code spans are found before math
+        return None
+    out = []
+    for block in re.split(r"\n{2,}", text.strip("\n")):
+        if not block:
+            continue
+        spans: list[str] = []
+        if "$" in block:
+            # Markdown scans again after each match, seeing a placeholder where the math was.
+            pos = 0
+            while (m := _MATH.search(block, pos)) is not None:
+                mark = f"\x02{len(spans)}\x03"
+                spans.append(math_html(m.group(0)))
+                block = block[:m.start()] + mark + block[m.end():]
+                pos = m.start() + len(mark)
+            if spans and _SENTINEL.fullmatch(block):
+                return None  # a lone block-level <math> would not be wrapped in <p>
+        if _INLINE_SYNTAX.search(block):
+            return None
+        if spans:
+            block = _SENTINEL.sub(lambda m: spans[int(m.group(1))], block)
+        out.append(f"<p>{block}</p>")
+    return "\n".join(out)
+
+
+_MARKS = frozenset("#>*-+ ")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$])")
 
 
+_LINE_MARKS = re.compile(r"^[#>*\-+ ]+", re.MULTILINE)
+
+
 def plain_text(text: str) -> str:
     """A body as one line of plain text: Markdown links become their text."""
-    text = _MD_LINK.sub(r"\1", text)
-    text = re.sub(r"^[#>*\-+ ]+", "", text, flags=re.MULTILINE)
+    if "](" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    if text[:1] in _MARKS or any(line[:1] in _MARKS for line in text.split("\n")):
+        text = _LINE_MARKS.sub("", text)
     return " ".join(text.split())
 
 

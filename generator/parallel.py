@@ -8,6 +8,7 @@ available, or with one job, the tasks run in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -25,6 +26,12 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+def _start_worker() -> None:
+    # The parent's objects were frozen before the fork: collections here never walk
+    # (and so never copy) them, and the garbage of rendering is still collected.
+    gc.enable()
 
 
 def _run(chunk: Sequence[int]) -> Any:
@@ -46,8 +53,10 @@ def map_chunks(task: Callable[[Any, Sequence[int]], T], state: Any, count: int, 
     if jobs <= 1 or len(pieces) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [task(state, piece) for piece in pieces]
     _TASK, _STATE = task, state
+    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(pieces))) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(pieces)), initializer=_start_worker) as pool:
             return pool.map(_run, pieces, chunksize=1)
     finally:
+        gc.unfreeze()
         _TASK, _STATE = None, None

@@ -9,7 +9,6 @@ Deterministic: ties fall to shared tags, then to slug order.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -43,33 +42,40 @@ class Doc:
 
 def terms_of(title: str, text: str) -> Counter[str]:
     """Term counts of a paper: title words count TITLE_WEIGHT times, stop words not at all."""
-    counts: Counter[str] = Counter()
+    counts = Counter(_WORD.findall(text.lower()))  # counted in C; stop words go afterwards
     for word in _WORD.findall(title.lower()):
-        if word not in STOP_WORDS:
-            counts[word] += TITLE_WEIGHT
-    for word in _WORD.findall(text.lower()):
-        if word not in STOP_WORDS:
-            counts[word] += 1
+        counts[word] += TITLE_WEIGHT
+    for word in STOP_WORDS.intersection(counts):
+        del counts[word]
     return counts
 
 
-def _vectors(docs: Sequence[Doc]) -> tuple[list[dict[str, float]], dict[str, int]]:
-    """L2-normalised TF-IDF vectors cut to each document's TOP_TERMS strongest terms, and the vocabulary."""
+def _vectors(docs: Sequence[Doc]):
+    """L2-normalised TF-IDF weights cut to each document's TOP_TERMS strongest terms, as
+    parallel arrays (document index, term id, weight), and the number of term ids."""
+    import numpy as np
+
     n = len(docs)
-    counts = [doc.terms for doc in docs]
-    df: Counter[str] = Counter()
-    for terms in counts:
-        df.update(terms.keys())
+    ids: dict[str, int] = {}
+    term_ids = np.fromiter((ids.setdefault(t, len(ids)) for doc in docs for t in doc.terms), dtype=np.int64)
+    counts = np.fromiter((c for doc in docs for c in doc.terms.values()), dtype=np.float64, count=len(term_ids))
+    rows = np.repeat(np.arange(n), [len(doc.terms) for doc in docs])
+    df = np.bincount(term_ids, minlength=len(ids))
     max_df = max(50, int(n * MAX_DF_SHARE))  # very common terms say little, but small corpora keep all
-    idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items() if 1 < d <= max_df}
-    vectors = []
-    for terms in counts:
-        vec = {t: (1 + math.log(c)) * idf[t] for t, c in terms.items() if t in idf}
-        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-        top = sorted(vec.items(), key=lambda tw: (-tw[1], tw[0]))[:TOP_TERMS]
-        vectors.append({t: w / norm for t, w in top})
-    vocab = {t: i for i, t in enumerate(sorted({t for vec in vectors for t in vec}))}
-    return vectors, vocab
+    idf = np.log((1 + n) / (1 + df)) + 1.0
+    keep = (df[term_ids] > 1) & (df[term_ids] <= max_df)
+    rows, term_ids, weights = rows[keep], term_ids[keep], (1 + np.log(counts[keep])) * idf[term_ids[keep]]
+    norms = np.sqrt(np.bincount(rows, weights * weights, minlength=n))
+    norms[norms == 0] = 1.0
+    # Strongest first; equal weights fall to the term that sorts first, whatever order ids were given in.
+    alphabetical = np.empty(len(ids), dtype=np.int64)
+    alphabetical[np.array(sorted(range(len(ids)), key=list(ids).__getitem__), dtype=np.int64)] = np.arange(len(ids))
+    order = np.lexsort((alphabetical[term_ids], -weights, rows))
+    rows, term_ids, weights = rows[order], term_ids[order], weights[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+    top = rank < TOP_TERMS
+    rows, term_ids = rows[top], term_ids[top]
+    return rows, term_ids, weights[top] / norms[rows], len(ids)
 
 
 def related(docs: Sequence[Doc], k: int = 5) -> dict[str, tuple[str, ...]]:
@@ -81,18 +87,15 @@ def related(docs: Sequence[Doc], k: int = 5) -> dict[str, tuple[str, ...]]:
     n = len(docs)
     if n < 2:
         return {doc.key: () for doc in docs}
-    vectors, vocab = _vectors(docs)
-    rows = np.repeat(np.arange(n), [len(v) for v in vectors])
-    cols = np.fromiter((vocab[t] for v in vectors for t in v), dtype=np.int64, count=len(rows))
-    data = np.fromiter((w for v in vectors for w in v.values()), dtype=np.float64, count=len(rows))
-    queries = sparse.csr_matrix((data, (rows, cols)), shape=(n, len(vocab)))
+    rows, cols, data, width = _vectors(docs)
+    queries = sparse.csr_matrix((data, (rows, cols)), shape=(n, width))
     # Candidates: for each term only the POSTINGS documents where it weighs most, so a
     # paper meets at most TOP_TERMS * POSTINGS others, whatever the corpus size.
     order = np.lexsort((rows, -data, cols))
     sorted_cols = cols[order]
     rank = np.arange(len(order)) - np.searchsorted(sorted_cols, sorted_cols, side="left")
     keep = order[rank < POSTINGS]
-    candidates = sparse.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=(n, len(vocab))).T.tocsc()
+    candidates = sparse.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=(n, width)).T.tocsc()
     out: dict[str, tuple[str, ...]] = {}
     for start in range(0, n, 2048):
         block = (queries[start:start + 2048] @ candidates).tocsr()

@@ -7,6 +7,7 @@ Undefined variables fail the build with the template name and line.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -21,15 +22,20 @@ from .site import Page, PaperView, Site, SiteInfo
 from .texmath import text_to_html
 
 
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _date(value: dt.date, fmt: str = "long") -> str:
     if fmt == "iso":
         return value.isoformat()
     if fmt == "short":
-        return f"{value.strftime('%b')} {value.day}"
-    return f"{value.strftime('%b')} {value.day}, {value.year}"
+        return f"{MONTH_ABBR[value.month - 1]} {value.day}"
+    return f"{MONTH_ABBR[value.month - 1]} {value.day}, {value.year}"
 
 
+@lru_cache(maxsize=1 << 16)
 def _tex(text: str) -> Markup:
+    # A title or excerpt shows on many pages (listings, tags, neighbours): convert it once.
     return Markup(text_to_html(text))
 
 
@@ -66,8 +72,13 @@ FILTERS = {"date": _date, "tex": _tex, "jsonld": _jsonld}
 
 
 def make_environment(theme_dir: Path) -> jinja2.Environment:
-    """The Jinja environment for a theme folder (templates in `templates/`)."""
+    """The Jinja environment for a theme folder (templates in `templates/`).
+
+    Templates are read once: an environment lives for one build, so it never
+    needs to check whether a template file changed.
+    """
     env = jinja2.Environment(
+        auto_reload=False,
         loader=jinja2.FileSystemLoader(theme_dir / "templates"),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,

@@ -64,13 +64,19 @@ class PaperView(Scholarly):
     html: str
     extra: Mapping[str, Any]
     abstract: str = ""  # the whole body as plain text
-    bibtex: str = ""
     bib_url: str = ""
     bib_path: str = ""
 
     @property
     def code_url(self) -> str | None:
         return next((link.url for link in self.links if link.kind == "code"), None)
+
+    @property
+    def bibtex(self) -> str:
+        """The paper as a BibTeX entry; derived from the fields above, so made only where shown."""
+        return format_bibtex(slug=self.slug, title=self.title, authors=self.authors, date=self.published or self.date,
+                             url=self.abs_url, arxiv=self.arxiv, doi=self.doi, journal_ref=self.journal_ref,
+                             categories=self.categories)
 
 
 @dataclass(frozen=True)
@@ -170,17 +176,20 @@ def sort_papers(papers: Iterable[PaperView]) -> list[PaperView]:
 
 def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str, str],
                assets: Mapping[str, str], related: Mapping[str, Sequence[str]] | None = None,
-               search: bool = True) -> Site:
+               search: bool = True, abstracts: Mapping[str, str] | None = None) -> Site:
     """The whole site model.
 
-    `bodies` maps slug -> rendered HTML, `assets` name -> URL, `related` slug ->
+    `bodies` maps slug -> rendered HTML, `abstracts` slug -> the body as plain text
+    (see `plain_text`; made here when not given), `assets` name -> URL, `related` slug ->
     the slugs of related papers (see `related.py`); `search` adds the search page.
     """
     base = config.base_path
     origin = config.origin
     tags = _collect_tags(entries, config)
     tag_by_slug = {t.slug: t for t in tags}
-    papers = sort_papers(_paper_view(e, config, bodies.get(e.slug, ""), tag_by_slug) for e in entries)
+    abstracts = abstracts or {}
+    papers = sort_papers(_paper_view(e, config, bodies.get(e.slug, ""), abstracts.get(e.slug), tag_by_slug)
+                         for e in entries)
     site_feeds = (("application/rss+xml", f"{config.title} (RSS)", origin + base + "feed.xml"),
                   ("application/atom+xml", f"{config.title} (Atom)", origin + base + "atom.xml"))
     info = SiteInfo(
@@ -249,7 +258,8 @@ def check_collisions(site: Site) -> None:
     for feed in site.feeds:
         owners[feed.path].append(f"{feed.kind} feed ({feed.title})")
     for paper in site.papers:
-        owners[paper.bib_path].append(f"BibTeX of {paper.slug}")
+        if paper.bib_path:
+            owners[paper.bib_path].append(f"BibTeX of {paper.slug}")
     for path in site.extra_paths:
         owners[path].append(path)
     clashes = {path: who for path, who in owners.items() if len(who) > 1}
@@ -280,7 +290,7 @@ def _collect_tags(entries: Sequence[Entry], config: Config) -> tuple[Tag, ...]:
     return tuple(sorted(tags, key=lambda t: (t.name.casefold(), t.slug)))
 
 
-def _paper_view(entry: Entry, config: Config, html: str, tags: Mapping[str, Tag]) -> PaperView:
+def _paper_view(entry: Entry, config: Config, html: str, plain: str | None, tags: Mapping[str, Tag]) -> PaperView:
     url = f"{config.base_path}papers/{entry.slug}/"
     refs: list[TagRef] = []
     for name in entry.tags:
@@ -292,17 +302,16 @@ def _paper_view(entry: Entry, config: Config, html: str, tags: Mapping[str, Tag]
         for kind, url_ in entry.links.items()
         if is_http_url(url_)
     )
-    plain = plain_text(entry.body)
+    if plain is None:
+        plain = plain_text(entry.body)
     return PaperView(
         slug=entry.slug, title=entry.title, date=entry.date, url=url, abs_url=config.origin + url,
         guid=paper_guid(entry.slug), tags=tuple(refs), links=links, authors=entry.authors,
         sources=tuple((s.name, s.seen) for s in entry.sources),
         summary=summarize_plain(plain, config.summary_chars), html=html, extra=entry.extra,
         abstract=plain,
-        bibtex=format_bibtex(slug=entry.slug, title=entry.title, authors=entry.authors,
-                             date=entry.published or entry.date, url=config.origin + url, arxiv=entry.arxiv,
-                             doi=entry.doi, journal_ref=entry.journal_ref, categories=entry.categories),
-        bib_url=f"{url}{entry.slug}.bib", bib_path=f"papers/{entry.slug}/{entry.slug}.bib",
+        bib_url=f"{url}{entry.slug}.bib" if config.bib_files else "",
+        bib_path=f"papers/{entry.slug}/{entry.slug}.bib" if config.bib_files else "",
         **{name: getattr(entry, name) for name in SCHOLARLY_FIELDS},
     )
 
@@ -310,7 +319,7 @@ def _paper_view(entry: Entry, config: Config, html: str, tags: Mapping[str, Tag]
 def _months(papers: Sequence[PaperView]) -> tuple[Month, ...]:
     groups: dict[str, list[PaperView]] = defaultdict(list)
     for paper in papers:
-        groups[paper.date.strftime("%Y-%m")].append(paper)
+        groups[f"{paper.date.year:04d}-{paper.date.month:02d}"].append(paper)
     return tuple(
         Month(key=key, label=f"{MONTH_NAMES[int(key[5:]) - 1]} {key[:4]}", papers=tuple(items))
         for key, items in sorted(groups.items(), reverse=True)

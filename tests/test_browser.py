@@ -111,6 +111,21 @@ def test_math_renders_as_mathml(page, base):
     assert page.evaluate("getComputedStyle(document.querySelector('h1 math')).display") != "none"
 
 
+def test_download_button_saves_the_pages_bibtex(page, base):
+    import bibtexparser
+
+    page.goto(base + PIXART)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download .bib").click()
+    download = info.value
+    assert download.suggested_filename == PIXART.split("/")[1] + ".bib"
+    text = Path(download.path()).read_text()
+    assert text == page.locator("#bibtex").text_content()
+    [entry] = bibtexparser.parse_string(text).entries
+    assert "PixArt" in entry.fields_dict["title"].value
+    assert not page.errors
+
+
 def test_dark_mode_follows_the_system_and_the_toggle_remembers(browser, base):
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()

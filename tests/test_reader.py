@@ -61,7 +61,7 @@ def test_paper_pages_carry_highwire_tags_that_zotero_reads(site):
 
 def test_arxiv_papers_get_arxiv_id_pdf_and_doi_tags(tmp_path):
     shutil.copytree(REPO / "themes", tmp_path / "themes")
-    (tmp_path / "site.yaml").write_text("base_url: https://example.org/\n")
+    (tmp_path / "site.yaml").write_text("base_url: https://example.org/\nbib_files: true\n")
     assert main(["-C", str(tmp_path), "-q", "ingest", str(FIXTURES / "arxiv_atom/query.xml")]) == 0
     assert main(["-C", str(tmp_path), "-q", "build", "--no-search"]) == 0
     html = (tmp_path / "site/papers/lora-low-rank-adaptation-of-large-language-models/index.html").read_text()
@@ -88,6 +88,19 @@ def test_every_paper_has_a_cite_block_and_a_bib_that_parses(site):
         assert 'id="bibtex"' in html and f'href="/papers/{folder.name}/{folder.name}.bib" download' in html
         library = bibtexparser.parse_string((folder / f"{folder.name}.bib").read_text())
         assert len(library.entries) == 1 and not library.failed_blocks, folder.name
+
+
+def test_without_bib_files_the_browser_makes_the_download(tmp_path):
+    shutil.copytree(FIXTURES / "sample_site", tmp_path, dirs_exist_ok=True)
+    shutil.copytree(REPO / "themes", tmp_path / "themes")
+    config = tmp_path / "site.yaml"
+    config.write_text(config.read_text().replace("bib_files: true\n", ""))
+    assert main(["-C", str(tmp_path), "-q", "build", "--no-search"]) == 0
+    assert not list((tmp_path / "site").rglob("*.bib"))
+    for folder in sorted((tmp_path / "site" / "papers").iterdir()):
+        html = (folder / "index.html").read_text()
+        assert f'data-download="bibtex" data-filename="{folder.name}.bib" hidden>Download .bib</button>' in html
+        assert ".bib\" download" not in html
 
 
 def doc(key: str, title: str, text: str, tags: set[str]) -> Doc:

@@ -78,7 +78,7 @@ def hostile_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("xss")
     (root / "content/papers").mkdir(parents=True)
     shutil.copytree(REPO / "themes", root / "themes")
-    (root / "site.yaml").write_text("base_url: https://example.org/\n")
+    (root / "site.yaml").write_text("base_url: https://example.org/\nbib_files: true\n")
     for i, vector in enumerate(VECTORS):
         entry = Entry(slug=f"v{i}", title=f"Paper {i} {vector}", date=dt.date(2024, 1, 1 + i % 28),
                       body=f"Abstract {i}: {vector}\n\n{vector}", tags=(vector, "safe"), authors=(vector, "Ada"),

@@ -1,4 +1,4 @@
-// Progressive enhancements: the light/dark toggle and the copy-BibTeX button.
+// Progressive enhancements: the light/dark toggle and the copy and download BibTeX buttons.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -35,6 +35,23 @@
       }, function () {
         if (status) status.textContent = "Copying failed; select the text instead.";
       });
+    });
+  });
+
+  // The BibTeX on the page becomes a file here, so the site needs no .bib file per paper.
+  document.querySelectorAll("button[data-download]").forEach(function (button) {
+    var source = document.getElementById(button.dataset.download);
+    if (!source || !window.Blob || !window.URL) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var url = URL.createObjectURL(new Blob([source.textContent], { type: "application/x-bibtex" }));
+      var link = document.createElement("a");
+      link.href = url;
+      link.download = button.dataset.filename || "citation.bib";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
     });
   });
 })();

@@ -1,0 +1,68 @@
+"""The plain-paragraph fast path gives exactly what Markdown gives, whenever it answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.content import entry_paths, read_entry
+from generator.markup import Markup, _SafeMarkdown, plain_paragraphs, plain_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def markdown_itself(text: str) -> str:
+    md = markdown.Markdown(extensions=[_SafeMarkdown(), "sane_lists"], output_format="html")
+    return md.convert(text)
+
+
+# Everything that is syntax somewhere, and the characters around it.
+PIECES = st.sampled_from([
+    "a", "b", "word", "Word", "1", "2.", "3)", " ", "  ", "\t", "\n", "\n\n", "\n\n\n", " \n", ".", ",", "-", "--",
+    "#", ">", "+", "=", "*", "_", "`", "[", "]", "(", ")", "!", "<", "&", "&amp;", ";", "\\", "$", "$x$",
+    "$\\alpha$", "$a_1^2$", "$5", "$ x$", "$$", "{", "}", "^", "'", '"', ":", "|", "~", "\u00a0", "é", "α", "\r",
+    "\x02", "\x03", "\u2028", "http://x.org", "<http://x.org>", "a@b.org",
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(parts=st.lists(PIECES, max_size=24))
+def test_fast_path_agrees_with_markdown(parts):
+    text = "".join(parts)
+    fast = plain_paragraphs(text)
+    if fast is not None:
+        assert fast == markdown_itself(text)
+
+
+def test_fast_path_answers_for_plain_abstracts_and_agrees_on_every_shipped_entry():
+    paths = [*entry_paths(ROOT / "content" / "papers"),
+             *entry_paths(ROOT / "tests" / "fixtures" / "sample_site" / "content" / "papers")]
+    answered = 0
+    for path in paths:
+        body = read_entry(path, ROOT).body
+        fast = plain_paragraphs(body)
+        if fast is not None:
+            answered += 1
+            assert fast == markdown_itself(body), path.name
+    assert answered > len(paths) * 0.8
+
+
+def test_render_uses_markdown_when_syntax_is_present():
+    markup = Markup()
+    assert markup.render("Plain text with $x^2$ math.\n\nSecond paragraph.").startswith("<p>Plain text with <math")
+    assert markup.render("A *bold* claim") == "<p>A <em>bold</em> claim</p>"
+    assert markup.render("- one\n- two") == "<ul>\n<li>one</li>\n<li>two</li>\n</ul>"
+    assert markup.render("$x$") == markdown_itself("$x$")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(parts=st.lists(PIECES | st.sampled_from(["[a](http://x.org)", "![i](x.png)", "- ", "> ", "+"]), max_size=24))
+def test_plain_text_strips_links_and_line_marks(parts):
+    import re
+
+    text = "".join(parts)
+    slow = re.sub(r"^[#>*\-+ ]+", "", re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text), flags=re.MULTILINE)
+    assert plain_text(text) == " ".join(slow.split())
