@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .cache import CACHE_DIR, FORMAT, BuildCache, folder_stamp, tree_stamp
 from .config import Config
 from .errors import Problem, SourceError
-from .output import check_output_dir
+from .output import check_output_dir, discard
 from .parallel import default_jobs
 from .theme import find_theme
 
@@ -80,13 +80,10 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
 def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None, *, strict: bool, search: bool,
            jobs: int, progress: Callable[[str], None]) -> BuildReport:
     # Imported here so that an up-to-date check never pays for Jinja, feedgen, scipy and the rest.
-    import pickle
-
-    from .cache import digest, load_cached_entries
+    from .cache import load_cached_entries
     from .feeds import render_opml
-    from .output import commit, discard, new_staging
-    from .parallel import map_chunks
-    from .related import Doc, related
+    from .output import commit, link_previous, update_in_place
+    from .related import Doc, related, vectorize
     from .render import render_robots, render_sitemap
     from .search import find_pagefind, index_site
     from .site import build_site
@@ -107,86 +104,136 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     abstracts = {entry.slug: text for entry, text in zip(entries, plain)}
     progress(f"finding related papers for {len(entries)} papers")
     docs = [Doc(e.slug, t, frozenset(tag_slug(x) for x in e.tags)) for e, t in zip(entries, terms)]
-    # Related papers depend on every paper's terms and tags: reuse them while none of those changed.
-    related_key = digest(pickle.dumps([(d.key, sorted(d.terms.items()), sorted(d.tags)) for d in docs])) if cache else ""
-    similar = cache.result("related", related_key) if cache else None
+    # Related papers depend only on every paper's TF-IDF vector and tags: reuse them while those are equal.
+    vectors = vectorize(docs)
+    similar = cache.result("related", vectors.key) if cache else None
     if similar is None:
-        similar = related(docs)
+        similar = related(vectors)
         if cache:
-            cache.store_result("related", related_key, similar)
+            cache.store_result("related", vectors.key, similar)
     progress("building the site model")
     site = build_site(entries, config, bodies=bodies, abstracts=abstracts, assets=asset_urls(assets, config.base_path),
                       related=similar, search=search)
     report = BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds),
                          tags=len(site.tags), skipped=problems)
 
-    staging = new_staging(output)
+    previous = output if output.is_dir() and not output.is_symlink() else None
+    # The outputs table describes the site only when the last build finished its last step;
+    # the site also holds a search index when that build made one.
+    state = cache.get_meta("site") if cache else None
+    old = cache.outputs() if cache and previous and state in ("complete", "complete+search") else {}
+    # Keys cost time; without a cache (--clean) nothing would keep them.
+    salt = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode() if cache else b""
+    extra = {f"static/{a.name}": a.data for a in assets}
+    extra["sitemap.xml"] = render_sitemap(site).encode("utf-8")
+    extra["robots.txt"] = render_robots(site.info).encode("utf-8")
+    extra["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
+    progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {jobs} processes")
+    staging, outputs, written = _render_all(site, theme_dir, output, previous if old else None, old, salt, extra,
+                                            jobs, track=cache is not None)
+    report.files = len(outputs)
     try:
-        previous = output if output.is_dir() and not output.is_symlink() else None
-        progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {jobs} processes")
-        old = cache.outputs() if cache and previous else {}
-        # Keys cost time; without a cache (--clean) nothing would keep them.
-        salt = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode() if cache else b""
-        outputs: dict[str, tuple[str, str]] = {}
-        for written, part in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old, salt),
-                                        len(site.pages) + len(site.feeds), jobs):
-            report.files += written
-            outputs.update(part)
-        files = {f"static/{a.name}": a.data for a in assets}
-        files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
-        files["robots.txt"] = render_robots(site.info).encode("utf-8")
-        files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
-        report.files += place(staging, previous, files, old, outputs, track=cache is not None)
-        if search:
-            progress("indexing for search (Pagefind)")
-            began = time.perf_counter()
-            index_site(staging)
-            report.search_seconds = time.perf_counter() - began
-            report.files = sum(1 for p in staging.rglob("*") if p.is_file())
-        commit(staging, output)
+        unchanged = [path for path in outputs if path not in written]
+        if unchanged and state == "complete" and not search \
+                and len(written) + len(set(old) - set(outputs)) <= IN_PLACE_LIMIT:
+            # A small change: move the new files into the site one by one (each rename is atomic)
+            # instead of rebuilding the folder tree. Marked, so a build killed midway is redone whole.
+            if cache:
+                cache.set_meta("site", "updating")
+            moved = update_in_place(staging, output, sorted(written), sorted(set(old) - set(outputs)))
+        else:
+            moved = False
+        if moved:
+            discard(staging)
+        else:
+            if unchanged and not all(link_previous(output, staging, path) for path in unchanged):
+                # The previous site changed under us: render everything afresh.
+                discard(staging)
+                staging, outputs, written = _render_all(site, theme_dir, output, None, {}, salt, extra, jobs,
+                                                        track=cache is not None)
+            if search:
+                progress("indexing for search (Pagefind)")
+                began = time.perf_counter()
+                index_site(staging)
+                report.search_seconds = time.perf_counter() - began
+                report.files = sum(1 for p in staging.rglob("*") if p.is_file())
+            commit(staging, output)
     except BaseException:
         discard(staging)
         raise
     if cache:
         cache.store_outputs(outputs)
+        cache.set_meta("site", "complete+search" if search else "complete")
     return report
+
+
+# Most files a build moves into the live site one at a time; more, and it swaps in a whole new tree.
+IN_PLACE_LIMIT = 500
+
+
+def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old: dict[str, tuple[str, str]],
+                salt: bytes, extra: dict[str, bytes], jobs: int, *, track: bool,
+                ) -> tuple[Path, dict[str, tuple[str, str]], set[str]]:
+    """Render every page and feed whose inputs changed into a new staging folder.
+
+    With `previous` (the site as `old` describes it), outputs whose key or
+    bytes match stay out of the staging folder. Returns the folder, every
+    output's (key, digest), and the paths written.
+    """
+    from .output import new_staging
+    from .parallel import map_chunks
+
+    staging = new_staging(output)
+    try:
+        outputs: dict[str, tuple[str, str]] = {}
+        written: set[str] = set()
+        for part, paths in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old, salt),
+                                      len(site.pages) + len(site.feeds), jobs):
+            outputs.update(part)
+            written.update(paths)
+        written.update(place(staging, previous, extra, old, outputs, track=track))
+    except BaseException:
+        discard(staging)
+        raise
+    return staging, outputs, written
 
 
 _ENV: tuple[Path, "jinja2.Environment"] | None = None
 
 
 def place(staging: Path, previous: Path | None, files: dict[str, bytes], old: dict[str, tuple[str, str]],
-          outputs: dict[str, tuple[str, str]], *, track: bool, keys: dict[str, str] | None = None) -> int:
-    """Put rendered files into the staging folder.
+          outputs: dict[str, tuple[str, str]], *, track: bool, keys: dict[str, str] | None = None) -> list[str]:
+    """Write rendered files into the staging folder, except those the previous site already holds.
 
-    A file whose bytes hash as they did in the previous site is hard-linked
-    from there, keeping its mtime, so hosts that sync by mtime upload only
-    what changed; the comparison uses the digests the cache kept, never a
-    read of the old file. Records each file's key and digest in `outputs`.
+    A file whose bytes hash as they did in the previous site is left there
+    (so it keeps its mtime, and hosts that sync by mtime upload only what
+    changed); the comparison uses the digests the cache kept, never a read
+    of the old file. Records each file's key and digest in `outputs`;
+    returns the paths written.
     """
     from .cache import digest
-    from .output import link_previous, write_files
+    from .output import write_files
 
     fresh: dict[str, bytes] = {}
     for path, data in files.items():
         d = digest(data) if track else ""
         outputs[path] = ((keys or {}).get(path, ""), d)
-        if d and old.get(path, ("", ""))[1] == d and link_previous(previous, staging, path):
+        if d and previous is not None and old.get(path, ("", ""))[1] == d and (previous / path).is_file():
             continue
         fresh[path] = data
     write_files(staging, fresh)
-    return len(files)
+    return list(fresh)
 
 
-def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, tuple[str, str]]]:
-    """Render pages and feeds by index (pages first, then feeds) and place them in the staging folder.
+def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """Render pages and feeds by index (pages first, then feeds) into the staging folder.
 
     An output whose model key equals the key it had at the last build, and
-    whose file is still in the previous site, is linked from there unrendered.
+    whose file is still in the previous site, is not rendered at all.
+    Returns every output's (key, digest) and the paths written.
     """
     from .cache import model_key
     from .feeds import render_feed
-    from .output import link_previous
     from .render import make_environment, render_page
     from .site import PaperView
 
@@ -201,7 +248,6 @@ def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, 
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     outputs: dict[str, tuple[str, str]] = {}
-    linked = 0
     pages = len(site.pages)
     for i in chunk:
         item = site.pages[i] if i < pages else site.feeds[i - pages]
@@ -209,9 +255,7 @@ def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, 
         bib = item.paper if i < pages and item.paper is not None and item.paper.bib_path else None
         paths = [item.path] + ([bib.bib_path] if bib is not None else [])
         if key and previous is not None and all(old.get(p, ("", ""))[0] == key for p in paths) \
-                and all((previous / p).is_file() for p in paths) \
-                and all(link_previous(previous, staging, p) for p in paths):
-            linked += len(paths)
+                and all((previous / p).is_file() for p in paths):
             outputs.update((p, old[p]) for p in paths)
             continue
         for p in paths:
@@ -222,5 +266,5 @@ def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[int, dict[str, 
                 files[bib.bib_path] = bib.bibtex.encode("utf-8")
         else:
             files[item.path] = render_feed(item, site.info)
-    placed = place(staging, previous, files, old, outputs, track=bool(salt), keys=keys)
-    return placed + linked, outputs
+    written = place(staging, previous, files, old, outputs, track=bool(salt), keys=keys)
+    return outputs, written

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -92,6 +93,55 @@ def link_previous(previous: Path | None, staging: Path, path: str) -> bool:
 
 # Folders this process already made under a staging folder; saves a syscall per linked file.
 _MADE: set[Path] = set()
+
+
+def _real_folders(output: Path, folders: set[PurePosixPath]) -> bool:
+    """True when every existing part of each folder (relative to `output`) is a folder, not a link."""
+    seen: set[PurePosixPath] = set()
+    for folder in folders:
+        for part in [folder, *folder.parents]:
+            if part in seen or part == PurePosixPath("."):
+                continue
+            seen.add(part)
+            try:
+                mode = os.lstat(output / part).st_mode
+            except FileNotFoundError:
+                continue
+            if not stat.S_ISDIR(mode):
+                return False
+    return True
+
+
+def update_in_place(staging: Path, output: Path, written: list[str], removed: list[str]) -> bool:
+    """Move the `written` files from `staging` into the live site at `output`, and delete `removed` ones.
+
+    Each file is replaced by one rename, so a reader sees its old bytes or its
+    new ones, never half. False, with nothing touched, when the site's folders
+    are not what the build expects (a file or a link where a folder should be).
+    """
+    paths = [_safe_relative(p) for p in written]
+    gone = [_safe_relative(p) for p in removed]
+    if not _real_folders(output, {p.parent for p in paths} | {p.parent for p in gone}):
+        return False
+    made: set[PurePosixPath] = set()
+    for rel in paths:
+        if rel.parent not in made:
+            (output / rel.parent).mkdir(parents=True, exist_ok=True)
+            made.add(rel.parent)
+        os.replace(staging / rel, output / rel)
+    for rel in gone:
+        try:
+            (output / rel).unlink()
+        except FileNotFoundError:
+            pass
+        folder = rel.parent
+        while folder != PurePosixPath("."):  # drop folders the removal left empty
+            try:
+                (output / folder).rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+    return True
 
 
 

@@ -75,19 +75,46 @@ def _vectors(docs: Sequence[Doc]):
     rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
     top = rank < TOP_TERMS
     rows, term_ids = rows[top], term_ids[top]
-    return rows, term_ids, weights[top] / norms[rows], len(ids)
+    # Columns numbered by the kept terms in alphabetical order: equal vectors give equal arrays.
+    kept = np.unique(alphabetical[term_ids])
+    return rows, np.searchsorted(kept, alphabetical[term_ids]), weights[top] / norms[rows], len(kept)
 
 
-def related(docs: Sequence[Doc], k: int = 5) -> dict[str, tuple[str, ...]]:
+@dataclass(frozen=True)
+class Vectors:
+    """The sorted docs and their TF-IDF vectors (see `_vectors`); `key` is a digest of both."""
+
+    docs: tuple[Doc, ...]
+    arrays: tuple
+    key: str
+
+
+def vectorize(docs: Sequence[Doc]) -> Vectors:
+    """The vectors `related` compares. Edits that leave them equal (a new word used once, say)
+    give an equal key, so a cached result stays valid."""
+    import hashlib
+
+    docs = tuple(sorted(docs, key=lambda d: d.key))
+    arrays = _vectors(docs) if len(docs) > 1 else ()
+    h = hashlib.blake2b(digest_size=16)
+    for doc in docs:
+        h.update(f"{doc.key}\0{sorted(doc.tags)}\n".encode())
+    for part in arrays[:3]:
+        h.update(part.tobytes())
+    return Vectors(docs, arrays, h.hexdigest())
+
+
+def related(docs: Sequence[Doc] | Vectors, k: int = 5) -> dict[str, tuple[str, ...]]:
     """key -> the keys of up to `k` most similar other docs, best first."""
     import numpy as np
     from scipy import sparse
 
-    docs = sorted(docs, key=lambda d: d.key)
+    prepared = docs if isinstance(docs, Vectors) else vectorize(docs)
+    docs = prepared.docs
     n = len(docs)
     if n < 2:
         return {doc.key: () for doc in docs}
-    rows, cols, data, width = _vectors(docs)
+    rows, cols, data, width = prepared.arrays
     queries = sparse.csr_matrix((data, (rows, cols)), shape=(n, width))
     # Candidates: for each term only the POSTINGS documents where it weighs most, so a
     # paper meets at most TOP_TERMS * POSTINGS others, whatever the corpus size.
