@@ -141,3 +141,66 @@ def test_unchanged_files_keep_their_mtime_and_changed_ones_are_rewritten(tmp_pat
     assert "papers/wavthruvec/index.html" in changed
     assert "papers/cachegen/index.html" not in changed and "static/style.css" not in changed
     assert len(changed) < len(after) / 2
+
+
+def test_a_small_change_updates_the_site_folder_in_place(tmp_path):
+    root = make_project(tmp_path / "p")
+    assert build(root) == 0
+    site = root / "site"
+    inode = site.stat().st_ino
+    untouched = (site / "papers/cachegen/index.html").stat().st_ino
+    path = root / "content/papers/wavthruvec.md"
+    path.write_text(path.read_text().replace("two-stage pipelines", "two-stage pipelines, mostly"))
+    assert build(root) == 0
+    assert site.stat().st_ino == inode and (site / "papers/cachegen/index.html").stat().st_ino == untouched
+    assert "mostly" in (site / "papers/wavthruvec/index.html").read_text()
+    assert not list(tmp_path.glob("p/.site.new-*"))
+    path.unlink()
+    assert build(root) == 0
+    assert not (site / "papers/wavthruvec").exists()
+    (tmp_path / "clean").mkdir()
+    clean = copy_project(root, tmp_path / "clean")
+    assert build(clean, "--clean") == 0
+    assert tree(site) == tree(clean / "site")
+
+
+def test_an_update_killed_midway_is_redone_whole(tmp_path, monkeypatch):
+    root = make_project(tmp_path / "p")
+    assert build(root) == 0
+    path = root / "content/papers/wavthruvec.md"
+    path.write_text(path.read_text().replace("two-stage pipelines", "two-stage pipelines, mostly"))
+    real_replace, calls = os.replace, []
+
+    def dies_on_the_second_file(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr("generator.output.os.replace", dies_on_the_second_file)
+    try:
+        build(root)
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert build(root) == 0
+    (tmp_path / "clean").mkdir()
+    clean = copy_project(root, tmp_path / "clean")
+    assert build(clean, "--clean") == 0
+    assert tree(root / "site") == tree(clean / "site")
+
+
+def test_an_update_never_follows_a_link_out_of_the_site(tmp_path):
+    root = make_project(tmp_path / "p")
+    assert build(root) == 0
+    outside = tmp_path / "outside"
+    shutil.move(root / "site/papers/wavthruvec", outside)
+    (root / "site/papers/wavthruvec").symlink_to(outside, target_is_directory=True)
+    before = tree(outside)
+    path = root / "content/papers/wavthruvec.md"
+    path.write_text(path.read_text().replace("two-stage pipelines", "two-stage pipelines, mostly"))
+    assert build(root) == 0
+    assert tree(outside) == before
+    assert not (root / "site/papers/wavthruvec").is_symlink()
+    assert "mostly" in (root / "site/papers/wavthruvec/index.html").read_text()
