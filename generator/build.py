@@ -134,13 +134,13 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     report.files = len(outputs)
     try:
         unchanged = [path for path in outputs if path not in written]
-        if unchanged and state == "complete" and not search \
-                and len(written) + len(set(old) - set(outputs)) <= IN_PLACE_LIMIT:
+        removed = sorted(set(old) - set(outputs))
+        if unchanged and state == "complete" and not search and len(written) + len(removed) <= IN_PLACE_LIMIT:
             # A small change: move the new files into the site one by one (each rename is atomic)
             # instead of rebuilding the folder tree. Marked, so a build killed midway is redone whole.
             if cache:
                 cache.set_meta("site", "updating")
-            moved = update_in_place(staging, output, sorted(written), sorted(set(old) - set(outputs)))
+            moved = update_in_place(staging, output, sorted(written), removed)
         else:
             moved = False
         if moved:

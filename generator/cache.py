@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .content import ENTRY_SUFFIX, Entry, entry_paths, parse_entry_bytes, relative_name
+from .content import ENTRY_SUFFIX, Entry, entry_paths, parse_entry_bytes, read_entry_bytes, relative_name
 from .errors import Problem, SourceError
 from .parallel import map_chunks
 
@@ -273,10 +273,7 @@ def _parse_and_render(todo: list[tuple[int, str, Path, bytes | None]], chunk: Se
         slug = Path(shown).name[: -len(ENTRY_SUFFIX)]
         try:
             if data is None:
-                try:
-                    data = path.read_bytes()
-                except OSError as exc:
-                    raise SourceError(Problem(shown, f"cannot read: {exc.strerror or exc}")) from None
+                data = read_entry_bytes(path, shown)
             entry = parse_entry_bytes(data, slug, shown)
         except SourceError as exc:
             out.append((None, "", exc.problems, ""))

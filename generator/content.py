@@ -164,11 +164,15 @@ def parse_entry(text: str, slug: str, path: str) -> Entry:
 def read_entry(path: Path, root: Path) -> Entry:
     """Read one entry file; messages name it relative to `root`."""
     shown = relative_name(path, root)
+    return parse_entry_bytes(read_entry_bytes(path, shown), path.name[: -len(ENTRY_SUFFIX)], shown)
+
+
+def read_entry_bytes(path: Path, shown: str) -> bytes:
+    """An entry file's bytes; `SourceError` naming `shown` when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise SourceError(Problem(shown, f"cannot read: {exc.strerror or exc}")) from None
-    return parse_entry_bytes(data, path.name[: -len(ENTRY_SUFFIX)], shown)
 
 
 def parse_entry_bytes(data: bytes, slug: str, shown: str) -> Entry:

@@ -9,6 +9,7 @@ Deterministic: ties fall to shared tags, then to slug order.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -63,21 +64,28 @@ def _vectors(docs: Sequence[Doc]):
     df = np.bincount(term_ids, minlength=len(ids))
     max_df = max(50, int(n * MAX_DF_SHARE))  # very common terms say little, but small corpora keep all
     idf = np.log((1 + n) / (1 + df)) + 1.0
-    keep = (df[term_ids] > 1) & (df[term_ids] <= max_df)
+    seen = df[term_ids]
+    keep = (seen > 1) & (seen <= max_df)
     rows, term_ids, weights = rows[keep], term_ids[keep], (1 + np.log(counts[keep])) * idf[term_ids[keep]]
     norms = np.sqrt(np.bincount(rows, weights * weights, minlength=n))
     norms[norms == 0] = 1.0
     # Strongest first; equal weights fall to the term that sorts first, whatever order ids were given in.
-    alphabetical = np.empty(len(ids), dtype=np.int64)
-    alphabetical[np.array(sorted(range(len(ids)), key=list(ids).__getitem__), dtype=np.int64)] = np.arange(len(ids))
+    place = {t: r for r, t in enumerate(sorted(ids))}
+    alphabetical = np.fromiter((place[t] for t in ids), dtype=np.int64, count=len(ids))
     order = np.lexsort((alphabetical[term_ids], -weights, rows))
     rows, term_ids, weights = rows[order], term_ids[order], weights[order]
-    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
-    top = rank < TOP_TERMS
+    top = _rank_in_groups(rows) < TOP_TERMS
     rows, term_ids = rows[top], term_ids[top]
     # Columns numbered by the kept terms in alphabetical order: equal vectors give equal arrays.
     kept = np.unique(alphabetical[term_ids])
     return rows, np.searchsorted(kept, alphabetical[term_ids]), weights[top] / norms[rows], len(kept)
+
+
+def _rank_in_groups(keys):
+    """For a sorted array, each element's position among the elements equal to it (0, 1, 2, ...)."""
+    import numpy as np
+
+    return np.arange(len(keys)) - np.searchsorted(keys, keys, side="left")
 
 
 @dataclass(frozen=True)
@@ -92,8 +100,6 @@ class Vectors:
 def vectorize(docs: Sequence[Doc]) -> Vectors:
     """The vectors `related` compares. Edits that leave them equal (a new word used once, say)
     give an equal key, so a cached result stays valid."""
-    import hashlib
-
     docs = tuple(sorted(docs, key=lambda d: d.key))
     arrays = _vectors(docs) if len(docs) > 1 else ()
     h = hashlib.blake2b(digest_size=16)
@@ -120,8 +126,7 @@ def related(docs: Sequence[Doc] | Vectors, k: int = 5) -> dict[str, tuple[str, .
     # paper meets at most TOP_TERMS * POSTINGS others, whatever the corpus size.
     order = np.lexsort((rows, -data, cols))
     sorted_cols = cols[order]
-    rank = np.arange(len(order)) - np.searchsorted(sorted_cols, sorted_cols, side="left")
-    keep = order[rank < POSTINGS]
+    keep = order[_rank_in_groups(sorted_cols) < POSTINGS]
     candidates = sparse.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=(n, width)).T.tocsc()
     out: dict[str, tuple[str, ...]] = {}
     for start in range(0, n, 2048):
