@@ -17,19 +17,22 @@ import os
 import pickle
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .content import ENTRY_SUFFIX, Entry, entry_paths, parse_entry_bytes, read_entry_bytes, relative_name
 from .errors import Problem, SourceError
 from .parallel import map_chunks
 
+if TYPE_CHECKING:
+    from .related import Terms
+
 CACHE_DIR = ".paperfeed-cache"
 # Bump when what is cached (Entry fields, Markdown or MathML output) changes shape.
-FORMAT = f"{__version__}/4"
+FORMAT = f"{__version__}/5"
 # A file changed this recently may change again within the same mtime tick (coarse
 # file-system clocks), so its size and mtime alone are not trusted (as git does).
 RACY_NS = 2_000_000_000
@@ -200,7 +203,7 @@ def folder_stamp(folder: Path) -> str:
 
 
 def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, jobs: int,
-                        ) -> tuple[list[Entry], list[str], list[Counter[str]], list[str], list[Problem]]:
+                        ) -> tuple[list[Entry], list[str], list[Terms], list[str], list[Problem]]:
     """Every entry under `directory` with its rendered body, its terms (for related papers) and
     its body as plain text, and the problems of broken ones.
 
@@ -209,7 +212,7 @@ def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, j
     """
     rows = cache.rows() if cache else {}
     paths = entry_paths(directory)
-    found: list[tuple[tuple[Entry, Counter[str], str], str] | None] = [None] * len(paths)
+    found: list[tuple[tuple[Entry, Terms, str], str] | None] = [None] * len(paths)
     todo: list[tuple[int, str, Path, bytes | None]] = []  # bytes already read, or None: the worker reads
     fresh: list[tuple[str, int, int, str, bytes, str]] = []
     for i, path in enumerate(paths):
@@ -260,7 +263,7 @@ _MARKUP = None
 
 
 def _parse_and_render(todo: list[tuple[int, str, Path, bytes | None]], chunk: Sequence[int],
-                      ) -> list[tuple[tuple[Entry, Counter[str], str] | None, str, list[Problem], str]]:
+                      ) -> list[tuple[tuple[Entry, Terms, str] | None, str, list[Problem], str]]:
     """(entry, terms, plain text), rendered body, problems and the file's digest, per task."""
     from .markup import Markup, plain_text  # only builds that have entries to render pay for Markdown
     from .related import terms_of

@@ -19,15 +19,14 @@ from typing import Any
 
 import yaml
 
+from . import frontmatter
 from .errors import Problem, SourceError
 from .records import Scholarly, Source
 
 try:
     from yaml import CSafeDumper as _Dumper
-    from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 KNOWN_KEYS = ("title", "date", "tags", "authors", "arxiv", "doi", "published", "upvotes", "categories",
               "comment", "journal_ref", "links", "sources")
@@ -147,7 +146,7 @@ def parse_entry(text: str, slug: str, path: str) -> Entry:
     yaml_text = text[first.end() + 1:closing.start()]
     body = text[closing.end():].lstrip("\n").rstrip()
     try:
-        meta = yaml.load(yaml_text, Loader=_Loader) if yaml_text.strip() else {}
+        meta = frontmatter.load(yaml_text) if yaml_text.strip() else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
@@ -156,6 +155,8 @@ def parse_entry(text: str, slug: str, path: str) -> Entry:
                                   source_line=_line_of(text, line))) from None
     except yaml.YAMLError as exc:
         raise SourceError(Problem(path, f"invalid YAML: {exc}", line=1)) from None
+    except (ValueError, OverflowError) as exc:  # a value YAML reads but Python refuses: 2024-02-30
+        raise SourceError(Problem(path, f"invalid value in front matter: {exc}", line=2)) from None
     if not isinstance(meta, dict):
         raise SourceError(Problem(path, "front matter must be a mapping of keys to values", line=2))
     return _entry_from_meta(meta, body, slug, path, yaml_text)
