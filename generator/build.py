@@ -187,8 +187,9 @@ def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old:
     try:
         outputs: dict[str, tuple[str, str]] = {}
         written: set[str] = set()
+        # Interleaved: paper pages, tag pages and feeds cost differently, and the pages come grouped by kind.
         for part, paths in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old, salt),
-                                      len(site.pages) + len(site.feeds), jobs):
+                                      len(site.pages) + len(site.feeds), jobs, interleave=True):
             outputs.update(part)
             written.update(paths)
         written.update(place(staging, previous, extra, old, outputs, track=track))

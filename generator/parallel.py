@@ -39,17 +39,21 @@ def _run(chunk: Sequence[int]) -> Any:
     return _TASK(_STATE, chunk)
 
 
-def chunks(count: int, jobs: int, *, per_job: int = 4) -> list[range]:
-    """Split range(count) into about `jobs * per_job` contiguous pieces."""
+def chunks(count: int, jobs: int, *, per_job: int = 4, interleave: bool = False) -> list[range]:
+    """Split range(count) into about `jobs * per_job` pieces: contiguous, or with `interleave`
+    every n-th index, so that pieces are alike where costs vary along the range."""
     pieces = max(1, min(count, jobs * per_job))
+    if interleave:
+        return [range(start, count, pieces) for start in range(pieces)] if count else []
     size = -(-count // pieces) if count else 1
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def map_chunks(task: Callable[[Any, Sequence[int]], T], state: Any, count: int, jobs: int) -> list[T]:
-    """`task(state, chunk)` for every chunk of range(count), results in chunk order."""
+def map_chunks(task: Callable[[Any, Sequence[int]], T], state: Any, count: int, jobs: int, *,
+               interleave: bool = False) -> list[T]:
+    """`task(state, chunk)` for every chunk of range(count) (see `chunks`), results in chunk order."""
     global _TASK, _STATE
-    pieces = chunks(count, jobs)
+    pieces = chunks(count, jobs, interleave=interleave)
     if jobs <= 1 or len(pieces) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [task(state, piece) for piece in pieces]
     _TASK, _STATE = task, state

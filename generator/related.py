@@ -10,13 +10,16 @@ Deterministic: ties fall to shared tags, then to slug order.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import numpy as np
+# Nothing here uses BLAS; its idle threads would only compete with the build's processes.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import numpy as np  # noqa: E402
 
 _WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z][a-z0-9]*")
 STOP_WORDS = frozenset("""
