@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import CACHE_DIR, FORMAT, BuildCache, folder_stamp, tree_stamp
+from .cache import CACHE_DIR, FORMAT, BuildCache, Model, folder_stamp, tree_stamp
 from .config import Config
 from .errors import Problem, SourceError
 from .output import check_output_dir, discard
@@ -35,6 +35,7 @@ class BuildReport:
     seconds: float = 0.0
     search_seconds: float = 0.0
     up_to_date: bool = False
+    patched: int | None = None  # files rewritten when only a few entries were edited (see patch.py)
     skipped: list[Problem] = field(default_factory=list)
 
 
@@ -63,11 +64,18 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
             return BuildReport(up_to_date=True, seconds=time.perf_counter() - started)
         # A build makes millions of objects and few cycles: collecting as it goes costs
         # seconds at 10,000 papers, and the model is dropped as a whole at the end.
+        if clean:
+            # This build keeps no record of its outputs, so the records of earlier builds stop describing the site.
+            cache.set_meta("site", "")
         collecting = gc.isenabled()
         gc.disable()
         try:
-            report = _build(root, config, theme_dir, None if clean else cache, strict=strict, search=search,
-                            jobs=jobs, progress=progress or (lambda message: None))
+            patched = None if clean else _patch(root, config, theme_dir, cache, strict=strict, search=search)
+            if patched is not None:
+                report = BuildReport(papers=patched[0], patched=patched[1])
+            else:
+                report = _build(root, config, theme_dir, None if clean else cache, strict=strict, search=search,
+                                jobs=jobs, progress=progress or (lambda message: None))
         finally:
             if collecting:
                 gc.enable()
@@ -77,12 +85,20 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
     return report
 
 
+def _patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *, strict: bool,
+           search: bool) -> tuple[int, int] | None:
+    from .patch import try_patch
+
+    return try_patch(root, config, theme_dir, cache, strict=strict, search=search)
+
+
 def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None, *, strict: bool, search: bool,
            jobs: int, progress: Callable[[str], None]) -> BuildReport:
     # Imported here so that an up-to-date check never pays for Jinja, feedgen, scipy and the rest.
     from .cache import load_cached_entries
     from .feeds import render_opml
     from .output import commit, link_previous, update_in_place
+    from .patch import PatchState, patch_inputs
     from .related import Doc, related, vectorize
     from .render import render_robots, render_sitemap
     from .search import find_pagefind, index_site
@@ -123,14 +139,20 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     state = cache.get_meta("site") if cache else None
     old = cache.outputs() if cache and previous and state in ("complete", "complete+search") else {}
     # Keys cost time; without a cache (--clean) nothing would keep them.
-    salt = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode() if cache else b""
+    salt, digests, pickles = b"", {}, {}
+    if cache:
+        from .cache import model_key, paper_pickles
+
+        base = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode()
+        salt = base + model_key(site.info, base, {}).key.encode()
+        pickles, digests = paper_pickles(site.papers)  # once, before the workers fork
     extra = {f"static/{a.name}": a.data for a in assets}
     extra["sitemap.xml"] = render_sitemap(site).encode("utf-8")
     extra["robots.txt"] = render_robots(site.info).encode("utf-8")
     extra["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
     progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {jobs} processes")
-    staging, outputs, written = _render_all(site, theme_dir, output, previous if old else None, old, salt, extra,
-                                            jobs, track=cache is not None)
+    staging, outputs, written, models = _render_all(site, theme_dir, output, previous if old else None, old,
+                                                    (salt, digests), extra, jobs, track=cache is not None)
     report.files = len(outputs)
     try:
         unchanged = [path for path in outputs if path not in written]
@@ -149,8 +171,8 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
             if unchanged and not all(link_previous(output, staging, path) for path in unchanged):
                 # The previous site changed under us: render everything afresh.
                 discard(staging)
-                staging, outputs, written = _render_all(site, theme_dir, output, None, {}, salt, extra, jobs,
-                                                        track=cache is not None)
+                staging, outputs, written, models = _render_all(site, theme_dir, output, None, {}, (salt, digests),
+                                                                extra, jobs, track=cache is not None)
             if search:
                 progress("indexing for search (Pagefind)")
                 began = time.perf_counter()
@@ -162,7 +184,10 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         discard(staging)
         raise
     if cache:
-        cache.store_outputs(outputs)
+        cache.store_outputs(outputs, models)
+        cache.store_papers(pickles, digests, replace=True)
+        cache.store_result("state", patch_inputs(config, theme_dir, strict=strict, search=search),
+                           PatchState(site.info, salt, site.tags, vectors.frequencies, bool(problems)))
         cache.set_meta("site", "complete+search" if search else "complete")
     return report
 
@@ -172,13 +197,14 @@ IN_PLACE_LIMIT = 500
 
 
 def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old: dict[str, tuple[str, str]],
-                salt: bytes, extra: dict[str, bytes], jobs: int, *, track: bool,
-                ) -> tuple[Path, dict[str, tuple[str, str]], set[str]]:
+                keyed: tuple[bytes, dict[str, bytes]], extra: dict[str, bytes], jobs: int, *, track: bool,
+                ) -> tuple[Path, dict[str, tuple[str, str]], set[str], dict[str, Model]]:
     """Render every page and feed whose inputs changed into a new staging folder.
 
     With `previous` (the site as `old` describes it), outputs whose key or
-    bytes match stay out of the staging folder. Returns the folder, every
-    output's (key, digest), and the paths written.
+    bytes match stay out of the staging folder. `keyed` is the salt of model
+    keys and every paper's digest (empty without a cache). Returns the folder,
+    every output's (key, digest), the paths written and every output's model.
     """
     from .output import new_staging
     from .parallel import map_chunks
@@ -187,16 +213,18 @@ def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old:
     try:
         outputs: dict[str, tuple[str, str]] = {}
         written: set[str] = set()
+        models: dict[str, Model] = {}
         # Interleaved: paper pages, tag pages and feeds cost differently, and the pages come grouped by kind.
-        for part, paths in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old, salt),
-                                      len(site.pages) + len(site.feeds), jobs, interleave=True):
+        for part, paths, part_models in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old, *keyed),
+                                                   len(site.pages) + len(site.feeds), jobs, interleave=True):
             outputs.update(part)
             written.update(paths)
+            models.update(part_models)
         written.update(place(staging, previous, extra, old, outputs, track=track))
     except BaseException:
         discard(staging)
         raise
-    return staging, outputs, written
+    return staging, outputs, written, models
 
 
 _ENV: tuple[Path, "jinja2.Environment"] | None = None
@@ -226,46 +254,56 @@ def place(staging: Path, previous: Path | None, files: dict[str, bytes], old: di
     return list(fresh)
 
 
-def _render_outputs(state: tuple, chunk: Sequence[int]) -> tuple[dict[str, tuple[str, str]], list[str]]:
+def _render_outputs(state: tuple, chunk: Sequence[int],
+                    ) -> tuple[dict[str, tuple[str, str]], list[str], dict[str, Model]]:
     """Render pages and feeds by index (pages first, then feeds) into the staging folder.
 
     An output whose model key equals the key it had at the last build, and
     whose file is still in the previous site, is not rendered at all.
-    Returns every output's (key, digest) and the paths written.
+    Returns every output's (key, digest), the paths written and every output's model.
     """
     from .cache import model_key
-    from .feeds import render_feed
-    from .render import make_environment, render_page
+    from .render import make_environment
     from .site import PaperView
 
     global _ENV
-    site, theme_dir, staging, previous, old, salt = state
+    site, theme_dir, staging, previous, old, salt, digests = state
     if _ENV is None or _ENV[0] != theme_dir:
         _ENV = (theme_dir, make_environment(theme_dir))
     env = _ENV[1]
-    memo: dict[int, bytes] = {}
-    info_salt = salt + model_key(site.info, salt, memo).encode() if salt else b""
-    shared = (PaperView,)
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     outputs: dict[str, tuple[str, str]] = {}
+    models: dict[str, Model] = {}
     pages = len(site.pages)
     for i in chunk:
         item = site.pages[i] if i < pages else site.feeds[i - pages]
-        key = model_key(item, info_salt, memo, shared) if salt else ""
+        model = model_key(item, salt, digests, PaperView) if salt else None
+        key = model.key if model else ""
         bib = item.paper if i < pages and item.paper is not None and item.paper.bib_path else None
         paths = [item.path] + ([bib.bib_path] if bib is not None else [])
+        if model:
+            models.update((p, model) for p in paths)
         if key and previous is not None and all(old.get(p, ("", ""))[0] == key for p in paths) \
                 and all((previous / p).is_file() for p in paths):
             outputs.update((p, old[p]) for p in paths)
             continue
         for p in paths:
             keys[p] = key
-        if i < pages:
-            files[item.path] = render_page(env, item, site.info).encode("utf-8")
-            if bib is not None:
-                files[bib.bib_path] = bib.bibtex.encode("utf-8")
-        else:
-            files[item.path] = render_feed(item, site.info)
+        files.update(render_item(env, item, site.info))
     written = place(staging, previous, files, old, outputs, track=bool(salt), keys=keys)
-    return outputs, written
+    return outputs, written, models
+
+
+def render_item(env: "jinja2.Environment", item, info) -> dict[str, bytes]:
+    """The files of one page (its .bib too, when the site has them) or one feed."""
+    from .feeds import render_feed
+    from .render import render_page
+    from .site import Page
+
+    if not isinstance(item, Page):
+        return {item.path: render_feed(item, info)}
+    files = {item.path: render_page(env, item, info).encode("utf-8")}
+    if item.paper is not None and item.paper.bib_path:
+        files[item.paper.bib_path] = item.paper.bibtex.encode("utf-8")
+    return files

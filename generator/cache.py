@@ -17,10 +17,10 @@ import os
 import pickle
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__
 from .content import ENTRY_SUFFIX, Entry, entry_paths, parse_entry_bytes, read_entry_bytes, relative_name
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".paperfeed-cache"
 # Bump when what is cached (Entry fields, Markdown or MathML output) changes shape.
-FORMAT = f"{__version__}/5"
+FORMAT = f"{__version__}/6"
 # A file changed this recently may change again within the same mtime tick (coarse
 # file-system clocks), so its size and mtime alone are not trusted (as git does).
 RACY_NS = 2_000_000_000
@@ -63,13 +63,17 @@ class BuildCache:
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         if self.get_meta("format") != FORMAT:
             # Another paperfeed version wrote this cache: start afresh, tables included.
-            for table in ("entries", "outputs", "results"):
+            for table in ("entries", "outputs", "results", "papers"):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")
             self.db.execute("DELETE FROM meta")
             self.set_meta("format", FORMAT)
         self.db.execute("CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
                         "size INTEGER, digest TEXT, entry BLOB, html TEXT)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, digest TEXT)")
+        # An output's model is its page or feed as pickled by `model_key`, papers by slug (`refs`,
+        # one per line with a newline on both ends, so a paper's pages are found with instr()).
+        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, digest TEXT, "
+                        "model BLOB, refs TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS papers (slug TEXT PRIMARY KEY, digest BLOB, paper BLOB)")
         self.db.execute("CREATE TABLE IF NOT EXISTS results (name TEXT PRIMARY KEY, key TEXT, value BLOB)")
 
     def __enter__(self) -> BuildCache:
@@ -101,11 +105,65 @@ class BuildCache:
         """Output path -> (key of what it was rendered from, digest of its bytes), as of the last build."""
         return {path: (key, d) for path, key, d in self.db.execute("SELECT path, key, digest FROM outputs")}
 
-    def store_outputs(self, outputs: dict[str, tuple[str, str]]) -> None:
+    def store_outputs(self, outputs: dict[str, tuple[str, str]], models: Mapping[str, Model]) -> None:
+        """Replace the outputs table: every output's key and digest, and its model where known."""
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM outputs")
-            self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?)", ((p, k, d) for p, (k, d) in outputs.items()))
+            self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?)", (
+                (p, k, d, models[p].blob if p in models else None,
+                 _refs_text(models[p].refs) if p in models else None) for p, (k, d) in outputs.items()))
+
+    def update_outputs(self, rows: Iterable[tuple[str, str, str, Model]]) -> None:
+        """New (key, digest, model) of some outputs."""
+        self.db.executemany("UPDATE outputs SET key = ?, digest = ?, model = ?, refs = ? WHERE path = ?",
+                            ((k, d, m.blob, _refs_text(m.refs), p) for p, k, d, m in rows))
+
+    def outputs_showing(self, slugs: Iterable[str]) -> dict[str, tuple[str, str, bytes, tuple[str, ...]]]:
+        """path -> (key, digest, model, refs) of every output whose model holds one of these papers."""
+        found = {}
+        for slug in slugs:
+            for path, key, d, model, refs in self.db.execute(
+                    "SELECT path, key, digest, model, refs FROM outputs WHERE instr(refs, ?) > 0",
+                    (_refs_text([slug]),)):
+                if model is None:
+                    raise LookupError(path)  # an output stored without its model: cannot be patched
+                found[path] = (key, d, model, tuple(refs.strip("\n").split("\n")) if refs.strip() else ())
+        return found
+
+    def paper_digests(self) -> dict[str, bytes]:
+        """slug -> digest of every paper as the last build stored it (see `store_papers`)."""
+        return dict(self.db.execute("SELECT slug, digest FROM papers"))
+
+    def papers(self, slugs: Iterable[str]) -> dict[str, bytes]:
+        """slug -> the stored (pickled) paper, for these slugs."""
+        wanted = set(slugs)
+        if len(wanted) > 500:
+            return {s: p for s, p in self.db.execute("SELECT slug, paper FROM papers") if s in wanted}
+        return {s: p for s in wanted for (p,) in self.db.execute("SELECT paper FROM papers WHERE slug = ?", (s,))}
+
+    def store_papers(self, pickles: Mapping[str, bytes], digests: Mapping[str, bytes], *, replace: bool) -> None:
+        """Save pickled papers whose digest changed; with `replace`, forget every other paper."""
+        with self.db:
+            self.db.execute("BEGIN")
+            old = dict(self.db.execute("SELECT slug, digest FROM papers"))
+            self.db.executemany("INSERT OR REPLACE INTO papers VALUES (?, ?, ?)",
+                                ((s, digests[s], p) for s, p in pickles.items() if old.get(s) != digests[s]))
+            if replace:
+                self.db.executemany("DELETE FROM papers WHERE slug = ?", ((s,) for s in old if s not in pickles))
+
+    def entry_stats(self) -> dict[str, tuple[int, int, str]]:
+        """path -> (mtime_ns, size, digest) of every cached entry."""
+        return {r[0]: r[1:] for r in self.db.execute("SELECT path, mtime_ns, size, digest FROM entries")}
+
+    def entry_row(self, path: str) -> tuple[bytes, str] | None:
+        """(pickled (entry, terms, plain text), html) of one cached entry."""
+        return self.db.execute("SELECT entry, html FROM entries WHERE path = ?", (path,)).fetchone()
+
+    def touch_entries(self, rows: Iterable[tuple[str, int, int]]) -> None:
+        """New (mtime_ns, size) of entries whose bytes are unchanged."""
+        self.db.executemany("UPDATE entries SET mtime_ns = ?, size = ? WHERE path = ?",
+                            ((m, z, p) for p, m, z in rows))
 
     def store(self, rows: Iterable[tuple[str, int, int, str, bytes, str]], keep: set[str]) -> None:
         """Save new rows and forget entries whose files are gone, in one transaction."""
@@ -116,34 +174,70 @@ class BuildCache:
             self.db.executemany("DELETE FROM entries WHERE path = ?", gone)
 
 
-def _shared(digest: bytes) -> None:
-    """What a shared part stands for in a key pickle; never called."""
+class Model(NamedTuple):
+    """A piece of the site model (a page, a feed), pickled with its papers by slug; see `model_key`."""
+
+    key: str
+    blob: bytes
+    refs: tuple[str, ...]
 
 
-def model_key(obj: object, salt: bytes, memo: dict[int, bytes], shared: tuple[type, ...] = ()) -> str:
-    """A digest of a piece of the site model (a page, a feed) and everything it holds.
+_PAPERS: Mapping[str, object] = {}
 
-    Equal keys under equal `salt` (theme, generator version) mean equal
-    rendered bytes. Objects of the `shared` types (papers, which many pages
-    hold) are digested once, cached in `memo` by id for the life of the model,
-    and then stand for themselves by that digest. An unstable pickle (a set in
-    an entry's extra keys) can only make keys differ, which costs a render,
-    never a stale page.
+
+def _paper(slug: str) -> object:
+    """What a paper stands for in a model pickle: the paper of that slug, while `load_model` runs."""
+    return _PAPERS[slug]
+
+
+def _refs_text(refs: Iterable[str]) -> str:
+    return "\n" + "".join(f"{slug}\n" for slug in refs)
+
+
+def model_key(obj: object, salt: bytes, digests: Mapping[str, bytes], shared: type | None = None) -> Model:
+    """A piece of the site model (a page, a feed) with a digest of everything it holds.
+
+    Objects of the `shared` type (papers, which many pages hold; they have a
+    `slug`) are pickled as references by slug, and the key covers their
+    `digests`. Equal keys under equal `salt` (theme, generator version, site
+    info) mean equal rendered bytes, and `load_model` gives the piece back
+    from the pickle and the papers. An unstable pickle (a set in an entry's
+    extra keys) can only make keys differ, which costs a render, never a
+    stale page.
     """
+    refs: list[str] = []
 
-    def reduce(part: object) -> tuple:
-        key = memo.get(id(part))
-        if key is None:
-            key = memo[id(part)] = hashlib.blake2b(pickle.dumps(part, pickle.HIGHEST_PROTOCOL),
-                                                   digest_size=16).digest()
-        return _shared, (key,)
+    def reduce(part: Any) -> tuple:
+        refs.append(part.slug)
+        return _paper, (part.slug,)
 
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     # The dispatch table is consulted in C, so only the shared parts cost a Python call.
-    pickler.dispatch_table = {**copyreg.dispatch_table, **{kind: reduce for kind in shared}}
+    pickler.dispatch_table = {**copyreg.dispatch_table, **({shared: reduce} if shared else {})}
     pickler.dump(obj)
-    return hashlib.blake2b(salt + buffer.getvalue(), digest_size=16).hexdigest()
+    blob = buffer.getvalue()
+    h = hashlib.blake2b(salt, digest_size=16)
+    h.update(blob)
+    for slug in refs:
+        h.update(digests[slug])
+    return Model(h.hexdigest(), blob, tuple(refs))
+
+
+def load_model(blob: bytes, papers: Mapping[str, object]) -> Any:
+    """The piece of the site model `model_key` pickled, its papers taken from `papers` by slug."""
+    global _PAPERS
+    _PAPERS = papers
+    try:
+        return pickle.loads(blob)
+    finally:
+        _PAPERS = {}
+
+
+def paper_pickles(papers: Iterable[Any]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """slug -> pickle, and slug -> digest of that pickle, of every paper."""
+    pickles = {paper.slug: pickle.dumps(paper, pickle.HIGHEST_PROTOCOL) for paper in papers}
+    return pickles, {slug: hashlib.blake2b(data, digest_size=16).digest() for slug, data in pickles.items()}
 
 
 def digest(data: bytes) -> str:

@@ -88,20 +88,82 @@ def terms_of(title: str, text: str) -> Terms:
     return Terms(hashes[order], np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[order])
 
 
-def _vectors(docs: Sequence[Doc]):
-    """L2-normalised TF-IDF weights cut to each document's TOP_TERMS strongest terms, as
-    parallel arrays (document index, term id, weight), and the number of term ids."""
-    n = len(docs)
-    # Term ids in hash order: the same words give the same ids whatever order the docs came in.
-    _, term_ids = np.unique(np.concatenate([doc.terms.hashes for doc in docs]), return_inverse=True)
+def _max_df(n: int) -> int:
+    return max(50, int(n * MAX_DF_SHARE))  # very common terms say little, but small corpora keep all
+
+
+def _weighed(df: np.ndarray, n: int) -> np.ndarray:
+    """Which terms weigh in similarity, by how many docs hold them: not unique, not too common."""
+    return (df > 1) & (df <= _max_df(n))
+
+
+class Frequencies(NamedTuple):
+    """How many of `n` docs hold each term: `vocabulary` (term hashes, ascending) and `df`."""
+
+    vocabulary: np.ndarray
+    df: np.ndarray
+    n: int
+
+    def of(self, hashes: np.ndarray) -> np.ndarray:
+        """The document frequency of each term hash (0 for a term no doc holds)."""
+        if not len(self.vocabulary):
+            return np.zeros(len(hashes), dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.vocabulary, hashes), len(self.vocabulary) - 1)
+        return np.where(self.vocabulary[at] == hashes, self.df[at], 0)
+
+    def edited(self, changes: Sequence[tuple[Terms, Terms]]) -> Frequencies | None:
+        """The frequencies once some docs' terms change (old, new), when that leaves every doc's
+        vector (see `_vectors`) as it was; None when it may not.
+
+        Vectors stay when every term whose frequency changes weighs in no doc
+        before or after (a word used in one paper only, say), and each changed
+        doc keeps its weighing terms with their counts.
+        """
+        delta: Counter[int] = Counter()
+        for old, new in changes:
+            before, after = set(old.hashes.tolist()), set(new.hashes.tolist())
+            delta.update(after - before)
+            delta.subtract(before - after)
+        moved = sorted(h for h, d in delta.items() if d)
+        hashes = np.array(moved, dtype=np.uint64)
+        steps = np.array([delta[h] for h in moved], dtype=np.int64)
+        was = self.of(hashes)
+        if np.any(_weighed(was, self.n) | _weighed(was + steps, self.n)):
+            return None
+        for old, new in changes:
+            # Terms whose frequency moved weigh nowhere, so the old frequencies tell what weighs in both.
+            a, b = _weighed(self.of(old.hashes), self.n), _weighed(self.of(new.hashes), self.n)
+            if not (np.array_equal(old.hashes[a], new.hashes[b]) and np.array_equal(old.counts[a], new.counts[b])):
+                return None
+        known = np.isin(hashes, self.vocabulary, assume_unique=True)
+        df = self.df.copy()
+        df[np.searchsorted(self.vocabulary, hashes[known])] += steps[known]
+        vocabulary = np.concatenate([self.vocabulary, hashes[~known]])
+        df = np.concatenate([df, steps[~known]])
+        order = np.argsort(vocabulary)
+        vocabulary, df = vocabulary[order], df[order]
+        return Frequencies(vocabulary[df > 0], df[df > 0], self.n)
+
+
+def frequencies(docs: Sequence[Doc]) -> tuple[Frequencies, np.ndarray]:
+    """The document frequencies of `docs`, and each of their terms' index in the vocabulary (in order)."""
+    hashes = np.concatenate([doc.terms.hashes for doc in docs]) if docs else np.zeros(0, dtype=np.uint64)
+    vocabulary, term_ids = np.unique(hashes, return_inverse=True)
     term_ids = term_ids.reshape(-1)
+    return Frequencies(vocabulary, np.bincount(term_ids, minlength=len(vocabulary)), len(docs)), term_ids
+
+
+def _vectors(docs: Sequence[Doc], freq: Frequencies, term_ids: np.ndarray):
+    """L2-normalised TF-IDF weights cut to each document's TOP_TERMS strongest terms, as
+    parallel arrays (document index, term id, weight), and the number of term ids.
+
+    Term ids follow hash order: the same words give the same ids whatever order the docs came in.
+    """
+    n, df = len(docs), freq.df
     counts = np.concatenate([doc.terms.counts for doc in docs])
     rows = np.repeat(np.arange(n), [len(doc.terms.hashes) for doc in docs])
-    df = np.bincount(term_ids)
-    max_df = max(50, int(n * MAX_DF_SHARE))  # very common terms say little, but small corpora keep all
     idf = np.log((1 + n) / (1 + df)) + 1.0
-    seen = df[term_ids]
-    keep = (seen > 1) & (seen <= max_df)
+    keep = _weighed(df[term_ids], n)
     rows, term_ids, weights = rows[keep], term_ids[keep], (1 + np.log(counts[keep])) * idf[term_ids[keep]]
     norms = np.sqrt(np.bincount(rows, weights * weights, minlength=n))
     norms[norms == 0] = 1.0
@@ -127,19 +189,21 @@ class Vectors:
     docs: tuple[Doc, ...]
     arrays: tuple
     key: str
+    frequencies: Frequencies
 
 
 def vectorize(docs: Sequence[Doc]) -> Vectors:
     """The vectors `related` compares. Edits that leave them equal (a new word used once, say)
     give an equal key, so a cached result stays valid."""
     docs = tuple(sorted(docs, key=lambda d: d.key))
-    arrays = _vectors(docs) if len(docs) > 1 else ()
+    freq, term_ids = frequencies(docs)
+    arrays = _vectors(docs, freq, term_ids) if len(docs) > 1 else ()
     h = hashlib.blake2b(digest_size=16)
     for doc in docs:
         h.update(f"{doc.key}\0{sorted(doc.tags)}\n".encode())
     for part in arrays[:3]:
         h.update(part.tobytes())
-    return Vectors(docs, arrays, h.hexdigest())
+    return Vectors(docs, arrays, h.hexdigest(), freq)
 
 
 def related(docs: Sequence[Doc] | Vectors, k: int = 5) -> dict[str, tuple[str, ...]]:

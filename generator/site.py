@@ -188,7 +188,7 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
     tags = _collect_tags(entries, config)
     tag_by_slug = {t.slug: t for t in tags}
     abstracts = abstracts or {}
-    papers = sort_papers(_paper_view(e, config, bodies.get(e.slug, ""), abstracts.get(e.slug), tag_by_slug)
+    papers = sort_papers(paper_view(e, config, bodies.get(e.slug, ""), abstracts.get(e.slug), tag_by_slug)
                          for e in entries)
     site_feeds = (("application/rss+xml", f"{config.title} (RSS)", origin + base + "feed.xml"),
                   ("application/atom+xml", f"{config.title} (Atom)", origin + base + "atom.xml"))
@@ -207,13 +207,10 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
     by_slug = {paper.slug: paper for paper in papers}
     related = related or {}
     for i, paper in enumerate(papers):
-        pages.append(Page(
-            "paper.html", f"papers/{paper.slug}/index.html", paper.url, paper.title,
-            description=paper.summary, paper=paper,
-            prev=papers[i - 1] if i > 0 else None, next=papers[i + 1] if i + 1 < len(papers) else None,
-            related=tuple(by_slug[s] for s in related.get(paper.slug, ()) if s in by_slug),
-            feeds=site_feeds, lastmod=paper.date,
-        ))
+        pages.append(paper_page(paper, prev=papers[i - 1] if i > 0 else None,
+                                next=papers[i + 1] if i + 1 < len(papers) else None,
+                                related=tuple(by_slug[s] for s in related.get(paper.slug, ()) if s in by_slug),
+                                feeds=site_feeds))
     by_tag: dict[str, list[PaperView]] = defaultdict(list)
     for paper in papers:
         for ref in paper.tags:
@@ -248,6 +245,14 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
     site = Site(info=info, pages=tuple(pages), feeds=tuple(feeds), tags=tags, papers=tuple(papers))
     check_collisions(site)
     return site
+
+
+def paper_page(paper: PaperView, *, prev: PaperView | None, next: PaperView | None,
+               related: tuple[PaperView, ...], feeds: tuple[tuple[str, str, str], ...]) -> Page:
+    """The page of one paper, between its newer (`prev`) and older (`next`) neighbours."""
+    return Page("paper.html", f"papers/{paper.slug}/index.html", paper.url, paper.title,
+                description=paper.summary, paper=paper, prev=prev, next=next, related=related,
+                feeds=feeds, lastmod=paper.date)
 
 
 def check_collisions(site: Site) -> None:
@@ -290,7 +295,7 @@ def _collect_tags(entries: Sequence[Entry], config: Config) -> tuple[Tag, ...]:
     return tuple(sorted(tags, key=lambda t: (t.name.casefold(), t.slug)))
 
 
-def _paper_view(entry: Entry, config: Config, html: str, plain: str | None, tags: Mapping[str, Tag]) -> PaperView:
+def paper_view(entry: Entry, config: Config, html: str, plain: str | None, tags: Mapping[str, Tag]) -> PaperView:
     url = f"{config.base_path}papers/{entry.slug}/"
     refs: list[TagRef] = []
     for name in entry.tags:

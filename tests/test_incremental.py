@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -77,11 +79,13 @@ operations = st.one_of(
     st.tuples(st.just("add"), st.integers(0, 20), titles, st.integers(1, 9), st.integers(0, 9),
               st.sampled_from(["speech", "llm", "llm, speech", ""])),
     st.tuples(st.just("edit"), st.integers(0, 50), titles),
+    st.tuples(st.just("retitle"), st.integers(0, 50), titles),
     st.tuples(st.just("retag"), st.integers(0, 50), st.sampled_from(["speech", "llm", "kv-cache", ""])),
     st.tuples(st.just("delete"), st.integers(0, 50)),
     st.tuples(st.just("config"), st.sampled_from(["per_page: 1", "per_page: 3", "title: Other Feed",
                                                   "feed_items: 1", "base_url: https://example.org/sub/"])),
     st.tuples(st.just("theme"), st.sampled_from(["<!-- a -->", "<!-- b -->"])),
+    st.tuples(st.just("clean")),  # a --clean build between the others
 )
 
 
@@ -96,6 +100,10 @@ def apply(root: Path, op: tuple) -> None:
         path = papers[op[1] % len(papers)]
         text = path.read_text()
         path.write_text(text.replace("\n---\n", f"\n---\nEdited: {op[2]}.\n", 1))
+    elif kind == "retitle" and papers:
+        path = papers[op[1] % len(papers)]
+        lines = [f"title: '{op[2]}'" if line.startswith("title:") else line for line in path.read_text().split("\n")]
+        path.write_text("\n".join(lines))
     elif kind == "retag" and papers:
         path = papers[op[1] % len(papers)]
         lines = [f"tags: [{op[2]}]" if line.startswith("tags:") else line for line in path.read_text().split("\n")]
@@ -120,7 +128,7 @@ def test_incremental_builds_equal_clean_builds(tmp_path_factory, steps):
         apply(root, op)
         if time_passes:
             backdate(root)
-        assert build(root) == 0
+        assert build(root, *(["--clean"] if op[0] == "clean" else [])) == 0
         clean = tmp_path_factory.mktemp("clean")
         copy_project(root, clean)
         assert build(clean, "--clean") == 0
@@ -204,3 +212,63 @@ def test_an_update_never_follows_a_link_out_of_the_site(tmp_path):
     assert tree(outside) == before
     assert not (root / "site/papers/wavthruvec").is_symlink()
     assert "mostly" in (root / "site/papers/wavthruvec/index.html").read_text()
+
+
+def test_edited_entries_patch_the_site_and_give_a_clean_builds_bytes(tmp_path, capsys):
+    root = make_project(tmp_path / "p")
+    assert build(root) == 0
+    past = time.time() - 60
+    for entry in (root / "content/papers").glob("*.md"):
+        os.utime(entry, (past, past))  # as if time had passed; the theme is untouched
+    path = root / "content/papers/wavthruvec.md"  # the body
+    path.write_text(path.read_text().replace("two-stage pipelines", "two-stage pipelines, mostly"))
+    path = root / "content/papers/cachegen.md"  # the title, shown on other papers' pages too
+    path.write_text(re.sub(r"title: .*", "title: 'CacheGen: Fast Context Loading for Language Model Applications, "
+                                         "Revisited'", path.read_text(), count=1))
+    capsys.readouterr()
+    assert main(["-C", str(root), "build", "--no-search"]) == 0
+    assert capsys.readouterr().out.startswith("updated ")
+    (tmp_path / "clean").mkdir()
+    clean = copy_project(root, tmp_path / "clean")
+    assert build(clean, "--clean") == 0
+    assert tree(root / "site") == tree(clean / "site")
+    assert "Applications, Revisited" in (root / "site/index.html").read_text()
+
+
+@pytest.mark.parametrize("change", ["date", "tags", "new word everywhere", "broken"])
+def test_edits_that_change_the_sites_shape_take_a_full_build(tmp_path, capsys, change):
+    root = make_project(tmp_path / "p")
+    assert build(root) == 0
+    path = root / "content/papers/wavthruvec.md"
+    text = path.read_text()
+    if change == "date":
+        text = re.sub(r"date: \S+", "date: 2001-01-01", text, count=1)
+    elif change == "tags":
+        text = re.sub(r"tags: .*", "tags: [other]", text, count=1)
+    elif change == "new word everywhere":
+        for other in (root / "content/papers").glob("*.md"):
+            other.write_text(other.read_text() + "\nZyzzyva.\n")
+        text = path.read_text()
+    else:
+        text = text.replace("title:", "title: [", 1)
+    path.write_text(text)
+    capsys.readouterr()
+    main(["-C", str(root), "build", "--no-search"])
+    assert not capsys.readouterr().out.startswith("updated ")
+    if change != "broken":
+        (tmp_path / "clean").mkdir()
+        clean = copy_project(root, tmp_path / "clean")
+        assert build(clean, "--clean") == 0
+        assert tree(root / "site") == tree(clean / "site")
+
+
+def test_a_clean_build_between_edits_leaves_no_stale_record(tmp_path):
+    root = make_project(tmp_path / "p")
+    assert build(root) == 0
+    path = root / "content/papers/wavthruvec.md"
+    original = path.read_text()
+    path.write_text(original.replace("two-stage pipelines", "two-stage pipelines, mostly"))
+    assert build(root, "--clean") == 0
+    path.write_text(original)
+    assert build(root) == 0
+    assert "mostly" not in (root / "site/papers/wavthruvec/index.html").read_text()

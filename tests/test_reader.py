@@ -9,11 +9,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import bibtexparser
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import search as search_module
 from generator.cli import main
-from generator.related import Doc, related, terms_of
+from generator.related import Doc, related, terms_of, vectorize
 
 from conftest import FIXTURES, REPO
 
@@ -178,3 +181,37 @@ def test_theme_budget_and_no_requests_to_other_hosts(site):
             if url and "rel=\"alternate\"" not in tag and "rel=\"canonical\"" not in tag:
                 assert url.group(1).startswith("/"), tag
     assert "http" not in (static / "style.css").read_text().replace("http://www.w3.org", "")
+
+
+WORDS = ["cache", "kv", "speech", "codec", "diffusion", "serving", "latency", "token", "quantized", "graph"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(corpus=st.lists(st.lists(st.sampled_from(WORDS), max_size=12), min_size=2, max_size=8),
+       edits=st.lists(st.tuples(st.integers(0, 7), st.lists(st.sampled_from(WORDS + ["zyzzyva", "quokka"]),
+                                                            max_size=12)), min_size=1, max_size=3),
+       tags=st.lists(st.sampled_from(["a", "b"]), max_size=8))
+def test_frequencies_tell_exactly_when_an_edit_leaves_every_vector_alone(corpus, edits, tags):
+    def docs_of(texts):
+        return [Doc(f"d{i}", terms_of("", " ".join(words)), frozenset(tags[i:i + 1])) for i, words in enumerate(texts)]
+
+    before = vectorize(docs_of(corpus))
+    after_texts = list(corpus)
+    for i, words in edits:
+        after_texts[i % len(corpus)] = after_texts[i % len(corpus)] + words
+    changed = sorted({i % len(corpus) for i, _ in edits})
+    after = vectorize(docs_of(after_texts))
+    old_docs, new_docs = docs_of(corpus), docs_of(after_texts)
+    edited = before.frequencies.edited([(old_docs[i].terms, new_docs[i].terms) for i in changed])
+    if edited is not None:
+        assert after.key == before.key and related(after) == related(before)
+        assert np.array_equal(edited.vocabulary, after.frequencies.vocabulary)
+        assert np.array_equal(edited.df, after.frequencies.df)
+
+
+def test_a_word_used_once_leaves_related_papers_alone():
+    docs = [doc(f"p{i}", "kv cache serving", "latency of the kv cache", set()) for i in range(3)]
+    edited = Doc("p0", terms_of("kv cache serving", "latency of the kv cache. Zyzzyva."), frozenset())
+    vectors = vectorize(docs)
+    assert vectors.frequencies.edited([(docs[0].terms, edited.terms)]) is not None
+    assert vectorize([edited, *docs[1:]]).key == vectors.key
