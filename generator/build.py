@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import CACHE_DIR, FORMAT, BuildCache, Model, folder_stamp, tree_stamp
+from .cache import CACHE_DIR, FORMAT, BuildCache, Rendered, folder_stamp, tree_stamp
 from .config import Config
 from .errors import Problem, SourceError
 from .output import check_output_dir, discard
@@ -139,20 +139,21 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     state = cache.get_meta("site") if cache else None
     old = cache.outputs() if cache and previous and state in ("complete", "complete+search") else {}
     # Keys cost time; without a cache (--clean) nothing would keep them.
-    salt, digests, pickles = b"", {}, {}
+    salt, digests, pickles, bytecode = b"", {}, {}, None
     if cache:
         from .cache import model_key, paper_pickles
 
         base = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode()
         salt = base + model_key(site.info, base, {}).key.encode()
         pickles, digests = paper_pickles(site.papers)  # once, before the workers fork
+        bytecode = templates_cache(root)
     extra = {f"static/{a.name}": a.data for a in assets}
     extra["sitemap.xml"] = render_sitemap(site).encode("utf-8")
     extra["robots.txt"] = render_robots(site.info).encode("utf-8")
     extra["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
     progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {jobs} processes")
-    staging, outputs, written, models = _render_all(site, theme_dir, output, previous if old else None, old,
-                                                    (salt, digests), extra, jobs, track=cache is not None)
+    staging, outputs, written, rendered = _render_all(site, theme_dir, output, previous if old else None, old,
+                                                    (salt, digests, bytecode), extra, jobs, track=cache is not None)
     report.files = len(outputs)
     try:
         unchanged = [path for path in outputs if path not in written]
@@ -171,8 +172,9 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
             if unchanged and not all(link_previous(output, staging, path) for path in unchanged):
                 # The previous site changed under us: render everything afresh.
                 discard(staging)
-                staging, outputs, written, models = _render_all(site, theme_dir, output, None, {}, (salt, digests),
-                                                                extra, jobs, track=cache is not None)
+                staging, outputs, written, rendered = _render_all(site, theme_dir, output, None, {},
+                                                                (salt, digests, bytecode), extra, jobs,
+                                                                track=cache is not None)
             if search:
                 progress("indexing for search (Pagefind)")
                 began = time.perf_counter()
@@ -184,12 +186,20 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         discard(staging)
         raise
     if cache:
-        cache.store_outputs(outputs, models)
+        cache.store_outputs(outputs, rendered)
         cache.store_papers(pickles, digests, replace=True)
         cache.store_result("state", patch_inputs(config, theme_dir, strict=strict, search=search),
                            PatchState(site.info, salt, site.tags, vectors.frequencies, bool(problems)))
         cache.set_meta("site", "complete+search" if search else "complete")
+        cache.checkpoint()  # here, rather than in the next small rebuild
     return report
+
+
+def templates_cache(root: Path) -> Path:
+    """Where compiled templates are kept between builds."""
+    folder = root / CACHE_DIR / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 # Most files a build moves into the live site one at a time; more, and it swaps in a whole new tree.
@@ -197,14 +207,16 @@ IN_PLACE_LIMIT = 500
 
 
 def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old: dict[str, tuple[str, str]],
-                keyed: tuple[bytes, dict[str, bytes]], extra: dict[str, bytes], jobs: int, *, track: bool,
-                ) -> tuple[Path, dict[str, tuple[str, str]], set[str], dict[str, Model]]:
+                keyed: tuple[bytes, dict[str, bytes], Path | None], extra: dict[str, bytes], jobs: int, *, track: bool,
+                ) -> tuple[Path, dict[str, tuple[str, str]], set[str], dict[str, Rendered]]:
     """Render every page and feed whose inputs changed into a new staging folder.
 
     With `previous` (the site as `old` describes it), outputs whose key or
     bytes match stay out of the staging folder. `keyed` is the salt of model
-    keys and every paper's digest (empty without a cache). Returns the folder,
-    every output's (key, digest), the paths written and every output's model.
+    keys, every paper's digest (empty without a cache) and the folder for
+    compiled templates (None without a cache). Returns the folder,
+    every output's (key, digest), the paths written and, with a cache, the
+    model and reads of every output rendered.
     """
     from .output import new_staging
     from .parallel import map_chunks
@@ -213,18 +225,18 @@ def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old:
     try:
         outputs: dict[str, tuple[str, str]] = {}
         written: set[str] = set()
-        models: dict[str, Model] = {}
+        rendered: dict[str, Rendered] = {}
         # Interleaved: paper pages, tag pages and feeds cost differently, and the pages come grouped by kind.
-        for part, paths, part_models in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old, *keyed),
+        for part, paths, part_rendered in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old, *keyed),
                                                    len(site.pages) + len(site.feeds), jobs, interleave=True):
             outputs.update(part)
             written.update(paths)
-            models.update(part_models)
+            rendered.update(part_rendered)
         written.update(place(staging, previous, extra, old, outputs, track=track))
     except BaseException:
         discard(staging)
         raise
-    return staging, outputs, written, models
+    return staging, outputs, written, rendered
 
 
 _ENV: tuple[Path, "jinja2.Environment"] | None = None
@@ -255,26 +267,27 @@ def place(staging: Path, previous: Path | None, files: dict[str, bytes], old: di
 
 
 def _render_outputs(state: tuple, chunk: Sequence[int],
-                    ) -> tuple[dict[str, tuple[str, str]], list[str], dict[str, Model]]:
+                    ) -> tuple[dict[str, tuple[str, str]], list[str], dict[str, Rendered]]:
     """Render pages and feeds by index (pages first, then feeds) into the staging folder.
 
     An output whose model key equals the key it had at the last build, and
     whose file is still in the previous site, is not rendered at all.
-    Returns every output's (key, digest), the paths written and every output's model.
+    Returns every output's (key, digest), the paths written and, with a
+    cache, the model and the reads of every output rendered.
     """
     from .cache import model_key
     from .render import make_environment
     from .site import PaperView
 
     global _ENV
-    site, theme_dir, staging, previous, old, salt, digests = state
+    site, theme_dir, staging, previous, old, salt, digests, bytecode = state
     if _ENV is None or _ENV[0] != theme_dir:
-        _ENV = (theme_dir, make_environment(theme_dir))
+        _ENV = (theme_dir, make_environment(theme_dir, bytecode))
     env = _ENV[1]
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     outputs: dict[str, tuple[str, str]] = {}
-    models: dict[str, Model] = {}
+    rendered: dict[str, Rendered] = {}
     pages = len(site.pages)
     for i in chunk:
         item = site.pages[i] if i < pages else site.feeds[i - pages]
@@ -282,28 +295,50 @@ def _render_outputs(state: tuple, chunk: Sequence[int],
         key = model.key if model else ""
         bib = item.paper if i < pages and item.paper is not None and item.paper.bib_path else None
         paths = [item.path] + ([bib.bib_path] if bib is not None else [])
-        if model:
-            models.update((p, model) for p in paths)
         if key and previous is not None and all(old.get(p, ("", ""))[0] == key for p in paths) \
                 and all((previous / p).is_file() for p in paths):
             outputs.update((p, old[p]) for p in paths)
             continue
         for p in paths:
             keys[p] = key
-        files.update(render_item(env, item, site.info))
+        made, reads = render_item(env, item, site.info, track=bool(salt))
+        files.update(made)
+        if model:
+            rendered.update((p, Rendered(model, reads)) for p in made)
     written = place(staging, previous, files, old, outputs, track=bool(salt), keys=keys)
-    return outputs, written, models
+    return outputs, written, rendered
 
 
-def render_item(env: "jinja2.Environment", item, info) -> dict[str, bytes]:
-    """The files of one page (its .bib too, when the site has them) or one feed."""
-    from .feeds import render_feed
-    from .render import render_page
+def render_item(env, item, info, *, track: bool) -> tuple[dict[str, bytes], str]:
+    """The files of one page (its .bib too, when the site has them) or one feed, and, with
+    `track`, what they read of which papers (see `reads_text`)."""
+    from .render import ALL_FIELDS, render_page
     from .site import Page
 
     if not isinstance(item, Page):
-        return {item.path: render_feed(item, info)}
-    files = {item.path: render_page(env, item, info).encode("utf-8")}
+        from .feeds import render_feed  # a patch that touches no feed never loads feedgen
+
+        return {item.path: render_feed(item, info)}, reads_text({p.slug: {ALL_FIELDS} for p in item.items})
+    env.reads = {} if track else None
+    try:
+        files = {item.path: render_page(env, item, info).encode("utf-8")}
+        reads = env.reads or {}
+    finally:
+        env.reads = None
     if item.paper is not None and item.paper.bib_path:
         files[item.paper.bib_path] = item.paper.bibtex.encode("utf-8")
-    return files
+        reads = {**reads, item.paper.slug: {ALL_FIELDS}}
+    return files, reads_text(reads) if track else ""
+
+
+def reads_text(reads: dict[str, set[str]]) -> str:
+    """Reads as the cache keeps them: a line per paper, its slug, a tab, the field names."""
+    return "".join(f"{slug}\t{' '.join(sorted(names))}\n" for slug, names in sorted(reads.items()))
+
+
+def parse_reads(text: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        slug, _, names = line.partition("\t")
+        out[slug] = set(names.split())
+    return out

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__
-from .content import ENTRY_SUFFIX, Entry, entry_paths, parse_entry_bytes, read_entry_bytes, relative_name
+from .content import ENTRY_SUFFIX, Entry, entry_files, parse_entry_bytes, read_entry_bytes
 from .errors import Problem, SourceError
 from .parallel import map_chunks
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".paperfeed-cache"
 # Bump when what is cached (Entry fields, Markdown or MathML output) changes shape.
-FORMAT = f"{__version__}/6"
+FORMAT = f"{__version__}/8"
 # A file changed this recently may change again within the same mtime tick (coarse
 # file-system clocks), so its size and mtime alone are not trusted (as git does).
 RACY_NS = 2_000_000_000
@@ -63,17 +63,23 @@ class BuildCache:
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         if self.get_meta("format") != FORMAT:
             # Another paperfeed version wrote this cache: start afresh, tables included.
-            for table in ("entries", "outputs", "results", "papers"):
+            for table in ("entries", "entry_blobs", "outputs", "output_models", "results", "papers", "paper_blobs"):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")
             self.db.execute("DELETE FROM meta")
             self.set_meta("format", FORMAT)
+        # Small columns and large blobs live in separate tables, so that scanning the small ones
+        # (every build's stat check, a patch's lookups) never reads the blobs.
         self.db.execute("CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
-                        "size INTEGER, digest TEXT, entry BLOB, html TEXT)")
+                        "size INTEGER, digest TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS entry_blobs (path TEXT PRIMARY KEY, entry BLOB, html TEXT)")
         # An output's model is its page or feed as pickled by `model_key`, papers by slug (`refs`,
-        # one per line with a newline on both ends, so a paper's pages are found with instr()).
+        # one per line with a newline on both ends, so a paper's pages are found with instr());
+        # `reads`: what rendering it read of which papers (see build.reads_text).
         self.db.execute("CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, digest TEXT, "
-                        "model BLOB, refs TEXT)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS papers (slug TEXT PRIMARY KEY, digest BLOB, paper BLOB)")
+                        "refs TEXT, reads TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS output_models (path TEXT PRIMARY KEY, model BLOB)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS papers (slug TEXT PRIMARY KEY, digest BLOB)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS paper_blobs (slug TEXT PRIMARY KEY, paper BLOB)")
         self.db.execute("CREATE TABLE IF NOT EXISTS results (name TEXT PRIMARY KEY, key TEXT, value BLOB)")
 
     def __enter__(self) -> BuildCache:
@@ -81,6 +87,10 @@ class BuildCache:
 
     def __exit__(self, *exc: object) -> None:
         self.db.close()
+
+    def checkpoint(self) -> None:
+        """Move the write-ahead log into the database file now (SQLite would, at some later write)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -91,7 +101,8 @@ class BuildCache:
 
     def rows(self) -> dict[str, tuple[int, int, str, bytes, str]]:
         """path -> (mtime_ns, size, digest, pickled entry, html) for every cached entry."""
-        return {r[0]: r[1:] for r in self.db.execute("SELECT path, mtime_ns, size, digest, entry, html FROM entries")}
+        return {r[0]: r[1:] for r in self.db.execute(
+            "SELECT path, mtime_ns, size, digest, entry, html FROM entries JOIN entry_blobs USING (path)")}
 
     def result(self, name: str, key: str) -> object | None:
         """A stored result of a whole-site computation, if it was computed from inputs with this key."""
@@ -105,31 +116,46 @@ class BuildCache:
         """Output path -> (key of what it was rendered from, digest of its bytes), as of the last build."""
         return {path: (key, d) for path, key, d in self.db.execute("SELECT path, key, digest FROM outputs")}
 
-    def store_outputs(self, outputs: dict[str, tuple[str, str]], models: Mapping[str, Model]) -> None:
-        """Replace the outputs table: every output's key and digest, and its model where known."""
+    def store_outputs(self, outputs: dict[str, tuple[str, str]], rendered: Mapping[str, Rendered]) -> None:
+        """Record every output's key and digest, and the model and reads of those `rendered`.
+
+        An output that was not rendered kept its key, so its model and reads are still right.
+        """
         with self.db:
             self.db.execute("BEGIN")
-            self.db.execute("DELETE FROM outputs")
-            self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?)", (
-                (p, k, d, models[p].blob if p in models else None,
-                 _refs_text(models[p].refs) if p in models else None) for p, (k, d) in outputs.items()))
+            known = {path: (key, d) for path, key, d in self.db.execute("SELECT path, key, digest FROM outputs")}
+            for table in ("outputs", "output_models"):
+                self.db.executemany(f"DELETE FROM {table} WHERE path = ?", ((p,) for p in known if p not in outputs))
+            fresh = [p for p, kd in outputs.items() if p in rendered or known.get(p) != kd]
+            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)", (
+                (p, *outputs[p], *((_refs_text(rendered[p].model.refs), rendered[p].reads) if p in rendered
+                                   else (None, None))) for p in fresh))
+            self.db.executemany("INSERT OR REPLACE INTO output_models VALUES (?, ?)",
+                                ((p, rendered[p].model.blob if p in rendered else None) for p in fresh))
 
-    def update_outputs(self, rows: Iterable[tuple[str, str, str, Model]]) -> None:
-        """New (key, digest, model) of some outputs."""
-        self.db.executemany("UPDATE outputs SET key = ?, digest = ?, model = ?, refs = ? WHERE path = ?",
-                            ((k, d, m.blob, _refs_text(m.refs), p) for p, k, d, m in rows))
+    def update_outputs(self, rows: Iterable[tuple[str, str, str, Rendered]]) -> None:
+        """New (key, digest, model and reads) of some outputs."""
+        rows = list(rows)
+        self.db.executemany("UPDATE outputs SET key = ?, digest = ?, refs = ?, reads = ? WHERE path = ?",
+                            ((k, d, _refs_text(r.model.refs), r.reads, p) for p, k, d, r in rows))
+        self.db.executemany("UPDATE output_models SET model = ? WHERE path = ?",
+                            ((r.model.blob, p) for p, _, _, r in rows))
 
-    def outputs_showing(self, slugs: Iterable[str]) -> dict[str, tuple[str, str, bytes, tuple[str, ...]]]:
-        """path -> (key, digest, model, refs) of every output whose model holds one of these papers."""
+    def outputs_showing(self, slugs: Iterable[str]) -> dict[str, tuple[str, str, bytes, tuple[str, ...], str]]:
+        """path -> (key, digest, model, refs, reads) of every output whose model holds one of these papers."""
         found = {}
         for slug in slugs:
-            for path, key, d, model, refs in self.db.execute(
-                    "SELECT path, key, digest, model, refs FROM outputs WHERE instr(refs, ?) > 0",
+            for path, key, d, refs, reads in self.db.execute(
+                    "SELECT path, key, digest, refs, reads FROM outputs WHERE instr(refs, ?) > 0",
                     (_refs_text([slug]),)):
-                if model is None:
+                if reads is None:
                     raise LookupError(path)  # an output stored without its model: cannot be patched
-                found[path] = (key, d, model, tuple(refs.strip("\n").split("\n")) if refs.strip() else ())
+                found[path] = (key, d, b"", tuple(refs.strip("\n").split("\n")) if refs.strip() else (), reads)
         return found
+
+    def output_model(self, path: str) -> bytes | None:
+        row = self.db.execute("SELECT model FROM output_models WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
 
     def paper_digests(self) -> dict[str, bytes]:
         """slug -> digest of every paper as the last build stored it (see `store_papers`)."""
@@ -139,18 +165,20 @@ class BuildCache:
         """slug -> the stored (pickled) paper, for these slugs."""
         wanted = set(slugs)
         if len(wanted) > 500:
-            return {s: p for s, p in self.db.execute("SELECT slug, paper FROM papers") if s in wanted}
-        return {s: p for s in wanted for (p,) in self.db.execute("SELECT paper FROM papers WHERE slug = ?", (s,))}
+            return {s: p for s, p in self.db.execute("SELECT slug, paper FROM paper_blobs") if s in wanted}
+        return {s: p for s in wanted for (p,) in self.db.execute("SELECT paper FROM paper_blobs WHERE slug = ?", (s,))}
 
     def store_papers(self, pickles: Mapping[str, bytes], digests: Mapping[str, bytes], *, replace: bool) -> None:
         """Save pickled papers whose digest changed; with `replace`, forget every other paper."""
         with self.db:
             self.db.execute("BEGIN")
             old = dict(self.db.execute("SELECT slug, digest FROM papers"))
-            self.db.executemany("INSERT OR REPLACE INTO papers VALUES (?, ?, ?)",
-                                ((s, digests[s], p) for s, p in pickles.items() if old.get(s) != digests[s]))
+            fresh = [s for s in pickles if old.get(s) != digests[s]]
+            self.db.executemany("INSERT OR REPLACE INTO papers VALUES (?, ?)", ((s, digests[s]) for s in fresh))
+            self.db.executemany("INSERT OR REPLACE INTO paper_blobs VALUES (?, ?)", ((s, pickles[s]) for s in fresh))
             if replace:
-                self.db.executemany("DELETE FROM papers WHERE slug = ?", ((s,) for s in old if s not in pickles))
+                for table in ("papers", "paper_blobs"):
+                    self.db.executemany(f"DELETE FROM {table} WHERE slug = ?", ((s,) for s in old if s not in pickles))
 
     def entry_stats(self) -> dict[str, tuple[int, int, str]]:
         """path -> (mtime_ns, size, digest) of every cached entry."""
@@ -158,7 +186,7 @@ class BuildCache:
 
     def entry_row(self, path: str) -> tuple[bytes, str] | None:
         """(pickled (entry, terms, plain text), html) of one cached entry."""
-        return self.db.execute("SELECT entry, html FROM entries WHERE path = ?", (path,)).fetchone()
+        return self.db.execute("SELECT entry, html FROM entry_blobs WHERE path = ?", (path,)).fetchone()
 
     def touch_entries(self, rows: Iterable[tuple[str, int, int]]) -> None:
         """New (mtime_ns, size) of entries whose bytes are unchanged."""
@@ -167,11 +195,21 @@ class BuildCache:
 
     def store(self, rows: Iterable[tuple[str, int, int, str, bytes, str]], keep: set[str]) -> None:
         """Save new rows and forget entries whose files are gone, in one transaction."""
+        rows = list(rows)
         with self.db:
             self.db.execute("BEGIN")
-            self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", (r[:4] for r in rows))
+            self.db.executemany("INSERT OR REPLACE INTO entry_blobs VALUES (?, ?, ?)", ((r[0], *r[4:]) for r in rows))
             gone = [(p,) for (p,) in self.db.execute("SELECT path FROM entries") if p not in keep]
             self.db.executemany("DELETE FROM entries WHERE path = ?", gone)
+            self.db.executemany("DELETE FROM entry_blobs WHERE path = ?", gone)
+
+
+class Rendered(NamedTuple):
+    """What the cache keeps of an output that was rendered: its model, and what it read (see build.reads_text)."""
+
+    model: Model
+    reads: str
 
 
 class Model(NamedTuple):
@@ -305,12 +343,12 @@ def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, j
     the others are, over `jobs` processes.
     """
     rows = cache.rows() if cache else {}
-    paths = entry_paths(directory)
+    files = entry_files(directory, root)
+    paths = [path for path, _ in files]
     found: list[tuple[tuple[Entry, Terms, str], str] | None] = [None] * len(paths)
     todo: list[tuple[int, str, Path, bytes | None]] = []  # bytes already read, or None: the worker reads
     fresh: list[tuple[str, int, int, str, bytes, str]] = []
-    for i, path in enumerate(paths):
-        shown = relative_name(path, root)
+    for i, (path, shown) in enumerate(files):
         row = rows.get(shown)
         if row is None:
             todo.append((i, shown, path, None))
@@ -347,7 +385,7 @@ def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, j
         mtime = -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns
         fresh.append((shown, mtime, st.st_size, d, pack(record), html))
     if cache:
-        cache.store(fresh, {relative_name(p, root) for p in paths})
+        cache.store(fresh, {shown for _, shown in files})
     pairs = [pair for pair in found if pair is not None]
     return ([r[0] for r, _ in pairs], [h for _, h in pairs], [r[1] for r, _ in pairs], [r[2] for r, _ in pairs],
             problems)

@@ -187,11 +187,30 @@ def parse_entry_bytes(data: bytes, slug: str, shown: str) -> Entry:
     return parse_entry(text, slug, shown)
 
 
-def entry_paths(directory: Path) -> list[Path]:
-    """The entry files of a folder, sorted; hidden files (editor and temporary files) are not entries."""
-    if not directory.is_dir():
+def entry_names(directory: Path) -> list[str]:
+    """The names of the entry files of a folder, sorted; hidden files (editor and temporary files) are not entries."""
+    try:
+        names = os.listdir(directory)
+    except OSError:  # missing, or not a folder
         return []
-    return [p for p in sorted(directory.glob(f"*{ENTRY_SUFFIX}")) if not p.name.startswith(".")]
+    return [name for name in sorted(names) if name.endswith(ENTRY_SUFFIX) and not name.startswith(".")]
+
+
+def entry_paths(directory: Path) -> list[Path]:
+    """The entry files of a folder, sorted (see `entry_names`)."""
+    return [directory / name for name in entry_names(directory)]
+
+
+def shown_prefix(directory: Path, root: Path) -> str:
+    """What goes before an entry's file name in messages (see `relative_name`), slash included."""
+    prefix = relative_name(directory, root)
+    return "" if prefix == "." else prefix + "/"
+
+
+def entry_files(directory: Path, root: Path) -> list[tuple[Path, str]]:
+    """(path, name as messages show it; see `relative_name`) of every entry file of a folder, sorted."""
+    prefix = shown_prefix(directory, root)
+    return [(directory / name, prefix + name) for name in entry_names(directory)]
 
 
 def load_entries(directory: Path, root: Path) -> tuple[list[Entry], list[Problem]]:

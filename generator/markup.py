@@ -10,10 +10,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
-import markdown
-from markdown.inlinepatterns import InlineProcessor
-from markdown.treeprocessors import Treeprocessor
-
 from .texmath import MATH_RE, math_html
 
 _MATH = re.compile(MATH_RE)
@@ -21,34 +17,41 @@ from .urls import split_url
 
 SAFE_SCHEMES = {"http", "https", "mailto", ""}
 
-class _MathPattern(InlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 - Markdown's API
-        # Stashed HTML is put back after Markdown is done, so emphasis never fires inside math.
-        return self.md.htmlStash.store(math_html(m.group(0))), m.start(0), m.end(0)
+def _markdown():
+    """A Markdown converter that shows raw HTML as text, keeps TeX whole and drops unsafe links.
 
+    Built on first use: most bodies take the plain-paragraph path and never need Markdown.
+    """
+    import markdown
+    from markdown.inlinepatterns import InlineProcessor
+    from markdown.treeprocessors import Treeprocessor
 
-class _SafeLinks(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
-        for el in root.iter():
-            for attr in ("href", "src"):
-                value = el.get(attr)
-                if value is not None and not is_safe_url(value):
-                    del el.attrib[attr]
-            if el.tag == "a" and el.get("href", "").startswith(("http://", "https://")):
-                el.set("rel", "nofollow noopener")
+    class MathPattern(InlineProcessor):
+        def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 - Markdown's API
+            # Stashed HTML is put back after Markdown is done, so emphasis never fires inside math.
+            return self.md.htmlStash.store(math_html(m.group(0))), m.start(0), m.end(0)
 
+    class SafeLinks(Treeprocessor):
+        def run(self, root: etree.Element) -> None:
+            for el in root.iter():
+                for attr in ("href", "src"):
+                    value = el.get(attr)
+                    if value is not None and not is_safe_url(value):
+                        del el.attrib[attr]
+                if el.tag == "a" and el.get("href", "").startswith(("http://", "https://")):
+                    el.set("rel", "nofollow noopener")
 
-class _SafeMarkdown(markdown.Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
-        # Without these two, raw HTML in a body is escaped instead of passed through.
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        # Abstracts carry no images: an image would be a request to another host.
-        for name in ("image_link", "image_reference", "short_image_ref"):
-            if name in md.inlinePatterns:
-                md.inlinePatterns.deregister(name)
-        md.inlinePatterns.register(_MathPattern(MATH_RE, md), "math", 186)
-        md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
+    class SafeMarkdown(markdown.Extension):
+        def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+            for name in ("image_link", "image_reference", "short_image_ref"):
+                if name in md.inlinePatterns:
+                    md.inlinePatterns.deregister(name)
+            md.inlinePatterns.register(MathPattern(MATH_RE, md), "math", 186)
+            md.treeprocessors.register(SafeLinks(md), "safe_links", 0)
+
+    return markdown.Markdown(extensions=[SafeMarkdown(), "sane_lists"], output_format="html")
 
 
 def is_safe_url(url: str) -> bool:
@@ -61,12 +64,14 @@ class Markup:
     """A reusable Markdown converter; not thread-safe, so one per process."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=[_SafeMarkdown(), "sane_lists"], output_format="html")
+        self._md = None
 
     def render(self, text: str) -> str:
         fast = plain_paragraphs(text)
         if fast is not None:
             return fast
+        if self._md is None:
+            self._md = _markdown()
         self._md.reset()
         return self._md.convert(text)
 

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import os
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import (BuildCache, Model, digest, folder_stamp, is_racy, load_model, model_key, paper_pickles,
-                    relative_name, tree_stamp)
+from .cache import (BuildCache, Rendered, digest, folder_stamp, is_racy, load_model, model_key, paper_pickles,
+                    tree_stamp)
 from .config import Config
-from .content import ENTRY_SUFFIX, entry_paths, parse_entry_bytes
+from .content import ENTRY_SUFFIX, entry_names, parse_entry_bytes, shown_prefix
 from .errors import SourceError
 
 if TYPE_CHECKING:
@@ -53,12 +53,12 @@ def patch_inputs(config: Config, theme_dir: Path, *, strict: bool, search: bool)
 def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *, strict: bool,
               search: bool) -> tuple[int, int] | None:
     """Patch the site for edited entries; (papers, files written), or None when a full build is needed."""
-    from .build import place, render_item
+    from .build import parse_reads, place, render_item, templates_cache
     from .markup import Markup, plain_text
     from .output import discard, new_staging, update_in_place
     from .related import terms_of
     from .render import make_environment
-    from .site import Page, PaperView, paper_page, paper_view
+    from .site import Page, PaperView, paper_page, paper_page_path, paper_view
 
     output = root / config.output_dir
     if search or cache.get_meta("site") != "complete" or cache.get_meta("output") != folder_stamp(output):
@@ -67,29 +67,31 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     if not isinstance(state, PatchState) or state.problems:
         return None
     stats = cache.entry_stats()
-    paths = entry_paths(root / config.content_dir / "papers")
-    if len(paths) != len(stats):
+    folder = root / config.content_dir / "papers"
+    names = entry_names(folder)
+    if len(names) != len(stats):
         return None
+    prefix = shown_prefix(folder, root)
     edited: list[tuple[str, Path, bytes, os.stat_result]] = []
     touched: list[tuple[str, int, int]] = []
-    for path in paths:
-        shown = relative_name(path, root)
+    for name in names:
+        shown = prefix + name
         row = stats.get(shown)
         if row is None:
             return None
         try:
-            st = path.stat()
+            st = os.stat(os.path.join(folder, name))
             if row[0] == st.st_mtime_ns and row[1] == st.st_size:
                 continue
             if len(edited) >= PATCH_LIMIT:
                 return None
-            data = path.read_bytes()
+            data = (folder / name).read_bytes()
         except OSError:
             return None
         if digest(data) == row[2]:
             touched.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size))
         else:
-            edited.append((shown, path, data, st))
+            edited.append((shown, folder / name, data, st))
 
     markup = Markup()
     changes = []
@@ -119,33 +121,46 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     tags = {tag.slug: tag for tag in state.tags}
     papers = {record[0].slug: paper_view(record[0], config, html, record[2], tags) for _, record, html, _ in changes}
     try:
-        affected = cache.outputs_showing(papers)
+        showing = cache.outputs_showing(papers)
     except LookupError:
         return None
+    # What changed of each paper; an output that read none of it renders the same bytes.
+    before = {slug: pickle.loads(data) for slug, data in cache.papers(papers).items()}
+    if set(before) != set(papers):
+        return None
+    changed = {slug: {f.name for f in fields(PaperView) if getattr(before[slug], f.name) != getattr(paper, f.name)}
+               for slug, paper in papers.items()}
+    # A paper's own page copies some of its fields (title, summary): it is made again whatever it read.
+    own = {paper_page_path(slug) for slug, what in changed.items() if what}
+    affected = {path: row for path, row in showing.items()
+                if path in own or _reads_any(parse_reads(row[4]), changed)}
     digests = cache.paper_digests()
     new_pickles, new_digests = paper_pickles(papers.values())
     digests.update(new_digests)
-    needed = {slug for _, _, _, refs in affected.values() for slug in refs} - set(papers)
+    needed = {slug for _, _, _, refs, _ in affected.values() for slug in refs} - set(papers)
     views: dict[str, PaperView] = {slug: pickle.loads(data) for slug, data in cache.papers(needed).items()}
     views.update(papers)
 
-    env = make_environment(theme_dir)
+    env = make_environment(theme_dir, templates_cache(root))
     files: dict[str, bytes] = {}
     old: dict[str, tuple[str, str]] = {}
-    models: dict[str, Model] = {}
-    for path, (key, d, blob, _) in sorted(affected.items()):
+    rendered: dict[str, Rendered] = {}
+    for path, (key, d, _, _, _) in sorted(affected.items()):
         old[path] = (key, d)
-        if path in models:
+        if path in rendered:
             continue  # a page's .bib file, rendered with the page
+        blob = cache.output_model(path)
+        if blob is None:
+            return None
         item = load_model(blob, views)
         if isinstance(item, Page) and item.paper is not None and item.paper.slug in papers:
             # A paper's own page copies some of its fields: make it as the full build does.
             item = paper_page(papers[item.paper.slug], prev=item.prev, next=item.next, related=item.related,
                               feeds=item.feeds)
-        rendered = render_item(env, item, state.info)
+        made, reads = render_item(env, item, state.info, track=True)
         model = model_key(item, state.salt, digests, PaperView)
-        models.update((p, model) for p in rendered)
-        files.update(rendered)
+        rendered.update((p, Rendered(model, reads)) for p in made)
+        files.update(made)
     if set(files) != set(affected):
         return None  # a stored model no longer renders the outputs it was stored for
 
@@ -153,18 +168,35 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     try:
         outputs: dict[str, tuple[str, str]] = {}
         written = place(staging, output, files, old, outputs, track=True,
-                        keys={path: model.key for path, model in models.items()})
+                        keys={path: r.model.key for path, r in rendered.items()})
         cache.set_meta("site", "updating")
         if not update_in_place(staging, output, sorted(written), []):
             cache.set_meta("site", "complete")
             return None
     finally:
         discard(staging)
-    cache.store(fresh_rows, {relative_name(p, root) for p in paths})
+    cache.store(fresh_rows, {prefix + name for name in names})
     cache.touch_entries(touched)
-    cache.update_outputs((path, *outputs[path], models[path]) for path in outputs)
+    cache.update_outputs((path, *outputs[path], rendered[path]) for path in outputs)
     cache.store_papers(new_pickles, new_digests, replace=False)
-    cache.store_result("state", patch_inputs(config, theme_dir, strict=strict, search=search),
-                       PatchState(state.info, state.salt, state.tags, frequencies, False))
+    if frequencies is not state.frequencies:
+        cache.store_result("state", patch_inputs(config, theme_dir, strict=strict, search=search),
+                           PatchState(state.info, state.salt, state.tags, frequencies, False))
     cache.set_meta("site", "complete")
     return len(stats), len(written)
+
+
+def _reads_any(reads: dict[str, set[str]], changed: dict[str, set[str]]) -> bool:
+    """Whether an output that read `reads` may show any of the `changed` fields of papers."""
+    from .render import ALL_FIELDS
+    from .site import PaperView
+
+    if ALL_FIELDS in reads:
+        return True
+    names = {f.name for f in fields(PaperView)}
+    for slug, what in changed.items():
+        read = reads.get(slug, set())
+        # A property or method (`bibtex`, say) may read any field.
+        if what and (ALL_FIELDS in read or read & what or read - names):
+            return True
+    return False

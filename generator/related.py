@@ -125,16 +125,16 @@ class Frequencies(NamedTuple):
             delta.update(after - before)
             delta.subtract(before - after)
         moved = sorted(h for h, d in delta.items() if d)
+        if not moved:
+            # No frequency moves: only the changed docs' own counts can change their vectors.
+            return self if all(_same_weighing(self, old, new) for old, new in changes) else None
         hashes = np.array(moved, dtype=np.uint64)
         steps = np.array([delta[h] for h in moved], dtype=np.int64)
         was = self.of(hashes)
         if np.any(_weighed(was, self.n) | _weighed(was + steps, self.n)):
             return None
-        for old, new in changes:
-            # Terms whose frequency moved weigh nowhere, so the old frequencies tell what weighs in both.
-            a, b = _weighed(self.of(old.hashes), self.n), _weighed(self.of(new.hashes), self.n)
-            if not (np.array_equal(old.hashes[a], new.hashes[b]) and np.array_equal(old.counts[a], new.counts[b])):
-                return None
+        if not all(_same_weighing(self, old, new) for old, new in changes):
+            return None
         known = np.isin(hashes, self.vocabulary, assume_unique=True)
         df = self.df.copy()
         df[np.searchsorted(self.vocabulary, hashes[known])] += steps[known]
@@ -143,6 +143,13 @@ class Frequencies(NamedTuple):
         order = np.argsort(vocabulary)
         vocabulary, df = vocabulary[order], df[order]
         return Frequencies(vocabulary[df > 0], df[df > 0], self.n)
+
+
+def _same_weighing(freq: Frequencies, old: Terms, new: Terms) -> bool:
+    """Whether a doc keeps its weighing terms and their counts. Terms whose frequency moved weigh
+    nowhere (checked before), so the old frequencies tell what weighs in both."""
+    a, b = _weighed(freq.of(old.hashes), freq.n), _weighed(freq.of(new.hashes), freq.n)
+    return np.array_equal(old.hashes[a], new.hashes[b]) and np.array_equal(old.counts[a], new.counts[b])
 
 
 def frequencies(docs: Sequence[Doc]) -> tuple[Frequencies, np.ndarray]:

@@ -7,7 +7,7 @@ Undefined variables fail the build with the template name and line.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -71,22 +71,91 @@ def _jsonld(paper: PaperView, info: SiteInfo) -> Markup:
 FILTERS = {"date": _date, "tex": _tex, "jsonld": _jsonld}
 
 
-def make_environment(theme_dir: Path) -> jinja2.Environment:
+# Reads of a paper's fields are recorded per output, so that an edit re-renders only the outputs
+# that show what changed (see patch.py). "*" stands for every field.
+ALL_FIELDS = "*"
+_PLAIN = frozenset({str, Markup, int, float, bool, type(None), dt.date, dt.datetime})
+# Filters that pass papers along or count them without looking inside.
+_STRUCTURAL_FILTERS = frozenset({"length", "count", "first", "last", "reverse", "list", "batch", "slice",
+                                 "default", "d", "random"})
+
+
+class TrackingEnvironment(jinja2.Environment):
+    """A Jinja environment that records which fields of which papers a template reads.
+
+    Set `reads` to a dict before rendering; it maps each paper's slug to the
+    names read: by attribute or item access, or all of them ("*") when a
+    paper reaches a filter, test, function or output unopened.
+    """
+
+    reads: dict[str, set[str]] | None = None
+
+    def getattr(self, obj, attribute):  # type: ignore[override]
+        if self.reads is not None and type(obj) is PaperView:
+            self.reads.setdefault(obj.slug, set()).add(attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):  # type: ignore[override]
+        if self.reads is not None and type(obj) is PaperView:
+            self.reads.setdefault(obj.slug, set()).add(argument if isinstance(argument, str) else ALL_FIELDS)
+        return super().getitem(obj, argument)
+
+    def note_opaque(self, value: object, depth: int = 0) -> None:
+        """Record that `value` reached code that may read anything in it."""
+        if self.reads is None or type(value) in _PLAIN:
+            return
+        if type(value) is PaperView:
+            self.reads.setdefault(value.slug, set()).add(ALL_FIELDS)
+        elif isinstance(value, (tuple, list, set, frozenset)) and depth < 3:
+            for item in value:
+                self.note_opaque(item, depth + 1)
+        elif isinstance(value, dict) and depth < 3:
+            for item in value.values():
+                self.note_opaque(item, depth + 1)
+        elif not isinstance(value, (jinja2.runtime.Context, jinja2.Environment, jinja2.runtime.LoopContext)):
+            self.reads.setdefault(ALL_FIELDS, set()).add(ALL_FIELDS)  # anything else may hold any paper
+
+
+def _tracked(env: TrackingEnvironment, func):
+    @wraps(func)
+    def call(*args, **kwargs):
+        if env.reads is not None:
+            for value in (*args, *kwargs.values()):
+                env.note_opaque(value)
+        return func(*args, **kwargs)
+
+    return call
+
+
+def make_environment(theme_dir: Path, bytecode_dir: Path | None = None) -> TrackingEnvironment:
     """The Jinja environment for a theme folder (templates in `templates/`).
 
     Templates are read once: an environment lives for one build, so it never
-    needs to check whether a template file changed.
+    needs to check whether a template file changed. With `bytecode_dir`,
+    compiled templates are kept there (keyed by their source) for the next build.
     """
-    env = jinja2.Environment(
+
+    def finalize(value):
+        if type(value) not in _PLAIN:
+            env.note_opaque(value)
+        return value
+
+    env = TrackingEnvironment(
         auto_reload=False,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         loader=jinja2.FileSystemLoader(theme_dir / "templates"),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
     env.filters.update(FILTERS)
+    for table, safe in ((env.filters, _STRUCTURAL_FILTERS), (env.tests, frozenset()), (env.globals, frozenset())):
+        for name, func in list(table.items()):
+            if callable(func) and name not in safe:
+                table[name] = _tracked(env, func)
     return env
 
 

@@ -247,10 +247,14 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
     return site
 
 
+def paper_page_path(slug: str) -> str:
+    return f"papers/{slug}/index.html"
+
+
 def paper_page(paper: PaperView, *, prev: PaperView | None, next: PaperView | None,
                related: tuple[PaperView, ...], feeds: tuple[tuple[str, str, str], ...]) -> Page:
     """The page of one paper, between its newer (`prev`) and older (`next`) neighbours."""
-    return Page("paper.html", f"papers/{paper.slug}/index.html", paper.url, paper.title,
+    return Page("paper.html", paper_page_path(paper.slug), paper.url, paper.title,
                 description=paper.summary, paper=paper, prev=prev, next=next, related=related,
                 feeds=feeds, lastmod=paper.date)
 

@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from functools import lru_cache
 from html import escape
 
-from latex2mathml.converter import convert
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 # Pandoc's rule: `$` opens when followed by non-space, closes when preceded by
@@ -57,6 +56,8 @@ def _clean(element: ET.Element) -> ET.Element | None:
 @lru_cache(maxsize=65536)
 def tex_to_mathml(tex: str) -> str | None:
     """Inline MathML for a TeX expression (without its `$`), or None when it cannot be converted."""
+    from latex2mathml.converter import convert  # loaded only where a page shows math
+
     try:
         raw = convert(tex)
         root = ET.fromstring(_BARE_AMP.sub("&amp;", raw))

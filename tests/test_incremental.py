@@ -272,3 +272,27 @@ def test_a_clean_build_between_edits_leaves_no_stale_record(tmp_path):
     path.write_text(original)
     assert build(root) == 0
     assert "mostly" not in (root / "site/papers/wavthruvec/index.html").read_text()
+
+
+@pytest.mark.parametrize("template, addition", [
+    ("archive.html", "{% for month in page.months %}{% for p in month.papers %}{{ p.summary }}{% endfor %}{% endfor %}"),
+    ("archive.html", "{{ page.months[0].papers|map(attribute='abstract')|join(' ') }}"),
+    ("paper.html", "{% if page.next %}{{ page.next.html|length }}{% endif %}"),
+    ("tag.html", "{{ page.pager.items|string }}"),
+])
+def test_a_patch_renders_every_output_that_reads_what_changed(tmp_path, capsys, template, addition):
+    root = make_project(tmp_path / "p")
+    path = root / "themes/default/templates" / template
+    path.write_text(path.read_text().replace("{% endblock %}", addition + "\n{% endblock %}", 1))
+    assert build(root) == 0
+    for entry in (root / "content/papers").glob("*.md"):
+        text = entry.read_text()
+        entry.write_text(text.replace("\n---\n", "\n---\nPrefaced in a patch.\n", 1) if "wavthruvec" in entry.name
+                         else text)
+    capsys.readouterr()
+    assert main(["-C", str(root), "build", "--no-search"]) == 0
+    assert capsys.readouterr().out.startswith("updated ")
+    (tmp_path / "clean").mkdir()
+    clean = copy_project(root, tmp_path / "clean")
+    assert build(clean, "--clean") == 0
+    assert tree(root / "site") == tree(clean / "site")

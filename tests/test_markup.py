@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.content import entry_paths, read_entry
-from generator.markup import Markup, _SafeMarkdown, plain_paragraphs, plain_text
+from generator.markup import Markup, _markdown, plain_paragraphs, plain_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def markdown_itself(text: str) -> str:
-    md = markdown.Markdown(extensions=[_SafeMarkdown(), "sane_lists"], output_format="html")
-    return md.convert(text)
+    return _markdown().convert(text)
 
 
 # Everything that is syntax somewhere, and the characters around it.
