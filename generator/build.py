@@ -282,7 +282,7 @@ def _render_outputs(state: tuple, chunk: Sequence[int],
     global _ENV
     site, theme_dir, staging, previous, old, salt, digests, bytecode = state
     if _ENV is None or _ENV[0] != theme_dir:
-        _ENV = (theme_dir, make_environment(theme_dir, bytecode))
+        _ENV = (theme_dir, make_environment(theme_dir, bytecode, track=bool(salt)))
     env = _ENV[1]
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
@@ -319,12 +319,14 @@ def render_item(env, item, info, *, track: bool) -> tuple[dict[str, bytes], str]
         from .feeds import render_feed  # a patch that touches no feed never loads feedgen
 
         return {item.path: render_feed(item, info)}, reads_text({p.slug: {ALL_FIELDS} for p in item.items})
-    env.reads = {} if track else None
+    if track:
+        env.reads = {}
     try:
         files = {item.path: render_page(env, item, info).encode("utf-8")}
-        reads = env.reads or {}
+        reads = env.reads if track else {}
     finally:
-        env.reads = None
+        if track:
+            env.reads = None
     if item.paper is not None and item.paper.bib_path:
         files[item.paper.bib_path] = item.paper.bibtex.encode("utf-8")
         reads = {**reads, item.paper.slug: {ALL_FIELDS}}

@@ -141,7 +141,7 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     views: dict[str, PaperView] = {slug: pickle.loads(data) for slug, data in cache.papers(needed).items()}
     views.update(papers)
 
-    env = make_environment(theme_dir, templates_cache(root))
+    env = make_environment(theme_dir, templates_cache(root), track=True)
     files: dict[str, bytes] = {}
     old: dict[str, tuple[str, str]] = {}
     rendered: dict[str, Rendered] = {}

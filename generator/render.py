@@ -127,12 +127,14 @@ def _tracked(env: TrackingEnvironment, func):
     return call
 
 
-def make_environment(theme_dir: Path, bytecode_dir: Path | None = None) -> TrackingEnvironment:
+def make_environment(theme_dir: Path, bytecode_dir: Path | None = None, *,
+                     track: bool = False) -> jinja2.Environment:
     """The Jinja environment for a theme folder (templates in `templates/`).
 
     Templates are read once: an environment lives for one build, so it never
     needs to check whether a template file changed. With `bytecode_dir`,
     compiled templates are kept there (keyed by their source) for the next build.
+    With `track`, a `TrackingEnvironment`, which costs a little on every page.
     """
 
     def finalize(value):
@@ -140,7 +142,7 @@ def make_environment(theme_dir: Path, bytecode_dir: Path | None = None) -> Track
             env.note_opaque(value)
         return value
 
-    env = TrackingEnvironment(
+    env = (TrackingEnvironment if track else jinja2.Environment)(
         auto_reload=False,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         loader=jinja2.FileSystemLoader(theme_dir / "templates"),
@@ -149,9 +151,11 @@ def make_environment(theme_dir: Path, bytecode_dir: Path | None = None) -> Track
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=finalize,
+        finalize=finalize if track else None,
     )
     env.filters.update(FILTERS)
+    if not track:
+        return env
     for table, safe in ((env.filters, _STRUCTURAL_FILTERS), (env.tests, frozenset()), (env.globals, frozenset())):
         for name, func in list(table.items()):
             if callable(func) and name not in safe:
