@@ -127,9 +127,14 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         similar = related(vectors)
         if cache:
             cache.store_result("related", vectors.key, similar)
+    frequencies = vectors.frequencies
+    del docs, vectors, terms  # the largest arrays of the build; the rest of it needs none of them
     progress("building the site model")
     site = build_site(entries, config, bodies=bodies, abstracts=abstracts, assets=asset_urls(assets, config.base_path),
                       related=similar, search=search)
+    # The model holds what pages show; the parsed entries (their Markdown above all) can go.
+    del entries, html, plain, bodies, abstracts, similar
+    _release_memory()
     report = BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds),
                          tags=len(site.tags), skipped=problems)
 
@@ -189,10 +194,21 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         cache.store_outputs(outputs, rendered)
         cache.store_papers(pickles, digests, replace=True)
         cache.store_result("state", patch_inputs(config, theme_dir, strict=strict, search=search),
-                           PatchState(site.info, salt, site.tags, vectors.frequencies, bool(problems)))
+                           PatchState(site.info, salt, site.tags, frequencies, bool(problems)))
         cache.set_meta("site", "complete+search" if search else "complete")
         cache.checkpoint()  # here, rather than in the next small rebuild
     return report
+
+
+def _release_memory() -> None:
+    # Freed strings leave holes in the C heap that the allocator keeps; give them back to the
+    # system before the render workers fork (glibc only; elsewhere a no-op).
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def templates_cache(root: Path) -> Path:

@@ -33,7 +33,7 @@ KNOWN_KEYS = ("title", "date", "tags", "authors", "arxiv", "doi", "published", "
 ENTRY_SUFFIX = ".md"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry(Scholarly):
     """One paper as content/ holds it. `slug` is the file name without `.md`."""
 

@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pager(Generic[T]):
     """One page of a listing. URLs are site paths (with the base path); `path` is the output file."""
 

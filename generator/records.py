@@ -25,7 +25,7 @@ _RESERVED = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a paper was seen: the source's file (or URL) name and the date."""
 
@@ -33,7 +33,7 @@ class Source:
     seen: dt.date | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Scholarly:
     """Bibliographic fields that a `Paper`, an entry and a page's view of it share."""
 
@@ -49,7 +49,7 @@ class Scholarly:
 SCHOLARLY_FIELDS = tuple(f.name for f in fields(Scholarly))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paper(Scholarly):
     """One paper as a source describes it.
 

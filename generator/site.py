@@ -32,21 +32,21 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 GUID_NAMESPACE = uuid.UUID("6f1f8a4e-8d0a-4c36-9d0e-2b6a3c1f5e11")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     kind: str
     label: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TagRef:
     slug: str
     name: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaperView(Scholarly):
     """A paper as templates and feeds see it. `html` is the rendered body; `summary` plain text."""
 
@@ -79,7 +79,7 @@ class PaperView(Scholarly):
                              categories=self.categories)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tag:
     slug: str
     name: str
@@ -90,14 +90,14 @@ class Tag:
     atom_url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Month:
     key: str  # "2024-03"
     label: str  # "March 2024"
     papers: tuple[PaperView, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One HTML page: the template that renders it, where it goes, and what it shows."""
 
@@ -120,7 +120,7 @@ class Page:
     in_sitemap: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedSpec:
     kind: str  # "rss" or "atom"
     path: str
@@ -133,7 +133,7 @@ class FeedSpec:
     updated: dt.date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteInfo:
     """What every template may use about the site as a whole."""
 
@@ -154,7 +154,7 @@ class SiteInfo:
     paper_count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     info: SiteInfo
     pages: tuple[Page, ...]
