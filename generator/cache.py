@@ -18,7 +18,7 @@ import pickle
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".paperfeed-cache"
 # Bump when what is cached (Entry fields, Markdown or MathML output) changes shape.
-FORMAT = f"{__version__}/9"
+FORMAT = f"{__version__}/11"
 # A file changed this recently may change again within the same mtime tick (coarse
 # file-system clocks), so its size and mtime alone are not trusted (as git does).
 RACY_NS = 2_000_000_000
@@ -337,7 +337,8 @@ def folder_stamp(folder: Path) -> str:
 def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, jobs: int,
                         ) -> tuple[list[Entry], list[str], list[Terms], list[str], list[Problem]]:
     """Every entry under `directory` with its rendered body, its terms (for related papers) and
-    its body as plain text, and the problems of broken ones.
+    its body as plain text, and the problems of broken ones. The entries come without their
+    Markdown body (`body` is empty): what the site needs of it is in the other three.
 
     Files unchanged since the cached build are not parsed or rendered again;
     the others are, over `jobs` processes.
@@ -413,6 +414,6 @@ def _parse_and_render(todo: list[tuple[int, str, Path, bytes | None]], chunk: Se
         except SourceError as exc:
             out.append((None, "", exc.problems, ""))
             continue
-        out.append(((entry, terms_of(entry.title, entry.body), plain_text(entry.body)), _MARKUP.render(entry.body), [],
-                    digest(data)))
+        record = (replace(entry, body=""), terms_of(entry.title, entry.body), plain_text(entry.body))
+        out.append((record, _MARKUP.render(entry.body), [], digest(data)))
     return out

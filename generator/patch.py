@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,7 +108,7 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
         before, _, _ = pickle.loads(stored[0])
         if (before.date, before.tags) != (entry.date, entry.tags):
             return None  # the order, tag pages or tag counts may change
-        record = (entry, terms_of(entry.title, entry.body), plain_text(entry.body))
+        record = (replace(entry, body=""), terms_of(entry.title, entry.body), plain_text(entry.body))
         html = markup.render(entry.body)
         changes.append((before, record, html, stored))
         fresh_rows.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size, digest(data),

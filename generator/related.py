@@ -85,7 +85,7 @@ def terms_of(title: str, text: str) -> Terms:
         del counts[word]
     hashes = np.array(_hashes(counts), dtype=np.uint64)
     order = np.argsort(hashes, kind="stable")
-    return Terms(hashes[order], np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[order])
+    return Terms(hashes[order], np.fromiter(counts.values(), dtype=np.float32, count=len(counts))[order])
 
 
 def _max_df(n: int) -> int:
@@ -156,7 +156,8 @@ def frequencies(docs: Sequence[Doc]) -> tuple[Frequencies, np.ndarray]:
     """The document frequencies of `docs`, and each of their terms' index in the vocabulary (in order)."""
     hashes = np.concatenate([doc.terms.hashes for doc in docs]) if docs else np.zeros(0, dtype=np.uint64)
     vocabulary, term_ids = np.unique(hashes, return_inverse=True)
-    term_ids = term_ids.reshape(-1)
+    del hashes
+    term_ids = term_ids.reshape(-1).astype(np.int32)  # 10 million terms at 100,000 papers: half the memory
     return Frequencies(vocabulary, np.bincount(term_ids, minlength=len(vocabulary)), len(docs)), term_ids
 
 
@@ -167,11 +168,14 @@ def _vectors(docs: Sequence[Doc], freq: Frequencies, term_ids: np.ndarray):
     Term ids follow hash order: the same words give the same ids whatever order the docs came in.
     """
     n, df = len(docs), freq.df
-    counts = np.concatenate([doc.terms.counts for doc in docs])
-    rows = np.repeat(np.arange(n), [len(doc.terms.hashes) for doc in docs])
     idf = np.log((1 + n) / (1 + df)) + 1.0
     keep = _weighed(df[term_ids], n)
-    rows, term_ids, weights = rows[keep], term_ids[keep], (1 + np.log(counts[keep])) * idf[term_ids[keep]]
+    rows = np.repeat(np.arange(n, dtype=np.int32), [len(doc.terms.hashes) for doc in docs])[keep]
+    term_ids = term_ids[keep]
+    counts = np.concatenate([doc.terms.counts for doc in docs])[keep]
+    del keep
+    weights = (1 + np.log(counts, dtype=np.float64)) * idf[term_ids]
+    del counts
     norms = np.sqrt(np.bincount(rows, weights * weights, minlength=n))
     norms[norms == 0] = 1.0
     # Strongest first; equal weights fall to the term with the lower id.
