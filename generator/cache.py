@@ -157,9 +157,12 @@ class BuildCache:
         row = self.db.execute("SELECT model FROM output_models WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None
 
-    def paper_digests(self) -> dict[str, bytes]:
-        """slug -> digest of every paper as the last build stored it (see `store_papers`)."""
-        return dict(self.db.execute("SELECT slug, digest FROM papers"))
+    def paper_digests(self, slugs: Iterable[str]) -> dict[str, bytes]:
+        """slug -> digest of these papers as the last build stored them (see `store_papers`)."""
+        wanted = set(slugs)
+        if len(wanted) > 500:
+            return {s: d for s, d in self.db.execute("SELECT slug, digest FROM papers") if s in wanted}
+        return {s: d for s in wanted for (d,) in self.db.execute("SELECT digest FROM papers WHERE slug = ?", (s,))}
 
     def papers(self, slugs: Iterable[str]) -> dict[str, bytes]:
         """slug -> the stored (pickled) paper, for these slugs."""

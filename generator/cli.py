@@ -147,6 +147,8 @@ def run() -> None:
     and the operating system frees it at once. Output is flushed first.
     """
     code = main()
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        sys.exit(code)  # a profiler or coverage tool writes its results at exit
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

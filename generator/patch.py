@@ -54,9 +54,7 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
               search: bool) -> tuple[int, int] | None:
     """Patch the site for edited entries; (papers, files written), or None when a full build is needed."""
     from .build import parse_reads, place, render_item, templates_cache
-    from .markup import Markup, plain_text
     from .output import discard, new_staging, update_in_place
-    from .related import terms_of
     from .render import make_environment
     from .site import Page, PaperView, paper_page, paper_page_path, paper_view
 
@@ -69,57 +67,22 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     stats = cache.entry_stats()
     folder = root / config.content_dir / "papers"
     names = entry_names(folder)
-    if len(names) != len(stats):
-        return None
     prefix = shown_prefix(folder, root)
-    edited: list[tuple[str, Path, bytes, os.stat_result]] = []
-    touched: list[tuple[str, int, int]] = []
-    for name in names:
-        shown = prefix + name
-        row = stats.get(shown)
-        if row is None:
-            return None
-        try:
-            st = os.stat(os.path.join(folder, name))
-            if row[0] == st.st_mtime_ns and row[1] == st.st_size:
-                continue
-            if len(edited) >= PATCH_LIMIT:
-                return None
-            data = (folder / name).read_bytes()
-        except OSError:
-            return None
-        if digest(data) == row[2]:
-            touched.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size))
-        else:
-            edited.append((shown, folder / name, data, st))
-
-    markup = Markup()
-    changes = []
-    fresh_rows = []
-    for shown, path, data, st in edited:
-        slug = path.name[: -len(ENTRY_SUFFIX)]
-        try:
-            entry = parse_entry_bytes(data, slug, shown)
-        except SourceError:
-            return None  # the full build reports it
-        stored = cache.entry_row(shown)
-        if stored is None:
-            return None
-        before, _, _ = pickle.loads(stored[0])
-        if (before.date, before.tags) != (entry.date, entry.tags):
-            return None  # the order, tag pages or tag counts may change
-        record = (replace(entry, body=""), terms_of(entry.title, entry.body), plain_text(entry.body))
-        html = markup.render(entry.body)
-        changes.append((before, record, html, stored))
-        fresh_rows.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size, digest(data),
-                           pickle.dumps(record, pickle.HIGHEST_PROTOCOL), html))
-    frequencies = state.frequencies.edited([(pickle.loads(stored[0])[1], record[1])
-                                            for _, record, _, stored in changes]) if changes else state.frequencies
+    found = _edited_files(folder, prefix, names, stats)
+    if found is None:
+        return None
+    edited, touched = found
+    parsed = _reparse(edited, cache)
+    if parsed is None:
+        return None
+    changes, fresh_rows = parsed
+    frequencies = state.frequencies.edited([(old_terms, record[1]) for old_terms, record, _ in changes]) \
+        if changes else state.frequencies
     if frequencies is None:
         return None  # related papers may change
 
     tags = {tag.slug: tag for tag in state.tags}
-    papers = {record[0].slug: paper_view(record[0], config, html, record[2], tags) for _, record, html, _ in changes}
+    papers = {record[0].slug: paper_view(record[0], config, html, record[2], tags) for _, record, html in changes}
     try:
         showing = cache.outputs_showing(papers)
     except LookupError:
@@ -134,10 +97,10 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     own = {paper_page_path(slug) for slug, what in changed.items() if what}
     affected = {path: row for path, row in showing.items()
                 if path in own or _reads_any(parse_reads(row[4]), changed)}
-    digests = cache.paper_digests()
+    needed = {slug for _, _, _, refs, _ in affected.values() for slug in refs} - set(papers)
+    digests = cache.paper_digests(needed)
     new_pickles, new_digests = paper_pickles(papers.values())
     digests.update(new_digests)
-    needed = {slug for _, _, _, refs, _ in affected.values() for slug in refs} - set(papers)
     views: dict[str, PaperView] = {slug: pickle.loads(data) for slug, data in cache.papers(needed).items()}
     views.update(papers)
 
@@ -184,6 +147,64 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
                            PatchState(state.info, state.salt, state.tags, frequencies, False))
     cache.set_meta("site", "complete")
     return len(stats), len(written)
+
+
+def _edited_files(folder: Path, prefix: str, names: list[str], stats: dict[str, tuple[int, int, str]],
+                  ) -> tuple[list[tuple[str, Path, bytes, os.stat_result]], list[tuple[str, int, int]]] | None:
+    """Entry files whose bytes changed since the last build, and those only touched (new mtime, same
+    bytes); None when files came or went, or too many changed."""
+    if len(names) != len(stats):
+        return None
+    edited: list[tuple[str, Path, bytes, os.stat_result]] = []
+    touched: list[tuple[str, int, int]] = []
+    for name in names:
+        shown = prefix + name
+        row = stats.get(shown)
+        if row is None:
+            return None
+        try:
+            st = os.stat(os.path.join(folder, name))
+            if row[0] == st.st_mtime_ns and row[1] == st.st_size:
+                continue
+            if len(edited) >= PATCH_LIMIT:
+                return None
+            data = (folder / name).read_bytes()
+        except OSError:
+            return None
+        if digest(data) == row[2]:
+            touched.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size))
+        else:
+            edited.append((shown, folder / name, data, st))
+    return edited, touched
+
+
+def _reparse(edited: list[tuple[str, Path, bytes, os.stat_result]], cache: BuildCache) -> tuple[list, list] | None:
+    """Each edited entry read and rendered as a full build would: (old terms, (entry, terms, plain
+    text), html) and its new cache row; None when an edit is broken or moves the entry's date or tags."""
+    from .markup import Markup, plain_text
+    from .related import terms_of
+
+    markup = Markup()
+    changes = []
+    rows = []
+    for shown, path, data, st in edited:
+        slug = path.name[: -len(ENTRY_SUFFIX)]
+        try:
+            entry = parse_entry_bytes(data, slug, shown)
+        except SourceError:
+            return None  # the full build reports it
+        stored = cache.entry_row(shown)
+        if stored is None:
+            return None
+        before, old_terms, _ = pickle.loads(stored[0])
+        if (before.date, before.tags) != (entry.date, entry.tags):
+            return None  # the order, tag pages or tag counts may change
+        record = (replace(entry, body=""), terms_of(entry.title, entry.body), plain_text(entry.body))
+        html = markup.render(entry.body)
+        changes.append((old_terms, record, html))
+        rows.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size, digest(data),
+                     pickle.dumps(record, pickle.HIGHEST_PROTOCOL), html))
+    return changes, rows
 
 
 def _reads_any(reads: dict[str, set[str]], changed: dict[str, set[str]]) -> bool:

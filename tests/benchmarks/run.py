@@ -139,8 +139,11 @@ def backdate(root: Path) -> None:
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     """Wall seconds and peak RSS (KB, the process and its children) of a command."""
+    # As installed tools run: with compiled bytecode (some sandboxes set PYTHONDONTWRITEBYTECODE).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     started = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True,
+                            env=env)
     wall = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"{command[0]} failed in {cwd}:\n{result.stderr[-2000:]}")
