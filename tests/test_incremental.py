@@ -38,6 +38,14 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def assert_same_as_clean_build(root: Path, scratch: Path) -> None:
+    """The project's site is byte for byte what a clean build of a copy of it gives."""
+    scratch.mkdir()
+    clean = copy_project(root, scratch)
+    assert build(clean, "--clean") == 0
+    assert tree(root / "site") == tree(clean / "site")
+
+
 def test_nothing_changed_means_nothing_rebuilt(tmp_path, capsys):
     root = make_project(tmp_path / "p")
     backdate(root)
@@ -166,10 +174,7 @@ def test_a_small_change_updates_the_site_folder_in_place(tmp_path):
     path.unlink()
     assert build(root) == 0
     assert not (site / "papers/wavthruvec").exists()
-    (tmp_path / "clean").mkdir()
-    clean = copy_project(root, tmp_path / "clean")
-    assert build(clean, "--clean") == 0
-    assert tree(site) == tree(clean / "site")
+    assert_same_as_clean_build(root, tmp_path / "clean")
 
 
 def test_an_update_killed_midway_is_redone_whole(tmp_path, monkeypatch):
@@ -193,10 +198,7 @@ def test_an_update_killed_midway_is_redone_whole(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert len(calls) == 2
     assert build(root) == 0
-    (tmp_path / "clean").mkdir()
-    clean = copy_project(root, tmp_path / "clean")
-    assert build(clean, "--clean") == 0
-    assert tree(root / "site") == tree(clean / "site")
+    assert_same_as_clean_build(root, tmp_path / "clean")
 
 
 def test_an_update_never_follows_a_link_out_of_the_site(tmp_path):
@@ -228,10 +230,7 @@ def test_edited_entries_patch_the_site_and_give_a_clean_builds_bytes(tmp_path, c
     capsys.readouterr()
     assert main(["-C", str(root), "build", "--no-search"]) == 0
     assert capsys.readouterr().out.startswith("updated ")
-    (tmp_path / "clean").mkdir()
-    clean = copy_project(root, tmp_path / "clean")
-    assert build(clean, "--clean") == 0
-    assert tree(root / "site") == tree(clean / "site")
+    assert_same_as_clean_build(root, tmp_path / "clean")
     assert "Applications, Revisited" in (root / "site/index.html").read_text()
 
 
@@ -256,10 +255,7 @@ def test_edits_that_change_the_sites_shape_take_a_full_build(tmp_path, capsys, c
     main(["-C", str(root), "build", "--no-search"])
     assert not capsys.readouterr().out.startswith("updated ")
     if change != "broken":
-        (tmp_path / "clean").mkdir()
-        clean = copy_project(root, tmp_path / "clean")
-        assert build(clean, "--clean") == 0
-        assert tree(root / "site") == tree(clean / "site")
+        assert_same_as_clean_build(root, tmp_path / "clean")
 
 
 def test_a_clean_build_between_edits_leaves_no_stale_record(tmp_path):
@@ -292,7 +288,4 @@ def test_a_patch_renders_every_output_that_reads_what_changed(tmp_path, capsys, 
     capsys.readouterr()
     assert main(["-C", str(root), "build", "--no-search"]) == 0
     assert capsys.readouterr().out.startswith("updated ")
-    (tmp_path / "clean").mkdir()
-    clean = copy_project(root, tmp_path / "clean")
-    assert build(clean, "--clean") == 0
-    assert tree(root / "site") == tree(clean / "site")
+    assert_same_as_clean_build(root, tmp_path / "clean")
