@@ -67,10 +67,12 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
         if clean:
             # This build keeps no record of its outputs, so the records of earlier builds stop describing the site.
             cache.set_meta("site", "")
+        from .patch import try_patch
+
         collecting = gc.isenabled()
         gc.disable()
         try:
-            patched = None if clean else _patch(root, config, theme_dir, cache, strict=strict, search=search)
+            patched = None if clean else try_patch(root, config, theme_dir, cache, strict=strict, search=search)
             if patched is not None:
                 report = BuildReport(papers=patched[0], patched=patched[1])
             else:
@@ -83,13 +85,6 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
         cache.set_meta("output", folder_stamp(output))
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *, strict: bool,
-           search: bool) -> tuple[int, int] | None:
-    from .patch import try_patch
-
-    return try_patch(root, config, theme_dir, cache, strict=strict, search=search)
 
 
 def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None, *, strict: bool, search: bool,
@@ -327,14 +322,15 @@ def _render_outputs(state: tuple, chunk: Sequence[int],
 
 def render_item(env, item, info, *, track: bool) -> tuple[dict[str, bytes], str]:
     """The files of one page (its .bib too, when the site has them) or one feed, and, with
-    `track`, what they read of which papers (see `reads_text`)."""
-    from .render import ALL_FIELDS, render_page
+    `track`, what they read of which papers (see `render.reads_text`)."""
+    from .render import ALL_FIELDS, reads_text, render_page
     from .site import Page
 
     if not isinstance(item, Page):
         from .feeds import render_feed  # a patch that touches no feed never loads feedgen
 
-        return {item.path: render_feed(item, info)}, reads_text({p.slug: {ALL_FIELDS} for p in item.items})
+        return {item.path: render_feed(item, info)}, reads_text({p.slug: {ALL_FIELDS} for p in item.items}) \
+            if track else ""
     if track:
         env.reads = {}
     try:
@@ -348,15 +344,3 @@ def render_item(env, item, info, *, track: bool) -> tuple[dict[str, bytes], str]
         reads = {**reads, item.paper.slug: {ALL_FIELDS}}
     return files, reads_text(reads) if track else ""
 
-
-def reads_text(reads: dict[str, set[str]]) -> str:
-    """Reads as the cache keeps them: a line per paper, its slug, a tab, the field names."""
-    return "".join(f"{slug}\t{' '.join(sorted(names))}\n" for slug, names in sorted(reads.items()))
-
-
-def parse_reads(text: str) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for line in text.splitlines():
-        slug, _, names = line.partition("\t")
-        out[slug] = set(names.split())
-    return out

@@ -74,7 +74,7 @@ class BuildCache:
         self.db.execute("CREATE TABLE IF NOT EXISTS entry_blobs (path TEXT PRIMARY KEY, entry BLOB, html TEXT)")
         # An output's model is its page or feed as pickled by `model_key`, papers by slug (`refs`,
         # one per line with a newline on both ends, so a paper's pages are found with instr());
-        # `reads`: what rendering it read of which papers (see build.reads_text).
+        # `reads`: what rendering it read of which papers (see render.reads_text).
         self.db.execute("CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, digest TEXT, "
                         "refs TEXT, reads TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS output_models (path TEXT PRIMARY KEY, model BLOB)")
@@ -141,8 +141,8 @@ class BuildCache:
         self.db.executemany("UPDATE output_models SET model = ? WHERE path = ?",
                             ((r.model.blob, p) for p, _, _, r in rows))
 
-    def outputs_showing(self, slugs: Iterable[str]) -> dict[str, tuple[str, str, bytes, tuple[str, ...], str]]:
-        """path -> (key, digest, model, refs, reads) of every output whose model holds one of these papers."""
+    def outputs_showing(self, slugs: Iterable[str]) -> dict[str, tuple[str, str, tuple[str, ...], str]]:
+        """path -> (key, digest, refs, reads) of every output whose model holds one of these papers."""
         found = {}
         for slug in slugs:
             for path, key, d, refs, reads in self.db.execute(
@@ -150,7 +150,7 @@ class BuildCache:
                     (_refs_text([slug]),)):
                 if reads is None:
                     raise LookupError(path)  # an output stored without its model: cannot be patched
-                found[path] = (key, d, b"", tuple(refs.strip("\n").split("\n")) if refs.strip() else (), reads)
+                found[path] = (key, d, tuple(refs.strip("\n").split("\n")) if refs.strip() else (), reads)
         return found
 
     def output_model(self, path: str) -> bytes | None:
@@ -159,17 +159,17 @@ class BuildCache:
 
     def paper_digests(self, slugs: Iterable[str]) -> dict[str, bytes]:
         """slug -> digest of these papers as the last build stored them (see `store_papers`)."""
-        wanted = set(slugs)
-        if len(wanted) > 500:
-            return {s: d for s, d in self.db.execute("SELECT slug, digest FROM papers") if s in wanted}
-        return {s: d for s in wanted for (d,) in self.db.execute("SELECT digest FROM papers WHERE slug = ?", (s,))}
+        return self._by_slug("papers", "digest", slugs)
 
     def papers(self, slugs: Iterable[str]) -> dict[str, bytes]:
         """slug -> the stored (pickled) paper, for these slugs."""
+        return self._by_slug("paper_blobs", "paper", slugs)
+
+    def _by_slug(self, table: str, column: str, slugs: Iterable[str]) -> dict[str, bytes]:
         wanted = set(slugs)
-        if len(wanted) > 500:
-            return {s: p for s, p in self.db.execute("SELECT slug, paper FROM paper_blobs") if s in wanted}
-        return {s: p for s in wanted for (p,) in self.db.execute("SELECT paper FROM paper_blobs WHERE slug = ?", (s,))}
+        if len(wanted) > 500:  # one scan beats many lookups
+            return {s: v for s, v in self.db.execute(f"SELECT slug, {column} FROM {table}") if s in wanted}
+        return {s: v for s in wanted for (v,) in self.db.execute(f"SELECT {column} FROM {table} WHERE slug = ?", (s,))}
 
     def store_papers(self, pickles: Mapping[str, bytes], digests: Mapping[str, bytes], *, replace: bool) -> None:
         """Save pickled papers whose digest changed; with `replace`, forget every other paper."""
@@ -209,7 +209,7 @@ class BuildCache:
 
 
 class Rendered(NamedTuple):
-    """What the cache keeps of an output that was rendered: its model, and what it read (see build.reads_text)."""
+    """What the cache keeps of an output that was rendered: its model, and what it read (see render.reads_text)."""
 
     model: Model
     reads: str

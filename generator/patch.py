@@ -53,9 +53,9 @@ def patch_inputs(config: Config, theme_dir: Path, *, strict: bool, search: bool)
 def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *, strict: bool,
               search: bool) -> tuple[int, int] | None:
     """Patch the site for edited entries; (papers, files written), or None when a full build is needed."""
-    from .build import parse_reads, place, render_item, templates_cache
+    from .build import place, render_item, templates_cache
     from .output import discard, new_staging, update_in_place
-    from .render import make_environment
+    from .render import make_environment, parse_reads
     from .site import Page, PaperView, paper_page, paper_page_path, paper_view
 
     output = root / config.output_dir
@@ -96,8 +96,8 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     # A paper's own page copies some of its fields (title, summary): it is made again whatever it read.
     own = {paper_page_path(slug) for slug, what in changed.items() if what}
     affected = {path: row for path, row in showing.items()
-                if path in own or _reads_any(parse_reads(row[4]), changed)}
-    needed = {slug for _, _, _, refs, _ in affected.values() for slug in refs} - set(papers)
+                if path in own or _reads_any(parse_reads(row[3]), changed)}
+    needed = {slug for _, _, refs, _ in affected.values() for slug in refs} - set(papers)
     digests = cache.paper_digests(needed)
     new_pickles, new_digests = paper_pickles(papers.values())
     digests.update(new_digests)
@@ -108,7 +108,7 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     files: dict[str, bytes] = {}
     old: dict[str, tuple[str, str]] = {}
     rendered: dict[str, Rendered] = {}
-    for path, (key, d, _, _, _) in sorted(affected.items()):
+    for path, (key, d, _, _) in sorted(affected.items()):
         old[path] = (key, d)
         if path in rendered:
             continue  # a page's .bib file, rendered with the page

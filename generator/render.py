@@ -80,6 +80,20 @@ _STRUCTURAL_FILTERS = frozenset({"length", "count", "first", "last", "reverse", 
                                  "default", "d", "random"})
 
 
+def reads_text(reads: dict[str, set[str]]) -> str:
+    """Reads as the cache keeps them: a line per paper, its slug, a tab, the field names."""
+    return "".join(f"{slug}\t{' '.join(sorted(names))}\n" for slug, names in sorted(reads.items()))
+
+
+def parse_reads(text: str) -> dict[str, set[str]]:
+    """The reads that `reads_text` wrote."""
+    out: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        slug, _, names = line.partition("\t")
+        out[slug] = set(names.split())
+    return out
+
+
 class TrackingEnvironment(jinja2.Environment):
     """A Jinja environment that records which fields of which papers a template reads.
 
