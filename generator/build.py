@@ -74,7 +74,8 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
         try:
             patched = None if clean else try_patch(root, config, theme_dir, cache, strict=strict, search=search)
             if patched is not None:
-                report = BuildReport(papers=patched[0], patched=patched[1])
+                # A patch that wrote nothing (entries touched, not changed) left the site up to date.
+                report = BuildReport(papers=patched[0], patched=patched[1] or None, up_to_date=not patched[1])
             else:
                 report = _build(root, config, theme_dir, None if clean else cache, strict=strict, search=search,
                                 jobs=jobs, progress=progress or (lambda message: None))
