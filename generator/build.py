@@ -93,12 +93,13 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     # Imported here so that an up-to-date check never pays for Jinja, feedgen, scipy and the rest.
     from .cache import load_cached_entries
     from .feeds import render_opml
-    from .output import commit, link_previous, update_in_place
+    from .output import commit, link_previous, new_staging, update_in_place
+    from .parallel import in_background
     from .patch import PatchState, patch_inputs
     from .related import Doc, related, vectorize
     from .render import render_robots, render_sitemap
     from .search import find_pagefind, index_site
-    from .site import build_site
+    from .site import build_site, with_related
     from .taxonomy import tag_slug
     from .theme import asset_urls, read_assets
 
@@ -119,18 +120,17 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     # Related papers depend only on every paper's TF-IDF vector and tags: reuse them while those are equal.
     vectors = vectorize(docs)
     similar = cache.result("related", vectors.key) if cache else None
+    pending = None
     if similar is None:
-        similar = related(vectors)
-        if cache:
-            cache.store_result("related", vectors.key, similar)
-    frequencies = vectors.frequencies
+        # They take a core for a while: the model is built meanwhile.
+        pending = in_background(related, vectors) if jobs > 1 else (lambda found=related(vectors): found)
+    related_key, frequencies = vectors.key, vectors.frequencies
     del docs, vectors, terms  # the largest arrays of the build; the rest of it needs none of them
     progress("building the site model")
     site = build_site(entries, config, bodies=bodies, abstracts=abstracts, assets=asset_urls(assets, config.base_path),
                       related=similar, search=search)
     # The model holds what pages show; the parsed entries (their Markdown above all) can go.
-    del entries, html, plain, bodies, abstracts, similar
-    _release_memory()
+    del entries, html, plain, bodies, abstracts
     report = BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds),
                          tags=len(site.tags), skipped=problems)
 
@@ -139,22 +139,35 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     # the site also holds a search index when that build made one.
     state = cache.get_meta("site") if cache else None
     old = cache.outputs() if cache and previous and state in ("complete", "complete+search") else {}
-    # Keys cost time; without a cache (--clean) nothing would keep them.
-    salt, digests, pickles, bytecode = b"", {}, {}, None
-    if cache:
-        from .cache import model_key, paper_pickles
+    staging = new_staging(output)
+    try:
+        # Keys cost time; without a cache (--clean) nothing would keep them.
+        salt, digests, pickles, bytecode = b"", {}, {}, None
+        if cache:
+            from .cache import model_key, paper_pickles
 
-        base = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode()
-        salt = base + model_key(site.info, base, {}).key.encode()
-        pickles, digests = paper_pickles(site.papers)  # once, before the workers fork
-        bytecode = templates_cache(root)
-    extra = {f"static/{a.name}": a.data for a in assets}
-    extra["sitemap.xml"] = render_sitemap(site).encode("utf-8")
-    extra["robots.txt"] = render_robots(site.info).encode("utf-8")
-    extra["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
-    progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {jobs} processes")
-    staging, outputs, written, rendered = _render_all(site, theme_dir, output, previous if old else None, old,
-                                                    (salt, digests, bytecode), extra, jobs, track=cache is not None)
+            base = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode()
+            salt = base + model_key(site.info, base, {}).key.encode()
+            pickles, digests = paper_pickles(site.papers)  # once, before the workers fork
+            bytecode = templates_cache(root)
+        extra = {f"static/{a.name}": a.data for a in assets}
+        extra["sitemap.xml"] = render_sitemap(site).encode("utf-8")
+        extra["robots.txt"] = render_robots(site.info).encode("utf-8")
+        extra["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
+        if pending is not None:
+            similar = pending()
+            site = with_related(site, similar)
+            if cache:
+                cache.store_result("related", related_key, similar)
+        del similar
+        _release_memory()
+        progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {jobs} processes")
+        staging, outputs, written, rendered = _render_all(site, theme_dir, output, previous if old else None, old,
+                                                        (salt, digests, bytecode), extra, jobs,
+                                                        track=cache is not None, staging=staging)
+    except BaseException:
+        discard(staging)
+        raise
     report.files = len(outputs)
     try:
         unchanged = [path for path in outputs if path not in written]
@@ -220,8 +233,8 @@ IN_PLACE_LIMIT = 500
 
 def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old: dict[str, tuple[str, str]],
                 keyed: tuple[bytes, dict[str, bytes], Path | None], extra: dict[str, bytes], jobs: int, *, track: bool,
-                ) -> tuple[Path, dict[str, tuple[str, str]], set[str], dict[str, Rendered]]:
-    """Render every page and feed whose inputs changed into a new staging folder.
+                staging: Path | None = None) -> tuple[Path, dict[str, tuple[str, str]], set[str], dict[str, Rendered]]:
+    """Render every page and feed whose inputs changed into `staging`, or a new staging folder.
 
     With `previous` (the site as `old` describes it), outputs whose key or
     bytes match stay out of the staging folder. `keyed` is the salt of model
@@ -233,7 +246,7 @@ def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old:
     from .output import new_staging
     from .parallel import map_chunks
 
-    staging = new_staging(output)
+    staging = staging or new_staging(output)
     try:
         outputs: dict[str, tuple[str, str]] = {}
         written: set[str] = set()

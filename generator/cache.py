@@ -15,6 +15,7 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".paperfeed-cache"
 # Bump when what is cached (Entry fields, Markdown or MathML output) changes shape.
-FORMAT = f"{__version__}/11"
+FORMAT = f"{__version__}/12"
 # A file changed this recently may change again within the same mtime tick (coarse
 # file-system clocks), so its size and mtime alone are not trusted (as git does).
 RACY_NS = 2_000_000_000
@@ -66,6 +67,7 @@ class BuildCache:
             for table in ("entries", "entry_blobs", "outputs", "output_models", "results", "papers", "paper_blobs"):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")
             self.db.execute("DELETE FROM meta")
+            shutil.rmtree(folder / "templates", ignore_errors=True)  # compiled by another code generator
             self.set_meta("format", FORMAT)
         # Small columns and large blobs live in separate tables, so that scanning the small ones
         # (every build's stat check, a patch's lookups) never reads the blobs.

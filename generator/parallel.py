@@ -64,3 +64,44 @@ def map_chunks(task: Callable[[Any, Sequence[int]], T], state: Any, count: int, 
     finally:
         gc.unfreeze()
         _TASK, _STATE = None, None
+
+
+def in_background(task: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start `task(*args)` in a forked process, so this one can do other work meanwhile.
+
+    Returns a function that waits for the result. The child shares this
+    process's data copy-on-write; only the result crosses a pipe. Without
+    fork, or if the child dies, the task runs in this process when waited for.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: task(*args)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_background, args=(sender, task, args), daemon=True)
+    child.start()
+    sender.close()
+
+    def wait() -> T:
+        try:
+            failed, value = receiver.recv()
+        except (EOFError, OSError):  # the child died without an answer
+            failed, value = False, None
+            child.join()
+            return task(*args)
+        finally:
+            receiver.close()
+        child.join()
+        if failed:
+            raise value
+        return value
+
+    return wait
+
+
+def _background(sender, task: Callable[..., Any], args: tuple) -> None:
+    try:
+        result = (False, task(*args))
+    except BaseException as exc:  # re-raised in the parent, as if the task had run there
+        result = (True, exc)
+    sender.send(result)
+    sender.close()

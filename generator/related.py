@@ -82,7 +82,7 @@ def terms_of(title: str, text: str) -> Terms:
     for word in _WORD.findall(title.lower()):
         counts[word] += TITLE_WEIGHT
     for word in STOP_WORDS.intersection(counts):
-        del counts[word]
+        dict.__delitem__(counts, word)  # Counter's own __delitem__ is Python code
     hashes = np.array(_hashes(counts), dtype=np.uint64)
     order = np.argsort(hashes, kind="stable")
     return Terms(hashes[order], np.fromiter(counts.values(), dtype=np.float32, count=len(counts))[order])

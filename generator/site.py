@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import __version__
@@ -204,13 +204,11 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
         title = config.title if pager.is_first else f"{config.title}, page {pager.number}"
         pages.append(Page("list.html", pager.path, pager.url, title, description=config.description,
                           pager=pager, feeds=site_feeds))
-    by_slug = {paper.slug: paper for paper in papers}
-    related = related or {}
+    find = _related_finder(papers, related or {})
     for i, paper in enumerate(papers):
         pages.append(paper_page(paper, prev=papers[i - 1] if i > 0 else None,
                                 next=papers[i + 1] if i + 1 < len(papers) else None,
-                                related=tuple(by_slug[s] for s in related.get(paper.slug, ()) if s in by_slug),
-                                feeds=site_feeds))
+                                related=find(paper.slug), feeds=site_feeds))
     by_tag: dict[str, list[PaperView]] = defaultdict(list)
     for paper in papers:
         for ref in paper.tags:
@@ -245,6 +243,19 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
     site = Site(info=info, pages=tuple(pages), feeds=tuple(feeds), tags=tags, papers=tuple(papers))
     check_collisions(site)
     return site
+
+
+def _related_finder(papers: Sequence[PaperView], related: Mapping[str, Sequence[str]]):
+    by_slug = {paper.slug: paper for paper in papers}
+    return lambda slug: tuple(by_slug[s] for s in related.get(slug, ()) if s in by_slug)
+
+
+def with_related(site: Site, related: Mapping[str, Sequence[str]]) -> Site:
+    """The site with the related papers of each paper page set from `related` (slug -> slugs),
+    for a model built before they were known; the same as `build_site(..., related=related)`."""
+    find = _related_finder(site.papers, related)
+    pages = tuple(replace(page, related=find(page.paper.slug)) if page.paper is not None else page for page in site.pages)
+    return replace(site, pages=pages)
 
 
 def paper_page_path(slug: str) -> str:

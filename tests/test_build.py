@@ -177,6 +177,15 @@ def test_two_builds_are_byte_identical(sample, tmp_path):
     assert tree(sample / "site") == first
 
 
+def test_one_process_and_several_build_the_same_bytes(sample):
+    # With several processes, related papers are found in a background process while the model is built.
+    build(sample, "--no-search", "--clean", "--jobs", "1")
+    alone = tree(sample / "site")
+    build(sample, "--no-search", "--clean", "--jobs", "2")
+    assert tree(sample / "site") == alone
+    assert any("Related papers" in text.decode() for path, text in alone.items() if path.startswith("papers/"))
+
+
 def test_guids_survive_title_and_base_url_changes(sample):
     build(sample)
     before = {e.link.rsplit("/", 2)[-2]: e.id for e in feedparser.parse((sample / "site/feed.xml").read_bytes()).entries}
