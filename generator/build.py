@@ -106,8 +106,11 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     global _ENV
     _ENV = None  # templates are read afresh by each build (they may have been edited)
     output = root / config.output_dir
+    bytecode = templates_cache(root) if cache else None
     progress("reading entries")
-    entries, html, terms, plain, problems = load_cached_entries(root / config.content_dir / "papers", root, cache, jobs)
+    entries, html, terms, plain, problems = load_cached_entries(
+        root / config.content_dir / "papers", root, cache, jobs,
+        meanwhile=lambda: _prepare(theme_dir, bytecode, track=cache is not None))
     if strict and problems:
         raise SourceError(problems)
     assets = read_assets(theme_dir)
@@ -142,14 +145,13 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     staging = new_staging(output)
     try:
         # Keys cost time; without a cache (--clean) nothing would keep them.
-        salt, digests, pickles, bytecode = b"", {}, {}, None
+        salt, digests, pickles = b"", {}, {}
         if cache:
             from .cache import model_key, paper_pickles
 
             base = f"{FORMAT}\0{tree_stamp([theme_dir])}".encode()
             salt = base + model_key(site.info, base, {}).key.encode()
             pickles, digests = paper_pickles(site.papers)  # once, before the workers fork
-            bytecode = templates_cache(root)
         extra = {f"static/{a.name}": a.data for a in assets}
         extra["sitemap.xml"] = render_sitemap(site).encode("utf-8")
         extra["robots.txt"] = render_robots(site.info).encode("utf-8")
@@ -207,6 +209,24 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         cache.set_meta("site", "complete+search" if search else "complete")
         cache.checkpoint()  # here, rather than in the next small rebuild
     return report
+
+
+def _prepare(theme_dir: Path, bytecode: Path | None, *, track: bool) -> None:
+    """Load what the steps after reading need, while the reading workers keep the cores busy:
+    processes forked later (related papers, rendering) inherit it instead of each loading it."""
+    global _ENV
+    from scipy import sparse  # noqa: F401 - for related papers
+
+    from .feeds import render_feed  # noqa: F401 - feedgen and lxml
+    from .render import make_environment
+
+    env = make_environment(theme_dir, bytecode, track=track)
+    for name in env.list_templates(extensions=("html", "xml")):
+        try:
+            env.get_template(name)
+        except Exception:  # noqa: BLE001 - rendering reports template errors with their page
+            pass
+    _ENV = (theme_dir, env)
 
 
 def _release_memory() -> None:

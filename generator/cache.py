@@ -18,7 +18,7 @@ import pickle
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -339,14 +339,16 @@ def folder_stamp(folder: Path) -> str:
     return f"{st.st_ino}:{st.st_mtime_ns}"
 
 
-def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, jobs: int,
+def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, jobs: int, *,
+                        meanwhile: Callable[[], None] | None = None,
                         ) -> tuple[list[Entry], list[str], list[Terms], list[str], list[Problem]]:
     """Every entry under `directory` with its rendered body, its terms (for related papers) and
     its body as plain text, and the problems of broken ones. The entries come without their
     Markdown body (`body` is empty): what the site needs of it is in the other three.
 
     Files unchanged since the cached build are not parsed or rendered again;
-    the others are, over `jobs` processes.
+    the others are, over `jobs` processes, while this one calls `meanwhile()`
+    (only when it has processes to wait for).
     """
     rows = cache.rows() if cache else {}
     files = entry_files(directory, root)
@@ -374,7 +376,8 @@ def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, j
             fresh.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size, d, row[3], row[4]))
             continue
         todo.append((i, shown, path, data))
-    results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs if len(todo) > 200 else 1)
+    results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs if len(todo) > 200 else 1,
+                                        meanwhile=meanwhile)
                for r in part]
     problems: list[Problem] = []
     for (i, shown, path, _), (record, html, errors, d) in zip(todo, results):

@@ -14,6 +14,8 @@ from anyascii import anyascii
 
 def _braced(text: str) -> str:
     # BibTeX needs balanced braces; unbalanced ones are dropped rather than break the entry.
+    if "{" not in text and "}" not in text:
+        return text
     depth = 0
     for ch in text:
         depth += (ch == "{") - (ch == "}")

@@ -81,7 +81,11 @@ class Markup:
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]")
 _LINE_OPENERS = frozenset("#>+=*_-")
 _NUMBERED = re.compile(r"\d+[.)]")
-_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<>&]")
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]]")
+# `<...>` may be an autolink; other `<`, `>` and `&` are text that Markdown's serializer escapes,
+# an `&` that starts an entity (`&amp;`, `&#38;`) excepted, as its RE_AMP does.
+_ANGLED = re.compile(r"<[^<>]*>")
+_BARE_AMP = re.compile(r"&(?!(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECASE)
 _SENTINEL = re.compile("\x02(\\d+)\x03")
 
 
@@ -117,6 +121,10 @@ def plain_paragraphs(text: str) -> str | None:
                 return None  # a lone block-level <math> would not be wrapped in <p>
         if _INLINE_SYNTAX.search(block):
             return None
+        if "<" in block or ">" in block or "&" in block:
+            if "<" in block and _ANGLED.search(block):
+                return None
+            block = _BARE_AMP.sub("&amp;", block).replace("<", "&lt;").replace(">", "&gt;")
         if spans:
             block = _SENTINEL.sub(lambda m: spans[int(m.group(1))], block)
         out.append(f"<p>{block}</p>")

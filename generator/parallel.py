@@ -50,8 +50,11 @@ def chunks(count: int, jobs: int, *, per_job: int = 4, interleave: bool = False)
 
 
 def map_chunks(task: Callable[[Any, Sequence[int]], T], state: Any, count: int, jobs: int, *,
-               interleave: bool = False) -> list[T]:
-    """`task(state, chunk)` for every chunk of range(count) (see `chunks`), results in chunk order."""
+               interleave: bool = False, meanwhile: Callable[[], None] | None = None) -> list[T]:
+    """`task(state, chunk)` for every chunk of range(count) (see `chunks`), results in chunk order.
+
+    When the chunks run in worker processes, this one calls `meanwhile()` while it waits for them.
+    """
     global _TASK, _STATE
     pieces = chunks(count, jobs, interleave=interleave)
     if jobs <= 1 or len(pieces) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -60,7 +63,10 @@ def map_chunks(task: Callable[[Any, Sequence[int]], T], state: Any, count: int, 
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(pieces)), initializer=_start_worker) as pool:
-            return pool.map(_run, pieces, chunksize=1)
+            results = pool.map_async(_run, pieces, chunksize=1)
+            if meanwhile is not None:
+                meanwhile()
+            return results.get()
     finally:
         gc.unfreeze()
         _TASK, _STATE = None, None

@@ -254,7 +254,9 @@ def with_related(site: Site, related: Mapping[str, Sequence[str]]) -> Site:
     """The site with the related papers of each paper page set from `related` (slug -> slugs),
     for a model built before they were known; the same as `build_site(..., related=related)`."""
     find = _related_finder(site.papers, related)
-    pages = tuple(replace(page, related=find(page.paper.slug)) if page.paper is not None else page for page in site.pages)
+    pages = tuple(page if page.paper is None else
+                  paper_page(page.paper, prev=page.prev, next=page.next, related=find(page.paper.slug),
+                             feeds=page.feeds) for page in site.pages)
     return replace(site, pages=pages)
 
 
