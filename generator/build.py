@@ -57,7 +57,8 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
     theme_dir = find_theme(root, config.theme)
     papers_dir = root / config.content_dir / "papers"
     with BuildCache(root) as cache:
-        stamp = tree_stamp([papers_dir, theme_dir])
+        seen: dict[str, tuple[int, int]] = {}
+        stamp = tree_stamp([papers_dir, theme_dir], stats=seen)
         fingerprint = stamp and stamp + repr((config, search, strict))
         if not clean and fingerprint and cache.get_meta("fingerprint") == fingerprint \
                 and cache.get_meta("output") == folder_stamp(output):
@@ -72,7 +73,8 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
         collecting = gc.isenabled()
         gc.disable()
         try:
-            patched = None if clean else try_patch(root, config, theme_dir, cache, strict=strict, search=search)
+            patched = None if clean else try_patch(root, config, theme_dir, cache, strict=strict, search=search,
+                                                  stats=seen)
             if patched is not None:
                 # A patch that wrote nothing (entries touched, not changed) left the site up to date.
                 report = BuildReport(papers=patched[0], patched=patched[1] or None, up_to_date=not patched[1])

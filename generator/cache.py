@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".paperfeed-cache"
 # Bump when what is cached (Entry fields, Markdown or MathML output) changes shape.
-FORMAT = f"{__version__}/12"
+FORMAT = f"{__version__}/13"
 # A file changed this recently may change again within the same mtime tick (coarse
 # file-system clocks), so its size and mtime alone are not trusted (as git does).
 RACY_NS = 2_000_000_000
@@ -295,11 +295,12 @@ def unpack(data: bytes) -> object:
     return pickle.loads(data)
 
 
-def tree_stamp(folders: Iterable[Path], *, racy: bool = False) -> str:
+def tree_stamp(folders: Iterable[Path], *, racy: bool = False, stats: dict[str, tuple[int, int]] | None = None) -> str:
     """A fingerprint of the names, sizes and mtimes of every file under `folders` (no reads).
 
     '' when a file changed too recently for its mtime to be trusted, unless
     `racy` (a watcher compares stamps a moment apart, not across builds).
+    `stats` is given (path -> (mtime_ns, size)) the files seen, so that later steps need not stat them again.
     """
     rows = []
     pending = []
@@ -326,6 +327,8 @@ def tree_stamp(folders: Iterable[Path], *, racy: bool = False) -> str:
                 if not racy and is_racy(st.st_mtime_ns):
                     return ""
                 rows.append(f"{item.path}\0{st.st_size}\0{st.st_mtime_ns}")
+                if stats is not None:
+                    stats[item.path] = (st.st_mtime_ns, st.st_size)
     rows.sort()
     return hashlib.blake2b("\n".join(rows).encode(), digest_size=16).hexdigest()
 

@@ -51,8 +51,11 @@ def patch_inputs(config: Config, theme_dir: Path, *, strict: bool, search: bool)
 
 
 def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *, strict: bool,
-              search: bool) -> tuple[int, int] | None:
-    """Patch the site for edited entries; (papers, files written), or None when a full build is needed."""
+              search: bool, stats: dict[str, tuple[int, int]] | None = None) -> tuple[int, int] | None:
+    """Patch the site for edited entries; (papers, files written), or None when a full build is needed.
+
+    `stats`: the (mtime_ns, size) of files already looked at (see `tree_stamp`); others are looked at here.
+    """
     from .build import place, render_item, templates_cache
     from .output import discard, new_staging, update_in_place
     from .render import make_environment, parse_reads
@@ -64,11 +67,11 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     state = cache.result("state", patch_inputs(config, theme_dir, strict=strict, search=search))
     if not isinstance(state, PatchState) or state.problems:
         return None
-    stats = cache.entry_stats()
+    rows = cache.entry_stats()
     folder = root / config.content_dir / "papers"
     names = entry_names(folder)
     prefix = shown_prefix(folder, root)
-    found = _edited_files(folder, prefix, names, stats)
+    found = _edited_files(folder, prefix, names, rows, stats or {})
     if found is None:
         return None
     edited, touched = found
@@ -146,25 +149,28 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
         cache.store_result("state", patch_inputs(config, theme_dir, strict=strict, search=search),
                            PatchState(state.info, state.salt, state.tags, frequencies, False))
     cache.set_meta("site", "complete")
-    return len(stats), len(written)
+    return len(rows), len(written)
 
 
-def _edited_files(folder: Path, prefix: str, names: list[str], stats: dict[str, tuple[int, int, str]],
-                  ) -> tuple[list[tuple[str, Path, bytes, os.stat_result]], list[tuple[str, int, int]]] | None:
-    """Entry files whose bytes changed since the last build, and those only touched (new mtime, same
-    bytes); None when files came or went, or too many changed."""
-    if len(names) != len(stats):
+def _edited_files(folder: Path, prefix: str, names: list[str], rows: dict[str, tuple[int, int, str]],
+                  seen: dict[str, tuple[int, int]],
+                  ) -> tuple[list[tuple[str, Path, bytes, tuple[int, int]]], list[tuple[str, int, int]]] | None:
+    """Entry files whose bytes changed since the last build (cache `rows`), and those only touched
+    (new mtime, same bytes); None when files came or went, or too many changed. `seen` holds the
+    (mtime_ns, size) of files already looked at."""
+    if len(names) != len(rows):
         return None
-    edited: list[tuple[str, Path, bytes, os.stat_result]] = []
+    edited: list[tuple[str, Path, bytes, tuple[int, int]]] = []
     touched: list[tuple[str, int, int]] = []
     for name in names:
         shown = prefix + name
-        row = stats.get(shown)
+        row = rows.get(shown)
         if row is None:
             return None
+        path = os.path.join(folder, name)
         try:
-            st = os.stat(os.path.join(folder, name))
-            if row[0] == st.st_mtime_ns and row[1] == st.st_size:
+            mtime, size = seen.get(path) or _stat(path)
+            if row[0] == mtime and row[1] == size:
                 continue
             if len(edited) >= PATCH_LIMIT:
                 return None
@@ -172,13 +178,18 @@ def _edited_files(folder: Path, prefix: str, names: list[str], stats: dict[str, 
         except OSError:
             return None
         if digest(data) == row[2]:
-            touched.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size))
+            touched.append((shown, -1 if is_racy(mtime) else mtime, size))
         else:
-            edited.append((shown, folder / name, data, st))
+            edited.append((shown, folder / name, data, (mtime, size)))
     return edited, touched
 
 
-def _reparse(edited: list[tuple[str, Path, bytes, os.stat_result]], cache: BuildCache) -> tuple[list, list] | None:
+def _stat(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
+
+
+def _reparse(edited: list[tuple[str, Path, bytes, tuple[int, int]]], cache: BuildCache) -> tuple[list, list] | None:
     """Each edited entry read and rendered as a full build would: (old terms, (entry, terms, plain
     text), html) and its new cache row; None when an edit is broken or moves the entry's date or tags."""
     from .markup import Markup, plain_text
@@ -202,7 +213,7 @@ def _reparse(edited: list[tuple[str, Path, bytes, os.stat_result]], cache: Build
         record = (replace(entry, body=""), terms_of(entry.title, entry.body), plain_text(entry.body))
         html = markup.render(entry.body)
         changes.append((old_terms, record, html))
-        rows.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size, digest(data),
+        rows.append((shown, -1 if is_racy(st[0]) else st[0], st[1], digest(data),
                      pickle.dumps(record, pickle.HIGHEST_PROTOCOL), html))
     return changes, rows
 
