@@ -94,8 +94,9 @@ def terms_of(title: str, text: str) -> Terms:
         counts[word] += TITLE_WEIGHT
     for word in STOP_WORDS.intersection(counts):
         dict.__delitem__(counts, word)  # Counter's own __delitem__ is Python code
-    pairs = sorted(zip(_hashes(counts), counts.values()))
-    return Terms(array("Q", [h for h, _ in pairs]), array("f", [c for _, c in pairs]))
+    hashes, values = _hashes(counts), list(counts.values())
+    order = sorted(range(len(hashes)), key=hashes.__getitem__)
+    return Terms(array("Q", map(hashes.__getitem__, order)), array("f", map(values.__getitem__, order)))
 
 
 def _max_df(n: int) -> int:
