@@ -216,19 +216,26 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
 def _prepare(theme_dir: Path, bytecode: Path | None, *, track: bool) -> None:
     """Load what the steps after reading need, while the reading workers keep the cores busy:
     processes forked later (related papers, rendering) inherit it instead of each loading it."""
-    global _ENV
     from scipy import sparse  # noqa: F401 - for related papers
 
     from .feeds import render_feed  # noqa: F401 - feedgen and lxml
-    from .render import make_environment
 
-    env = make_environment(theme_dir, bytecode, track=track)
+    env = _environment(theme_dir, bytecode, track=track)
     for name in env.list_templates(extensions=("html", "xml")):
         try:
             env.get_template(name)
         except Exception:  # noqa: BLE001 - rendering reports template errors with their page
             pass
-    _ENV = (theme_dir, env)
+
+
+def _environment(theme_dir: Path, bytecode: Path | None, *, track: bool) -> "jinja2.Environment":
+    """This process's Jinja environment for the build (made once, then inherited by forked workers)."""
+    global _ENV
+    from .render import make_environment
+
+    if _ENV is None or _ENV[0] != theme_dir:
+        _ENV = (theme_dir, make_environment(theme_dir, bytecode, track=track))
+    return _ENV[1]
 
 
 def _release_memory() -> None:
@@ -323,14 +330,10 @@ def _render_outputs(state: tuple, chunk: Sequence[int],
     cache, the model and the reads of every output rendered.
     """
     from .cache import model_key
-    from .render import make_environment
     from .site import PaperView
 
-    global _ENV
     site, theme_dir, staging, previous, old, salt, digests, bytecode = state
-    if _ENV is None or _ENV[0] != theme_dir:
-        _ENV = (theme_dir, make_environment(theme_dir, bytecode, track=bool(salt)))
-    env = _ENV[1]
+    env = _environment(theme_dir, bytecode, track=bool(salt))
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     outputs: dict[str, tuple[str, str]] = {}

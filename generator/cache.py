@@ -300,7 +300,7 @@ def tree_stamp(folders: Iterable[Path], *, racy: bool = False, stats: dict[str, 
 
     '' when a file changed too recently for its mtime to be trusted, unless
     `racy` (a watcher compares stamps a moment apart, not across builds).
-    `stats` is given (path -> (mtime_ns, size)) the files seen, so that later steps need not stat them again.
+    `stats`, when given, receives each file seen as path -> (mtime_ns, size), so later steps need not stat it again.
     """
     rows = []
     pending = []
