@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,8 @@ from .theme import find_theme
 
 if TYPE_CHECKING:
     import jinja2
+
+    from .site import Site
 
 
 @dataclass
@@ -98,10 +100,10 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     from .output import commit, link_previous, new_staging, update_in_place
     from .parallel import in_background
     from .patch import PatchState, patch_inputs
-    from .related import Doc, related, vectorize
+    from .related import Doc, related, related_unless_known, vectorize
     from .render import render_robots, render_sitemap
     from .search import find_pagefind, index_site
-    from .site import build_site, with_related
+    from .site import build_site
     from .taxonomy import tag_slug
     from .theme import asset_urls, read_assets
 
@@ -120,20 +122,32 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         find_pagefind()  # fail before any work when the binary is missing
     bodies = {entry.slug: body for entry, body in zip(entries, html)}
     abstracts = {entry.slug: text for entry, text in zip(entries, plain)}
-    progress(f"finding related papers for {len(entries)} papers")
+    progress(f"building the site model while finding related papers for {len(entries)} papers")
     docs = [Doc(e.slug, t, frozenset(tag_slug(x) for x in e.tags)) for e, t in zip(entries, terms)]
-    # Related papers depend only on every paper's TF-IDF vector and tags: reuse them while those are equal.
-    vectors = vectorize(docs)
-    similar = cache.result("related", vectors.key) if cache else None
-    pending = None
-    if similar is None:
-        # They take a core for a while: the model is built meanwhile.
-        pending = in_background(related, vectors) if jobs > 1 else (lambda found=related(vectors): found)
-    related_key, frequencies = vectors.key, vectors.frequencies
-    del docs, vectors, terms  # the largest arrays of the build; the rest of it needs none of them
-    progress("building the site model")
+    del terms
+    # Related papers depend only on every paper's TF-IDF vector and tags: a result stays while those are equal.
+    # Vectors and related papers take a core for a while: the model is built, and pages that show
+    # no related papers are rendered, meanwhile.
+    known = cache.result_key("related") if cache else None
+    pending = in_background(related_unless_known, docs, known) if jobs > 1 \
+        else (lambda found=related_unless_known(docs, known): found)
+    vectors_found: list = []
+
+    def find_related() -> Mapping[str, Sequence[str]]:
+        nonlocal docs, pending
+        key, frequencies, similar = pending()
+        if similar is None:
+            similar = cache.result("related", key) if cache else None
+            if similar is None:  # the stored result could not be read back
+                similar = related(vectorize(docs))
+        elif cache:
+            cache.store_result("related", key, similar)
+        vectors_found.append(frequencies)
+        docs = pending = None  # every paper's terms: the largest arrays of the build
+        return similar
+
     site = build_site(entries, config, bodies=bodies, abstracts=abstracts, assets=asset_urls(assets, config.base_path),
-                      related=similar, search=search)
+                      related=None, search=search)
     # The model holds what pages show; the parsed entries (their Markdown above all) can go.
     del entries, html, plain, bodies, abstracts
     report = BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds),
@@ -158,17 +172,11 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         extra["sitemap.xml"] = render_sitemap(site).encode("utf-8")
         extra["robots.txt"] = render_robots(site.info).encode("utf-8")
         extra["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
-        if pending is not None:
-            similar = pending()
-            site = with_related(site, similar)
-            if cache:
-                cache.store_result("related", related_key, similar)
-        del similar
         _release_memory()
         progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {jobs} processes")
-        staging, outputs, written, rendered = _render_all(site, theme_dir, output, previous if old else None, old,
-                                                        (salt, digests, bytecode), extra, jobs,
-                                                        track=cache is not None, staging=staging)
+        site, staging, outputs, written, rendered = _render_all(
+            site, theme_dir, output, previous if old else None, old, (salt, digests, bytecode), extra, jobs,
+            track=cache is not None, staging=staging, related=find_related)
     except BaseException:
         discard(staging)
         raise
@@ -190,9 +198,9 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
             if unchanged and not all(link_previous(output, staging, path) for path in unchanged):
                 # The previous site changed under us: render everything afresh.
                 discard(staging)
-                staging, outputs, written, rendered = _render_all(site, theme_dir, output, None, {},
-                                                                (salt, digests, bytecode), extra, jobs,
-                                                                track=cache is not None)
+                site, staging, outputs, written, rendered = _render_all(site, theme_dir, output, None, {},
+                                                                      (salt, digests, bytecode), extra, jobs,
+                                                                      track=cache is not None)
             if search:
                 progress("indexing for search (Pagefind)")
                 began = time.perf_counter()
@@ -207,7 +215,7 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         cache.store_outputs(outputs, rendered)
         cache.store_papers(pickles, digests, replace=True)
         cache.store_result("state", patch_inputs(config, theme_dir, strict=strict, search=search),
-                           PatchState(site.info, salt, site.tags, frequencies, bool(problems)))
+                           PatchState(site.info, salt, site.tags, vectors_found[0], bool(problems)))
         cache.set_meta("site", "complete+search" if search else "complete")
         cache.checkpoint()  # here, rather than in the next small rebuild
     return report
@@ -262,35 +270,50 @@ IN_PLACE_LIMIT = 500
 
 def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old: dict[str, tuple[str, str]],
                 keyed: tuple[bytes, dict[str, bytes], Path | None], extra: dict[str, bytes], jobs: int, *, track: bool,
-                staging: Path | None = None) -> tuple[Path, dict[str, tuple[str, str]], set[str], dict[str, Rendered]]:
+                staging: Path | None = None, related: Callable[[], Mapping[str, Sequence[str]]] | None = None,
+                ) -> tuple[Site, Path, dict[str, tuple[str, str]], set[str], dict[str, Rendered]]:
     """Render every page and feed whose inputs changed into `staging`, or a new staging folder.
 
     With `previous` (the site as `old` describes it), outputs whose key or
     bytes match stay out of the staging folder. `keyed` is the salt of model
     keys, every paper's digest (empty without a cache) and the folder for
-    compiled templates (None without a cache). Returns the folder,
-    every output's (key, digest), the paths written and, with a cache, the
-    model and reads of every output rendered.
+    compiled templates (None without a cache). With `related`, the site's
+    paper pages have no related papers yet: the other outputs render while
+    `related()` finds them (slug -> slugs). Returns the site (with related
+    papers), the folder, every output's (key, digest), the paths written
+    and, with a cache, the model and reads of every output rendered.
     """
     from .output import new_staging
-    from .parallel import map_chunks
+    from .parallel import Workers
+    from .site import with_related
 
     staging = staging or new_staging(output)
     try:
         outputs: dict[str, tuple[str, str]] = {}
         written: set[str] = set()
         rendered: dict[str, Rendered] = {}
-        # Interleaved: paper pages, tag pages and feeds cost differently, and the pages come grouped by kind.
-        for part, paths, part_rendered in map_chunks(_render_outputs, (site, theme_dir, staging, previous, old, *keyed),
-                                                   len(site.pages) + len(site.feeds), jobs, interleave=True):
-            outputs.update(part)
-            written.update(paths)
-            rendered.update(part_rendered)
+        with Workers(_render_outputs, (site, theme_dir, staging, previous, old, *keyed), jobs) as workers:
+            # Interleaved: paper pages, tag pages, listings and feeds cost differently, and come grouped by kind.
+            if related is None:
+                workers.submit(range(len(site.pages) + len(site.feeds)), interleave=True)
+            else:
+                papers = [i for i, page in enumerate(site.pages) if page.paper is not None]
+                others = [i for i, page in enumerate(site.pages) if page.paper is None]
+                workers.submit(others + list(range(len(site.pages), len(site.pages) + len(site.feeds))),
+                               interleave=True)
+                found = related()
+                workers.submit(papers, lambda chunk: ({
+                    site.pages[i].paper.slug: found.get(site.pages[i].paper.slug, ()) for i in chunk},))
+                site = with_related(site, found)
+            for part, paths, part_rendered in workers.results():
+                outputs.update(part)
+                written.update(paths)
+                rendered.update(part_rendered)
         written.update(place(staging, previous, extra, old, outputs, track=track))
     except BaseException:
         discard(staging)
         raise
-    return staging, outputs, written, rendered
+    return site, staging, outputs, written, rendered
 
 
 _ENV: tuple[Path, "jinja2.Environment"] | None = None
@@ -320,9 +343,10 @@ def place(staging: Path, previous: Path | None, files: dict[str, bytes], old: di
     return list(fresh)
 
 
-def _render_outputs(state: tuple, chunk: Sequence[int],
+def _render_outputs(state: tuple, chunk: Sequence[int], related: Mapping[str, Sequence[str]] | None = None,
                     ) -> tuple[dict[str, tuple[str, str]], list[str], dict[str, Rendered]]:
-    """Render pages and feeds by index (pages first, then feeds) into the staging folder.
+    """Render pages and feeds by index (pages first, then feeds) into the staging folder;
+    `related` gives the related papers of the chunk's paper pages (slug -> slugs) when the site has none yet.
 
     An output whose model key equals the key it had at the last build, and
     whose file is still in the previous site, is not rendered at all.
@@ -330,9 +354,10 @@ def _render_outputs(state: tuple, chunk: Sequence[int],
     cache, the model and the reads of every output rendered.
     """
     from .cache import model_key
-    from .site import PaperView
+    from .site import PaperView, page_with_related, related_finder
 
     site, theme_dir, staging, previous, old, salt, digests, bytecode = state
+    find = related_finder(site.papers, related) if related is not None else None
     env = _environment(theme_dir, bytecode, track=bool(salt))
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
@@ -341,6 +366,8 @@ def _render_outputs(state: tuple, chunk: Sequence[int],
     pages = len(site.pages)
     for i in chunk:
         item = site.pages[i] if i < pages else site.feeds[i - pages]
+        if find is not None and i < pages and item.paper is not None:
+            item = page_with_related(item, find)
         model = model_key(item, salt, digests, PaperView) if salt else None
         key = model.key if model else ""
         bib = item.paper if i < pages and item.paper is not None and item.paper.bib_path else None

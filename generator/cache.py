@@ -111,6 +111,11 @@ class BuildCache:
         row = self.db.execute("SELECT key, value FROM results WHERE name = ?", (name,)).fetchone()
         return unpack(row[1]) if row and row[0] == key else None
 
+    def result_key(self, name: str) -> str | None:
+        """The key of the stored result of a whole-site computation, if there is one."""
+        row = self.db.execute("SELECT key FROM results WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
     def store_result(self, name: str, key: str, value: object) -> None:
         self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (name, key, pack(value)))
 

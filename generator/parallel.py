@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-_TASK: Callable[[Any, Sequence[int]], Any] | None = None
+_TASK: Callable[..., Any] | None = None
 _STATE: Any = None
 
 
@@ -28,15 +28,19 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _start_worker() -> None:
+def _start_worker(task: Callable[..., Any], state: Any) -> None:
+    # Forked: the task and its state arrive as the parent's own objects, never pickled.
+    global _TASK, _STATE
+    _TASK, _STATE = task, state
     # The parent's objects were frozen before the fork: collections here never walk
     # (and so never copy) them, and the garbage of rendering is still collected.
     gc.enable()
 
 
-def _run(chunk: Sequence[int]) -> Any:
+def _run(job: tuple[Sequence[int], tuple]) -> Any:
     assert _TASK is not None
-    return _TASK(_STATE, chunk)
+    chunk, extra = job
+    return _TASK(_STATE, chunk, *extra)
 
 
 def chunks(count: int, jobs: int, *, per_job: int = 4, interleave: bool = False) -> list[range]:
@@ -49,27 +53,73 @@ def chunks(count: int, jobs: int, *, per_job: int = 4, interleave: bool = False)
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
+class Workers:
+    """`task(state, chunk, *extra)` over chunks of indices, in processes forked once `state` is built.
+
+    Chunks can be handed out in several batches: a batch whose extra data is
+    known only later (say, from a background computation) goes to the same
+    processes, which meanwhile work on the earlier batches. Without fork, or
+    with one job, each batch runs in this process as it is handed out.
+    Use as a context manager; `results()` waits for every batch.
+    """
+
+    def __init__(self, task: Callable[..., T], state: Any, jobs: int) -> None:
+        self._task, self._state, self._jobs = task, state, jobs
+        self._pool = None
+        self._pending: list[Any] = []
+        self._done: list[list[T]] = []
+        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            gc.freeze()
+            try:
+                self._pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker,
+                                                                      initargs=(task, state))
+            finally:  # the workers have their copies: the parent's objects may be collected again
+                gc.unfreeze()
+
+    @property
+    def forked(self) -> bool:
+        """Whether the chunks run in other processes."""
+        return self._pool is not None
+
+    def submit(self, indices: Sequence[int], extra: Callable[[Sequence[int]], tuple] | None = None, *,
+               interleave: bool = False) -> None:
+        """Hand out `indices` in chunks (see `chunks`); `extra(chunk)` gives each chunk's extra arguments."""
+        pieces = [indices[r.start:r.stop:r.step] for r in chunks(len(indices), self._jobs, interleave=interleave)]
+        jobs = [(piece, extra(piece) if extra else ()) for piece in pieces]
+        if self._pool is None:
+            self._done.append([self._task(self._state, piece, *args) for piece, args in jobs])
+        else:
+            self._pending.append(self._pool.map_async(_run, jobs, chunksize=1))
+
+    def results(self) -> list[T]:
+        """Every chunk's result, batch by batch, each batch in chunk order."""
+        for batch in self._pending:
+            self._done.append(batch.get())
+        self._pending = []
+        return [result for batch in self._done for result in batch]
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+
+
 def map_chunks(task: Callable[[Any, Sequence[int]], T], state: Any, count: int, jobs: int, *,
                interleave: bool = False, meanwhile: Callable[[], None] | None = None) -> list[T]:
     """`task(state, chunk)` for every chunk of range(count) (see `chunks`), results in chunk order.
 
     When the chunks run in worker processes, this one calls `meanwhile()` while it waits for them.
     """
-    global _TASK, _STATE
-    pieces = chunks(count, jobs, interleave=interleave)
-    if jobs <= 1 or len(pieces) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [task(state, piece) for piece in pieces]
-    _TASK, _STATE = task, state
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(pieces)), initializer=_start_worker) as pool:
-            results = pool.map_async(_run, pieces, chunksize=1)
-            if meanwhile is not None:
-                meanwhile()
-            return results.get()
-    finally:
-        gc.unfreeze()
-        _TASK, _STATE = None, None
+    if len(chunks(count, jobs, interleave=interleave)) <= 1:
+        jobs = 1
+    with Workers(task, state, jobs) as workers:
+        workers.submit(range(count), interleave=interleave)
+        if meanwhile is not None and workers.forked:
+            meanwhile()
+        return workers.results()
 
 
 def in_background(task: Callable[..., T], *args: Any) -> Callable[[], T]:

@@ -273,3 +273,11 @@ def related(docs: Sequence[Doc] | Vectors, k: int = 5) -> dict[str, tuple[str, .
                           key=lambda sj: (-sj[0], -len(tags & docs[sj[1]].tags), sj[1]))[:k]
             out[docs[i].key] = tuple(docs[j].key for _, j in best)
     return out
+
+
+def related_unless_known(docs: Sequence[Doc], known: str | None, k: int = 5,
+                         ) -> tuple[str, Frequencies, dict[str, tuple[str, ...]] | None]:
+    """The key of the docs' vectors (see `vectorize`), their frequencies and, unless the key is
+    `known` (a result already at hand), the related docs (see `related`)."""
+    vectors = vectorize(docs)
+    return vectors.key, vectors.frequencies, None if vectors.key == known else related(vectors, k)

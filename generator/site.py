@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -204,7 +204,7 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
         title = config.title if pager.is_first else f"{config.title}, page {pager.number}"
         pages.append(Page("list.html", pager.path, pager.url, title, description=config.description,
                           pager=pager, feeds=site_feeds))
-    find = _related_finder(papers, related or {})
+    find = related_finder(papers, related or {})
     for i, paper in enumerate(papers):
         pages.append(paper_page(paper, prev=papers[i - 1] if i > 0 else None,
                                 next=papers[i + 1] if i + 1 < len(papers) else None,
@@ -245,19 +245,25 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
     return site
 
 
-def _related_finder(papers: Sequence[PaperView], related: Mapping[str, Sequence[str]]):
+def related_finder(papers: Sequence[PaperView], related: Mapping[str, Sequence[str]],
+                   ) -> Callable[[str], tuple[PaperView, ...]]:
+    """slug -> the papers `related` names for it (slug -> slugs), those of `papers` only."""
     by_slug = {paper.slug: paper for paper in papers}
     return lambda slug: tuple(by_slug[s] for s in related.get(slug, ()) if s in by_slug)
+
+
+def page_with_related(page: Page, find: Callable[[str], tuple[PaperView, ...]]) -> Page:
+    """A paper page, built before related papers were known, with those `find` gives (see `related_finder`)."""
+    assert page.paper is not None
+    return paper_page(page.paper, prev=page.prev, next=page.next, related=find(page.paper.slug), feeds=page.feeds)
 
 
 def with_related(site: Site, related: Mapping[str, Sequence[str]]) -> Site:
     """The site with the related papers of each paper page set from `related` (slug -> slugs),
     for a model built before they were known; the same as `build_site(..., related=related)`."""
-    find = _related_finder(site.papers, related)
-    pages = tuple(page if page.paper is None else
-                  paper_page(page.paper, prev=page.prev, next=page.next, related=find(page.paper.slug),
-                             feeds=page.feeds) for page in site.pages)
-    return replace(site, pages=pages)
+    find = related_finder(site.papers, related)
+    return replace(site, pages=tuple(page if page.paper is None else page_with_related(page, find)
+                                     for page in site.pages))
 
 
 def paper_page_path(slug: str) -> str:

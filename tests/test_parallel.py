@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from generator.parallel import chunks, in_background, map_chunks
+from generator.parallel import Workers, chunks, in_background, map_chunks
 
 
 def _square_all(state, chunk):
@@ -54,3 +54,19 @@ def _die_in_a_child(value):
 
 def test_in_background_computes_here_when_the_child_dies():
     assert in_background(_die_in_a_child, 21)() == 42
+
+
+def _scaled(state, chunk, factor=1):
+    return [(i, state[i] * factor, os.getpid()) for i in chunk]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_workers_take_batches_handed_out_later_with_extra_arguments(jobs):
+    values = list(range(30))
+    with Workers(_scaled, values, jobs) as workers:
+        workers.submit(range(0, 10), interleave=True)
+        workers.submit([12, 20, 25], lambda chunk: (len(chunk) * 100,))
+        got = [row for part in workers.results() for row in part]
+    assert sorted(i for i, _, _ in got) == list(range(10)) + [12, 20, 25]
+    assert {i: v for i, v, _ in got if i >= 10} == {12: 1200, 20: 2000, 25: 2500}
+    assert ({pid for _, _, pid in got} == {os.getpid()}) == (jobs == 1)
