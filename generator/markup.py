@@ -12,7 +12,7 @@ import xml.etree.ElementTree as etree
 
 from .texmath import MATH_RE, math_html
 
-_MATH = re.compile(MATH_RE)
+_MATH = re.compile(MATH_RE, re.DOTALL)  # as Markdown compiles inline patterns
 from .urls import split_url
 
 SAFE_SCHEMES = {"http", "https", "mailto", ""}
@@ -81,7 +81,12 @@ class Markup:
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]")
 _LINE_OPENERS = frozenset("#>+=*_-")
 _NUMBERED = re.compile(r"\d+[.)]")
-_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]]")
+_INLINE_SYNTAX = re.compile(r"[`*_\[\]]")
+# Markdown's backslash escapes (its ESCAPE_RE and ESCAPED_CHARS): the character is a placeholder
+# while inline patterns run (an escaped `>` closes no autolink), then text that the serializer escapes.
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
+_ESCAPED = re.compile("\x04(\\d+)\x05")
 # `<...>` may be an autolink; other `<`, `>` and `&` are text that Markdown's serializer escapes,
 # an `&` that starts an entity (`&amp;`, `&#38;`) excepted, as its RE_AMP does.
 _ANGLED = re.compile(r"<[^<>]*>")
@@ -119,16 +124,26 @@ def plain_paragraphs(text: str) -> str | None:
                 pos = m.start() + len(mark)
             if spans and _SENTINEL.fullmatch(block):
                 return None  # a lone block-level <math> would not be wrapped in <p>
+        escaped = "\\" in block
+        if escaped:
+            block = _ESCAPE.sub(_escape_placeholder, block)
         if _INLINE_SYNTAX.search(block):
             return None
+        if "<" in block and _ANGLED.search(block):
+            return None
+        if escaped:
+            block = _ESCAPED.sub(lambda m: chr(int(m.group(1))), block)
         if "<" in block or ">" in block or "&" in block:
-            if "<" in block and _ANGLED.search(block):
-                return None
             block = _BARE_AMP.sub("&amp;", block).replace("<", "&lt;").replace(">", "&gt;")
         if spans:
             block = _SENTINEL.sub(lambda m: spans[int(m.group(1))], block)
         out.append(f"<p>{block}</p>")
     return "\n".join(out)
+
+
+def _escape_placeholder(m: re.Match[str]) -> str:
+    char = m.group(1)
+    return f"\x04{ord(char)}\x05" if char in _ESCAPABLE else m.group(0)
 
 
 _MARKS = frozenset("#>*-+ ")

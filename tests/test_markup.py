@@ -25,6 +25,9 @@ PIECES = st.sampled_from([
     "\x02", "\x03", "\u2028", "http://x.org", "<http://x.org>", "a@b.org",
     "&#123;", "&#x1F;", "&#X1f;", "&x;", "&;", "&&", "&lt;", "<b>", "</i>", "<a@b.org>", "<mailto:a@b.org>", "<x",
     "x>", "< ", " > ", "<<", ">>",
+    # Backslash escapes: of characters Markdown escapes, of others, and of line ends.
+    "\\\\", "\\*", "\\_", "\\[", "\\]", "\\.", "\\>", "\\<", "\\&", "\\#", "\\\n", "\\$", "\\a",
+    "\\`", "\\(", "\\!", "\\-", "\\{", "&\\#38;", "\\mathbb{R}",
 ])
 
 
@@ -56,6 +59,9 @@ def test_render_uses_markdown_when_syntax_is_present():
     assert markup.render("A *bold* claim") == "<p>A <em>bold</em> claim</p>"
     assert markup.render("- one\n- two") == "<ul>\n<li>one</li>\n<li>two</li>\n</ul>"
     assert markup.render("$x$") == markdown_itself("$x$")
+    for text in ("Escapes \\*a\\* and \\mathbb{R} and &\\#38;", "Math $\\\na$ across a line"):
+        assert plain_paragraphs(text) is not None
+        assert markup.render(text) == markdown_itself(text)
 
 
 @settings(max_examples=1000, deadline=None)
