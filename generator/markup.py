@@ -81,7 +81,10 @@ class Markup:
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029]")
 _LINE_OPENERS = frozenset("#>+=*_-")
 _NUMBERED = re.compile(r"\d+[.)]")
-_INLINE_SYNTAX = re.compile(r"[`*_\[\]]")
+_INLINE_SYNTAX = re.compile(r"[`*\[\]]")
+# An underscore between two word characters (`k_1`) starts and ends no emphasis in Markdown's
+# rules: each of its underscore patterns needs `__`, or `_` with no word character before or after.
+_EMPHASIS_UNDERSCORE = re.compile(r"__|(?<!\w)_|_(?!\w)")
 # Markdown's backslash escapes (its ESCAPE_RE and ESCAPED_CHARS): the character is a placeholder
 # while inline patterns run (an escaped `>` closes no autolink), then text that the serializer escapes.
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
@@ -127,7 +130,7 @@ def plain_paragraphs(text: str) -> str | None:
         escaped = "\\" in block
         if escaped:
             block = _ESCAPE.sub(_escape_placeholder, block)
-        if _INLINE_SYNTAX.search(block):
+        if _INLINE_SYNTAX.search(block) or "_" in block and _EMPHASIS_UNDERSCORE.search(block):
             return None
         if "<" in block and _ANGLED.search(block):
             return None

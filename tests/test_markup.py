@@ -28,6 +28,8 @@ PIECES = st.sampled_from([
     # Backslash escapes: of characters Markdown escapes, of others, and of line ends.
     "\\\\", "\\*", "\\_", "\\[", "\\]", "\\.", "\\>", "\\<", "\\&", "\\#", "\\\n", "\\$", "\\a",
     "\\`", "\\(", "\\!", "\\-", "\\{", "&\\#38;", "\\mathbb{R}",
+    # Underscores inside words, and next to them.
+    "k_1", "a_b_c", "x__y", "_a", "a_", "é_α", "1_2",
 ])
 
 
