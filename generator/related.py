@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -182,9 +182,18 @@ def frequencies(docs: Sequence[Doc]) -> tuple[Frequencies, np.ndarray, np.ndarra
     np = _numpy()
     hashes = np.concatenate([np.frombuffer(doc.terms.hashes, dtype=np.uint64) for doc in docs]) if docs \
         else np.zeros(0, dtype=np.uint64)
-    vocabulary, term_ids = np.unique(hashes, return_inverse=True)
+    # np.unique, done by hand: each doc's hashes are a sorted run, which a stable sort (timsort)
+    # merges in a third of the time of np.unique's quicksort.
+    order = np.argsort(hashes, kind="stable")
+    ordered = hashes[order]
     del hashes
-    term_ids = term_ids.reshape(-1).astype(np.int32)  # 10 million terms at 100,000 papers: half the memory
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    vocabulary = ordered[first]
+    del ordered
+    term_ids = np.empty(len(order), dtype=np.int32)  # 10 million terms at 100,000 papers: half the memory
+    term_ids[order] = np.cumsum(first) - 1
+    del order, first
     df = np.bincount(term_ids, minlength=len(vocabulary))
     found = Frequencies(array("Q", vocabulary.astype(np.uint64).tobytes()), array("q", df.astype(np.int64).tobytes()),
                         len(docs))
@@ -266,22 +275,31 @@ def related(docs: Sequence[Doc] | Vectors, k: int = 5) -> dict[str, tuple[str, .
     sorted_cols = cols[order]
     keep = order[_rank_in_groups(sorted_cols) < POSTINGS]
     candidates = sparse.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=(n, width)).T.tocsc()
+    # Tags as bit masks: shared tags are counted by one AND.
+    bits: dict[str, int] = {}
+    masks = [sum(1 << bits.setdefault(tag, len(bits)) for tag in sorted(doc.tags)) for doc in docs]
     out: dict[str, tuple[str, ...]] = {}
     for start in range(0, n, 2048):
         block = (queries[start:start + 2048] @ candidates).tocsr()
+        # A paper is never its own neighbour; scores are rounded so that float noise makes no order.
+        block.data = np.round(block.data, 9)
+        block.data[block.indices == np.repeat(np.arange(start, start + block.shape[0]), np.diff(block.indptr))] = 0
+        block.eliminate_zeros()
+        indptr, indices, data = block.indptr.tolist(), block.indices, -block.data  # negated: best sorts first
         for offset in range(block.shape[0]):
-            i = start + offset
-            lo, hi = block.indptr[offset], block.indptr[offset + 1]
-            idx, scores = block.indices[lo:hi], block.data[lo:hi]
-            mask = (idx != i) & (scores > 0)
-            idx, scores = idx[mask], np.round(scores[mask], 9)
-            if len(idx) > k + 16:
-                cut = np.argpartition(-scores, k + 15)[: k + 16]
+            lo, hi = indptr[offset], indptr[offset + 1]
+            idx, scores = indices[lo:hi], data[lo:hi]
+            if hi - lo > k + 16:
+                cut = np.argpartition(scores, k + 15)[: k + 16]
                 idx, scores = idx[cut], scores[cut]
-            tags = docs[i].tags
-            best = sorted(zip(scores.tolist(), idx.tolist()),
-                          key=lambda sj: (-sj[0], -len(tags & docs[sj[1]].tags), sj[1]))[:k]
-            out[docs[i].key] = tuple(docs[j].key for _, j in best)
+            ranked = sorted(zip(scores.tolist(), idx.tolist()))  # by score, then slug order
+            top = ranked[: k + 1]
+            if len({score for score, _ in top}) < len(top):  # a tie among the best: shared tags decide
+                # among the papers that score at least as well as the k-th
+                ranked = ranked[: bisect_right(ranked, (ranked[min(k, len(ranked)) - 1][0], n))]
+                mine = masks[start + offset]
+                ranked.sort(key=lambda sj: (sj[0], -(mine & masks[sj[1]]).bit_count(), sj[1]))
+            out[docs[start + offset].key] = tuple(docs[j].key for _, j in ranked[:k])
     return out
 
 

@@ -153,6 +153,28 @@ def test_related_ties_are_broken_by_shared_tags():
     assert related(docs, k=2)["a"] == ("c", "b")
 
 
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(["kv", "cache", "speech", "codec", "graph", "token", "audio"]),
+                               min_size=1, max_size=6), min_size=2, max_size=30),
+       tags=st.lists(st.frozensets(st.sampled_from(["a", "b", "c"])), min_size=30, max_size=30))
+def test_related_is_the_brute_force_ranking(texts, tags):
+    # Every pair scored densely: best score first, then most shared tags, then slug order.
+    docs = [Doc(f"d{i:02d}", terms_of("", " ".join(words)), tags[i]) for i, words in enumerate(texts)]
+    prepared = vectorize(docs)
+    found = related(prepared, k=3)
+    if len(docs) < 2:
+        return
+    rows, cols, data, width = prepared.arrays
+    vectors = np.zeros((len(docs), width))
+    vectors[rows, cols] = data
+    scores = np.round(vectors @ vectors.T, 9)
+    ordered = prepared.docs
+    for i, me in enumerate(ordered):
+        others = [j for j in range(len(ordered)) if j != i and scores[i, j] > 0]
+        others.sort(key=lambda j: (-scores[i, j], -len(me.tags & ordered[j].tags), j))
+        assert found[me.key] == tuple(ordered[j].key for j in others[:3])
+
+
 def test_paper_pages_list_related_papers(site):
     html = (site / "papers/wavthruvec/index.html").read_text()
     assert 'aria-labelledby="related-label"' in html
