@@ -157,8 +157,8 @@ OUTPUTS = frozenset({"site", "public", "output"})
 def warm(root: Path) -> None:
     """Read every input file under `root` (all but the output folders), so that it is in the page cache."""
     for folder, dirs, files in os.walk(root):
-        if folder == str(root):
-            dirs[:] = [d for d in dirs if d not in OUTPUTS]
+        if folder == str(root):  # not the outputs, nor paperfeed's old and staging sites (`.site.old-*`)
+            dirs[:] = [d for d in dirs if d not in OUTPUTS and not d.startswith(".site.")]
         for name in files:
             with open(os.path.join(folder, name), "rb") as f:
                 while f.read(1 << 20):
