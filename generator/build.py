@@ -100,7 +100,7 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     from .output import commit, link_previous, new_staging, update_in_place
     from .parallel import in_background
     from .patch import PatchState, patch_inputs
-    from .related import Doc, related, related_unless_known, vectorize
+    from .related import Doc, related_unless_known
     from .render import render_robots, render_sitemap
     from .search import find_pagefind, index_site
     from .site import build_site
@@ -131,19 +131,17 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     known = cache.result_key("related") if cache else None
     pending = in_background(related_unless_known, docs, known) if jobs > 1 \
         else (lambda found=related_unless_known(docs, known): found)
-    vectors_found: list = []
+    del docs  # every paper's terms, the largest arrays of the build: only `pending` holds them now
+    frequencies = None
 
     def find_related() -> Mapping[str, Sequence[str]]:
-        nonlocal docs, pending
+        nonlocal pending, frequencies
         key, frequencies, similar = pending()
-        if similar is None:
-            similar = cache.result("related", key) if cache else None
-            if similar is None:  # the stored result could not be read back
-                similar = related(vectorize(docs))
-        elif cache:
+        pending = None
+        if similar is None:  # the key is the stored result's (`known`)
+            return cache.result("related", key)
+        if cache:
             cache.store_result("related", key, similar)
-        vectors_found.append(frequencies)
-        docs = pending = None  # every paper's terms: the largest arrays of the build
         return similar
 
     site = build_site(entries, config, bodies=bodies, abstracts=abstracts, assets=asset_urls(assets, config.base_path),
@@ -215,7 +213,7 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         cache.store_outputs(outputs, rendered)
         cache.store_papers(pickles, digests, replace=True)
         cache.store_result("state", patch_inputs(config, theme_dir, strict=strict, search=search),
-                           PatchState(site.info, salt, site.tags, vectors_found[0], bool(problems)))
+                           PatchState(site.info, salt, site.tags, frequencies, bool(problems)))
         cache.set_meta("site", "complete+search" if search else "complete")
         cache.checkpoint()  # here, rather than in the next small rebuild
     return report

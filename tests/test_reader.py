@@ -110,9 +110,6 @@ def doc(key: str, title: str, text: str, tags: set[str]) -> Doc:
     return Doc(key, terms_of(title, text), frozenset(tags))
 
 
-_WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z][a-z0-9]*")
-
-
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.sampled_from("aZk9 0_-.\u00e9\u0130\u212a\u00df\ufb01\u0301\U0001d400\n\t\x00$"), max_size=40),
        st.text(max_size=30))
@@ -120,7 +117,7 @@ def test_terms_count_the_words_the_word_pattern_finds(text, title):
     # The definition of a word, applied the slow way: lowercase, then the regex.
     from collections import Counter
 
-    from generator.related import STOP_WORDS, TITLE_WEIGHT
+    from generator.related import _WORD, STOP_WORDS, TITLE_WEIGHT
 
     counts = Counter(_WORD.findall(text.lower()))
     for word in _WORD.findall(title.lower()):
