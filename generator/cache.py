@@ -384,6 +384,10 @@ def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, j
             fresh.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size, d, row[3], row[4]))
             continue
         todo.append((i, shown, path, data))
+    if todo:
+        from .related import load_numpy
+
+        load_numpy()  # once, before the reading workers fork, rather than in each of them
     results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs if len(todo) > 200 else 1,
                                         meanwhile=meanwhile)
                for r in part]
@@ -415,11 +419,12 @@ def _parse_and_render(todo: list[tuple[int, str, Path, bytes | None]], chunk: Se
                       ) -> list[tuple[tuple[Entry, Terms, str] | None, str, list[Problem], str]]:
     """(entry, terms, plain text), rendered body, problems and the file's digest, per task."""
     from .markup import Markup, plain_text  # only builds that have entries to render pay for Markdown
-    from .related import terms_of
+    from .related import terms_of_many
 
     global _MARKUP
     _MARKUP = _MARKUP or Markup()
-    out = []
+    out: list = []
+    parsed: list[tuple[int, Entry, str]] = []
     for k in chunk:
         _, shown, path, data = todo[k]
         slug = Path(shown).name[: -len(ENTRY_SUFFIX)]
@@ -430,6 +435,9 @@ def _parse_and_render(todo: list[tuple[int, str, Path, bytes | None]], chunk: Se
         except SourceError as exc:
             out.append((None, "", exc.problems, ""))
             continue
-        record = (replace(entry, body=""), terms_of(entry.title, entry.body), plain_text(entry.body))
-        out.append((record, _MARKUP.render(entry.body), [], digest(data)))
+        parsed.append((len(out), entry, digest(data)))
+        out.append(None)
+    terms = terms_of_many([(entry.title, entry.body) for _, entry, _ in parsed])  # counted for all at once
+    for (i, entry, d), t in zip(parsed, terms):
+        out[i] = ((replace(entry, body=""), t, plain_text(entry.body)), _MARKUP.render(entry.body), [], d)
     return out

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from generator import search as search_module
 from generator.cli import main
-from generator.related import Doc, related, terms_of, vectorize
+from generator.related import Doc, related, terms_of, terms_of_many, vectorize
 
 from conftest import FIXTURES, REPO
 
@@ -127,6 +127,17 @@ def test_terms_count_the_words_the_word_pattern_finds(text, title):
     assert len(hashes) == len(expected)
     assert sorted(weights) == sorted(float(c) for c in expected.values())
     assert terms_of(title, text) == terms_of(title, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet=st.sampled_from("aZk9 0_-.\u00e9\u0130\n"), max_size=12),
+                          st.text(alphabet=st.sampled_from("abk9 0_-.\u00e9\u0130\n"), max_size=60)),
+                max_size=8))
+def test_terms_of_many_papers_are_each_papers_terms(papers):
+    # With stop words, digits and one-letter words among them, which are no terms.
+    papers = papers + [("The 2 of us", "of the use of a kv cache 42 x2 X2"), ("", "")]
+    assert terms_of_many(papers) == [terms_of(title, text) for title, text in papers]
+    assert terms_of_many([]) == []
 
 
 def test_related_papers_are_similar_deterministic_and_never_self():
