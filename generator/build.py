@@ -94,18 +94,7 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
 
 def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None, *, strict: bool, search: bool,
            jobs: int, progress: Callable[[str], None]) -> BuildReport:
-    # Imported here so that an up-to-date check never pays for Jinja, feedgen, scipy and the rest.
     from .cache import load_cached_entries
-    from .feeds import render_opml
-    from .output import commit, link_previous, new_staging, update_in_place
-    from .parallel import in_background
-    from .patch import PatchState, patch_inputs
-    from .related import Doc, related_unless_known
-    from .render import render_robots, render_sitemap
-    from .search import find_pagefind, index_site
-    from .site import build_site
-    from .taxonomy import tag_slug
-    from .theme import asset_urls, read_assets
 
     global _ENV
     _ENV = None  # templates are read afresh by each build (they may have been edited)
@@ -117,6 +106,19 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         meanwhile=lambda: _prepare(theme_dir, bytecode, track=cache is not None))
     if strict and problems:
         raise SourceError(problems)
+    # Imported here, not before: an up-to-date check never pays for Jinja, feedgen, scipy and the rest,
+    # and a full build loads them (see `_prepare`) while the reading workers keep the cores busy.
+    from .feeds import render_opml
+    from .output import commit, link_previous, new_staging, update_in_place
+    from .parallel import in_background
+    from .patch import PatchState, patch_inputs
+    from .related import Doc, related_unless_known
+    from .render import render_robots, render_sitemap
+    from .search import find_pagefind, index_site
+    from .site import build_site
+    from .taxonomy import tag_slug
+    from .theme import asset_urls, read_assets
+
     assets = read_assets(theme_dir)
     if search:
         find_pagefind()  # fail before any work when the binary is missing

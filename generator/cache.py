@@ -384,12 +384,10 @@ def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, j
             fresh.append((shown, -1 if is_racy(st.st_mtime_ns) else st.st_mtime_ns, st.st_size, d, row[3], row[4]))
             continue
         todo.append((i, shown, path, data))
-    if todo:
-        from .related import load_numpy
-
-        load_numpy()  # once, before the reading workers fork, rather than in each of them
-    results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs if len(todo) > 200 else 1,
-                                        meanwhile=meanwhile)
+    jobs = jobs if len(todo) > 200 else 1
+    if jobs > 1:
+        _load_renderers()  # once, before the reading workers fork, rather than in each of them
+    results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs, meanwhile=meanwhile)
                for r in part]
     problems: list[Problem] = []
     for (i, shown, path, _), (record, html, errors, d) in zip(todo, results):
@@ -413,6 +411,17 @@ def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, j
 
 
 _MARKUP = None
+
+
+def _load_renderers() -> None:
+    """Load what `_parse_and_render` needs (numpy, Markdown, the TeX converter) in this process."""
+    from .markup import Markup
+    from .related import load_numpy
+
+    global _MARKUP
+    load_numpy()
+    _MARKUP = _MARKUP or Markup()
+    _MARKUP.prepare()
 
 
 def _parse_and_render(todo: list[tuple[int, str, Path, bytes | None]], chunk: Sequence[int],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
-from .texmath import MATH_RE, math_html
+from .texmath import MATH_RE, load_tex, math_html
 
 _MATH = re.compile(MATH_RE, re.DOTALL)  # as Markdown compiles inline patterns
 from .urls import split_url
@@ -65,6 +65,13 @@ class Markup:
 
     def __init__(self) -> None:
         self._md = None
+
+    def prepare(self) -> None:
+        """Load Markdown and the TeX converter now rather than on first need (processes forked
+        afterwards share them instead of each loading its own)."""
+        if self._md is None:
+            self._md = _markdown()
+        load_tex()
 
     def render(self, text: str) -> str:
         fast = plain_paragraphs(text)

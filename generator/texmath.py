@@ -53,11 +53,17 @@ def _clean(element: ET.Element) -> ET.Element | None:
     return out
 
 
+def load_tex():
+    """The TeX to MathML converter, loaded on first use: only pages that show math need it."""
+    from latex2mathml.converter import convert
+
+    return convert
+
+
 @lru_cache(maxsize=65536)
 def tex_to_mathml(tex: str) -> str | None:
     """Inline MathML for a TeX expression (without its `$`), or None when it cannot be converted."""
-    from latex2mathml.converter import convert  # loaded only where a page shows math
-
+    convert = load_tex()
     try:
         raw = convert(tex)
         root = ET.fromstring(_BARE_AMP.sub("&amp;", raw))
