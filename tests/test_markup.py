@@ -30,6 +30,9 @@ PIECES = st.sampled_from([
     "\\`", "\\(", "\\!", "\\-", "\\{", "&\\#38;", "\\mathbb{R}",
     # Underscores inside words, and next to them.
     "k_1", "a_b_c", "x__y", "_a", "a_", "é_α", "1_2",
+    # Backtick runs (a lone one is text), brackets that are and are not links or reference definitions.
+    "``", "```", "''", "``a''", "`a`", "[1]", "[OSDI'18]", "[a]: http://x.org", "\n[a]:", "](", "][", "] [",
+    "[a][b]", "[a][]", "[x](http://x.org)",
 ])
 
 
