@@ -59,3 +59,21 @@ def test_builds_killed_at_random_moments_leave_the_previous_site_complete(tmp_pa
     # Leftover staging folders from the killed builds never break the next build.
     assert main(["-C", str(root), "-q", "build", "--no-search"]) == 0
     assert tree(root / "site") == good
+
+
+def test_outputs_are_written_inside_the_staging_folder_or_refused(tmp_path):
+    import pytest
+
+    from generator.errors import BuildError
+    from generator.output import new_staging, write_files
+
+    staging = new_staging(tmp_path / "site")
+    files = {"index.html": b"i", "papers/a/index.html": b"a", "papers/a/a.bib": b"b", "tags/x/page/2/index.html": b"2",
+             "./feeds//rss.xml": b"r"}
+    assert write_files(staging, files) == len(files)
+    assert tree(staging) == {"index.html": b"i", "papers/a/index.html": b"a", "papers/a/a.bib": b"b",
+                             "tags/x/page/2/index.html": b"2", "feeds/rss.xml": b"r"}
+    for bad in ("../escape.html", "papers/../../escape.html", "/etc/escape", ""):
+        with pytest.raises(BuildError, match="outside the output folder"):
+            write_files(staging, {bad: b"x"})
+    assert not (tmp_path / "escape.html").exists()
