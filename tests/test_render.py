@@ -59,3 +59,13 @@ def test_jsonld_is_what_json_dumps_writes_made_safe(title, abstract, authors, ta
     made = _jsonld(paper, info)
     assert made == jsonld_by_json_dumps(paper, info)
     assert "<" not in made and "&" not in made and json.loads(made)["abstract"] == abstract
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_feed_guids_are_uuid5_of_the_slug(slug):
+    import uuid
+
+    from generator.site import GUID_NAMESPACE, paper_guid
+
+    assert paper_guid(slug) == f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, slug)}"
