@@ -9,11 +9,12 @@ order, and written back unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 import re
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,22 @@ class Entry(Scholarly):
     authors: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __reduce__(self):
+        # Builds pass thousands of entries between processes and keep them in the cache. The default
+        # for a frozen dataclass with slots sets each field through Python code: three times slower.
+        return _restore_entry, (tuple([getattr(self, name) for name in _ENTRY_FIELDS]),)
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+_ENTRY_SLOTS = tuple(inspect.getattr_static(Entry, name).__set__ for name in _ENTRY_FIELDS)
+
+
+def _restore_entry(values: tuple) -> Entry:
+    entry = object.__new__(Entry)
+    for put, value in zip(_ENTRY_SLOTS, values):
+        put(entry, value)  # the slot's own setter: a frozen dataclass refuses setattr
+    return entry
 
 
 # -- writing ---------------------------------------------------------------

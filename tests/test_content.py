@@ -48,13 +48,17 @@ def test_full_entry_round_trips_with_extra_keys_in_order():
         body="Line one with $O(n^2)$.\n\n---\n\nA rule above, and: colons.",
         tags=("llm", "kv-cache"), links={"code": "https://github.com/a/b", "arxiv": "https://arxiv.org/abs/1"},
         authors=("Ada Lovelace", "Zoë O'Neil"),
-        sources=(Source("001.txt", dt.date(2024, 3, 11)), Source("feed", None)),
+        sources=(Source("001.txt", dt.date(2024, 3, 11)), Source("feed", None)), arxiv="2403.1", upvotes=3,
         extra={"note": "read this: soon", "rating": 5, "nested": {"a": [1, 2]}},
     )
     text = format_entry(entry)
     assert parse_entry(text, "cachegen", "c.md") == entry
     assert list(parse_entry(text, "cachegen", "c.md").extra) == ["note", "rating", "nested"]
     assert "tags: [llm, kv-cache]\n" in text
+    import pickle
+
+    for copy in (pickle.loads(pickle.dumps(entry)), pickle.loads(pickle.dumps(entry, protocol=2))):
+        assert copy == entry and type(copy) is Entry
 
 
 def test_format_is_stable_and_readable():
