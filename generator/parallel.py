@@ -46,9 +46,10 @@ def _run(job: tuple[Sequence[int], tuple]) -> Any:
     return _TASK(_STATE, chunk, *extra)
 
 
-def chunks(count: int, jobs: int, *, per_job: int = 4, interleave: bool = False) -> list[range]:
+def chunks(count: int, jobs: int, *, per_job: int = 8, interleave: bool = False) -> list[range]:
     """Split range(count) into about `jobs * per_job` pieces: contiguous, or with `interleave`
-    every n-th index, so that pieces are alike where costs vary along the range."""
+    every n-th index, so that pieces are alike where costs vary along the range. Pieces are small
+    enough that the workers' last ones end close together (a core idles while the other finishes)."""
     pieces = max(1, min(count, jobs * per_job))
     if interleave:
         return [range(start, count, pieces) for start in range(pieces)] if count else []
