@@ -280,8 +280,8 @@ def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old:
     compiled templates (None without a cache). With `related`, the site's
     paper pages have no related papers yet: the other outputs render while
     `related()` finds them (slug -> slugs). Returns the site (with related
-    papers), the folder, every output's (key, digest), the paths written
-    and, with a cache, the model and reads of every output rendered.
+    papers when `track`), the folder, every output's (key, digest), the paths
+    written and, with a cache, the model and reads of every output rendered.
     """
     from .output import new_staging
     from .parallel import Workers
@@ -304,7 +304,8 @@ def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old:
                 found = related()
                 workers.submit(papers, lambda chunk: ({
                     site.pages[i].paper.slug: found.get(site.pages[i].paper.slug, ()) for i in chunk},))
-                site = with_related(site, found)
+                if track:  # only the cache's records need the model with related papers again
+                    site = with_related(site, found)
             for part, paths, part_rendered in workers.results():
                 outputs.update(part)
                 written.update(paths)

@@ -77,3 +77,13 @@ def test_plain_text_strips_links_and_line_marks(parts):
     text = "".join(parts)
     slow = re.sub(r"^[#>*\-+ ]+", "", re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text), flags=re.MULTILINE)
     assert plain_text(text) == " ".join(slow.split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("\x00\x08\t\n\x0b\x0c\r\x1f\x7f\ufffe\uffff a")))
+def test_xml_safe_removes_exactly_what_xml_forbids(text):
+    import re
+
+    from generator.markup import xml_safe
+
+    assert xml_safe(text) == re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]", "", text)
