@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -49,10 +50,20 @@ def load(text: str) -> Any:
 
 
 def _tag(plain: str) -> str:
-    for tag, regexp in _RESOLVERS.get(plain[:1], []) + _RESOLVERS.get(None, []):
+    first = plain[:1]
+    resolvers = _BY_FIRST.get(first)
+    if resolvers is None:
+        resolvers = _BY_FIRST[first] = _RESOLVERS.get(first, []) + _RESOLVERS.get(None, [])
+    for tag, regexp in resolvers:
         if regexp.match(plain):
             return tag
     return _STR
+
+
+_BY_FIRST: dict[str, list] = {}  # PyYAML's implicit resolvers that apply to a scalar, by its first character
+
+
+_key_tag = lru_cache(maxsize=1024)(_tag)  # every entry has the same few keys
 
 
 def _load_subset(text: str) -> dict[str, Any]:
@@ -67,7 +78,7 @@ def _load_subset(text: str) -> dict[str, Any]:
     i = 0
     while i < len(lines):
         match = _KEY.fullmatch(lines[i])
-        if not match or _tag(match.group(1)) != _STR:
+        if not match or _key_tag(match.group(1)) != _STR:
             raise _Unsupported
         key, value = match.group(1), match.group(2)
         i += 1
