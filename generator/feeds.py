@@ -45,10 +45,11 @@ def render_feed(spec: FeedSpec, info: SiteInfo) -> bytes:
         stamp = _timestamp(paper.date)
         fe.published(stamp)
         fe.updated(stamp)
-        for name in paper.authors:
-            fe.author(name=xml_safe(name))
-        for tag in paper.tags:
-            fe.category(term=tag.slug, label=xml_safe(tag.name))
+        # As one list each: feedgen rebuilds its RSS copy of all authors (categories) on every call.
+        if paper.authors:
+            fe.author([{"name": xml_safe(name)} for name in paper.authors])
+        if paper.tags:
+            fe.category([{"term": tag.slug, "label": xml_safe(tag.name)} for tag in paper.tags])
         html = xml_safe(paper.html) or f"<p>{escape(xml_safe(paper.summary))}</p>"
         if spec.kind == "atom":
             fe.summary(xml_safe(paper.summary))

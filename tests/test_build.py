@@ -166,6 +166,10 @@ def test_feeds_parse_cleanly_with_unique_guids_and_live_links(sample):
     assert site_feed.entries[0].published_parsed[:3] == (2024, 3, 12)
     atom = feedparser.parse((site / "atom.xml").read_bytes())
     assert atom.version == "atom10" and site_feed.version == "rss20"
+    cachegen = atom.entries[1]
+    assert [a.name for a in cachegen.authors] == ["Yuhan Liu", "Hanchen Li"]
+    assert [t.term for t in cachegen.tags] == ["llm", "kv-cache"]
+    assert [t.term for t in site_feed.entries[1].tags] == [t.label for t in cachegen.tags]
     assert "Sat, 11 Mar 2024" not in (site / "feed.xml").read_text()
     assert "Mon, 11 Mar 2024 00:00:00 +0000" in (site / "feed.xml").read_text()
 
