@@ -105,13 +105,19 @@ _BARE_AMP = re.compile(r"&(?!(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECA
 _SENTINEL = re.compile("\x02(\\d+)\x03")
 
 
-_PRINTABLE_ASCII = bytes(range(0x20, 0x7f)) + b"\n"
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7f))
+_LINES_ASCII = _PRINTABLE_ASCII + b"\n"  # what bodies may hold without Markdown seeing a control character
+_XML_ASCII = _PRINTABLE_ASCII + b"\t\n\r"  # what XML 1.0 allows of ASCII
+
+
+def _ascii_within(text: str, allowed: bytes) -> bool:
+    """Whether `text` is ASCII made of `allowed` bytes only: deleting them leaves nothing. For most
+    text, a tenth of the time of a regex search for what is not allowed."""
+    return text.isascii() and not text.encode("ascii").translate(None, allowed)
 
 
 def _has_control(text: str) -> bool:
-    if text.isascii():  # most bodies: deleting the bytes that are fine leaves nothing, ten times faster
-        return bool(text.encode("ascii").translate(None, _PRINTABLE_ASCII))
-    return _CONTROL.search(text) is not None
+    return not _ascii_within(text, _LINES_ASCII) and _CONTROL.search(text) is not None
 
 
 def _block_syntax(text: str) -> bool:
@@ -213,11 +219,8 @@ def summarize_plain(plain: str, limit: int) -> str:
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-_XML_ASCII = bytes(range(0x20, 0x7f)) + b"\t\n\r"
-
-
 def xml_safe(text: str) -> str:
     """Text with the characters XML 1.0 forbids removed."""
-    if text.isascii() and not text.encode("ascii").translate(None, _XML_ASCII):
-        return text  # most text, found clean in a tenth of the time of the regex
+    if _ascii_within(text, _XML_ASCII):
+        return text
     return _XML_INVALID.sub("", text)

@@ -38,7 +38,7 @@ def _start_worker(task: Callable[..., Any], state: Any) -> None:
 def _run(job: tuple[Sequence[int], tuple]) -> Any:
     assert _TASK is not None
     # Reading and rendering make next to no cycles, but automatic collection keeps walking the
-    # results a chunk piles up (a tenth of a build's time). So the collector is off in workers
+    # results a chunk piles up (6-9% of a build's time). So the collector is off in workers
     # and runs once per chunk: the last chunk's cycles, if any, go; memory stays bounded.
     # The parent's objects were frozen before the fork, so a collection never walks (and copies) them.
     gc.collect()
