@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .build.lock import project_lock
 from .config import load_config, with_overrides
-from .errors import PaperfeedError, Problem, SourceError
-from .formats import FORMAT_NAMES
-from .lock import project_lock
+from .errors import PaperfeedError, Problem
+from .ingest.formats import FORMAT_NAMES
 
 EPILOG = """examples:
   paperfeed init mysite                 create a new site
@@ -197,8 +197,8 @@ def _print_problems(problems: list[Problem], prefix: str = "") -> None:
 
 
 def _ingest(args: argparse.Namespace, root: Path, config) -> int:
-    from .ingest import ParseOptions
-    from .intake import ingest
+    from .ingest.pipeline import ingest
+    from .ingest.registry import ParseOptions
 
     options = ParseOptions(today=dt.date.today(), date=args.date, year=args.year,
                            skip_cross=args.skip_cross, skip_replace=args.skip_replace)
@@ -246,7 +246,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace, root: Path) -> int:
-    from .check import check_site
+    from .content.check import check_site
 
     problems = check_site(root)
     for problem in problems:
@@ -257,9 +257,10 @@ def _check(args: argparse.Namespace, root: Path) -> int:
 
 
 def _tags(args: argparse.Namespace, root: Path, config) -> int:
-    from .content import load_entries
-    from .related import STOP_WORDS
-    from .taxonomy import tag_slug, uncovered_terms
+    from .content.entry import load_entries
+    from .content.taxonomy import uncovered_terms
+    from .ids import tag_slug
+    from .model.related import STOP_WORDS
 
     entries, problems = load_entries(root / config.content_dir / "papers", root)
     _print_problems(problems, "warning: skipped ")
@@ -285,7 +286,7 @@ def _tags(args: argparse.Namespace, root: Path, config) -> int:
 
 
 def _retag(args: argparse.Namespace, root: Path, config) -> int:
-    from .retag import retag
+    from .content.retag import retag
 
     with project_lock(root, "retag"):
         changes = retag(root, config, dry_run=args.dry_run)
@@ -315,7 +316,7 @@ def _progress(args: argparse.Namespace):
 
 
 def _build(args: argparse.Namespace, root: Path, config) -> int:
-    from .build import build
+    from .build.pipeline import build
 
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
@@ -345,8 +346,8 @@ def _build(args: argparse.Namespace, root: Path, config) -> int:
 def _serve(args: argparse.Namespace, root: Path, config) -> int:
     import time
 
-    from .build import build
-    from .cache import tree_stamp
+    from .build.cache import tree_stamp
+    from .build.pipeline import build
     from .server import serve
 
     code = _build(args, root, config)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .errors import ConfigError, Problem
-from .urls import split_url
+from .ids import split_url
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -151,7 +151,7 @@ def with_overrides(config: Config, **overrides: Any) -> Config:
 
 
 def _parse_taxonomy(value: Any, text: str, path: str, problems: list[Problem]) -> Mapping[str, TagSpec]:
-    from .taxonomy import tag_slug
+    from .ids import tag_slug
 
     line = _key_line(text, "taxonomy")
     if value is None:

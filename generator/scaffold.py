@@ -12,10 +12,10 @@ from dataclasses import fields
 from pathlib import Path
 
 from .config import Config
-from .content import Entry, format_entry
+from .content.entry import Entry, format_entry
 from .errors import UsageError
-from .records import Source
-from .theme import builtin_theme
+from .model.records import Source
+from .render.theme import builtin_theme
 
 EXAMPLE_TAXONOMY = """taxonomy:
   llm:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
-from .urls import split_url
+from .ids import split_url
 
 LIVE_PREFIX = "/__paperfeed/"
 LIVE_STYLE = b"""#paperfeed-error { position: fixed; left: 0; right: 0; bottom: 0; z-index: 9999; max-height: 40vh;

@@ -12,14 +12,12 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import fields
-from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, REPO, write_files
 
 from generator.cli import main
 from generator.config import Config
-
-from conftest import FIXTURES, REPO, write_files
 
 
 def test_init_creates_a_site_that_builds_at_once(tmp_path, capsys):

@@ -11,11 +11,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import REPO, copy_project
 
 from generator.cli import main
 from generator.server import make_server
-
-from conftest import REPO, copy_project
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from conftest import FIXTURES, REPO, broken_links, write_files
 
 from generator.cli import main
-
-from conftest import FIXTURES, REPO, broken_links, write_files
 
 BASE = "https://example.org/"
 

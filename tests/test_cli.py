@@ -6,10 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO, write_files
 
 from generator.cli import main
-
-from conftest import REPO, write_files
 
 
 def test_help_lists_commands_with_examples(capsys):
@@ -79,7 +78,7 @@ def test_retag_reapplies_the_taxonomy_and_keeps_custom_tags(project, capsys):
 
 
 def test_readme_documents_every_source_format():
-    from generator.ingest import PARSERS
+    from generator.ingest.registry import PARSERS
 
     readme = (REPO / "README.md").read_text()
     for name in PARSERS:
@@ -87,8 +86,8 @@ def test_readme_documents_every_source_format():
 
 
 def test_format_names_match_the_parsers():
-    from generator.formats import FORMAT_NAMES
-    from generator.ingest import PARSERS
+    from generator.ingest.formats import FORMAT_NAMES
+    from generator.ingest.registry import PARSERS
 
     assert sorted(FORMAT_NAMES) == sorted(PARSERS)
 

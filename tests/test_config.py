@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import fields
 
 import pytest
+from conftest import REPO
 
 from generator.config import Config, load_config, parse_config, with_overrides
 from generator.errors import ConfigError
-
-from conftest import REPO
 
 
 def test_defaults_when_there_is_no_site_yaml(tmp_path):

@@ -6,9 +6,15 @@ import datetime as dt
 
 import pytest
 
-from generator.content import Entry, format_entry, load_entries, parse_entry, read_entry
+from generator.content.entry import (
+    Entry,
+    format_entry,
+    load_entries,
+    parse_entry,
+    read_entry,
+)
 from generator.errors import SourceError
-from generator.records import Source
+from generator.model.records import Source
 
 HOSTILE_TITLES = [
     "CacheGen: Fast Context Loading",

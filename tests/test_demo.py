@@ -7,11 +7,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
-import pytest
+from conftest import REPO, broken_links
 
 from generator.config import load_config
-
-from conftest import REPO, broken_links
 
 
 def test_demo_has_a_page_per_paper(demo):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import FIXTURES, TODAY
 
 from generator.errors import SourceError
-from generator.ingest import ParseOptions, detect_format, read_source
-
-from conftest import FIXTURES, TODAY
+from generator.ingest.registry import ParseOptions, detect_format, read_source
 
 OPTIONS = ParseOptions(today=TODAY)
 

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import frontmatter
-from generator.content import FENCE, Entry, format_entry
-from generator.records import Source
+from generator.content import frontmatter
+from generator.content.entry import FENCE, Entry, format_entry
+from generator.model.records import Source
 
 REPO = Path(__file__).resolve().parent.parent
 

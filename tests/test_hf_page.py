@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from generator.ingest import PARSERS, ParseOptions, detect_format, parse_source, read_source
-from generator.ingest.base import find_urls, links_from_text
-from generator.merge import combine
-from generator.errors import SourceError
-from generator.records import paper_key
-
 from conftest import SEEDS, TODAY
+
+from generator.errors import SourceError
+from generator.ids import paper_key
+from generator.ingest.base import find_urls, links_from_text
+from generator.ingest.merge import combine
+from generator.ingest.registry import (
+    PARSERS,
+    ParseOptions,
+    detect_format,
+    parse_source,
+    read_source,
+)
 
 OPTIONS = ParseOptions(today=TODAY)
 ABSTRACT = ("We study a problem at length and propose a method that works well. "

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.content import parse_entry, parse_entry_bytes
+from generator.content.entry import parse_entry, parse_entry_bytes
 from generator.errors import SourceError
-from generator.ingest import PARSERS, ParseOptions, decode, parse_source
+from generator.ingest.registry import PARSERS, ParseOptions, decode, parse_source
 
 OPTIONS = ParseOptions(today=dt.date(2026, 11, 21))
 SEEDS = {

@@ -9,12 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, REPO, copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-
-from conftest import FIXTURES, REPO, copy_project
 
 
 def make_project(root: Path) -> Path:
@@ -190,7 +189,7 @@ def test_an_update_killed_midway_is_redone_whole(tmp_path, monkeypatch):
             raise KeyboardInterrupt
         real_replace(src, dst)
 
-    monkeypatch.setattr("generator.output.os.replace", dies_on_the_second_file)
+    monkeypatch.setattr("generator.build.output.os.replace", dies_on_the_second_file)
     try:
         build(root)
     except KeyboardInterrupt:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.cli import main
-from generator.content import load_entries, read_entry
-
 from conftest import REPO, SEEDS, write_files
+
+from generator.cli import main
+from generator.content.entry import load_entries, read_entry
 
 ABSTRACT = ("We study a problem at length and propose a method that works well for speech. "
             "Experiments on many ASR benchmarks show that it beats every baseline by a wide margin.")

@@ -7,8 +7,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.content import entry_paths, read_entry
-from generator.markup import Markup, _markdown, plain_paragraphs, plain_text
+from generator.content.entry import entry_paths, read_entry
+from generator.model.text import plain_text
+from generator.render.markup import Markup, _markdown, plain_paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,6 +85,6 @@ def test_plain_text_strips_links_and_line_marks(parts):
 def test_xml_safe_removes_exactly_what_xml_forbids(text):
     import re
 
-    from generator.markup import xml_safe
+    from generator.render.markup import xml_safe
 
     assert xml_safe(text) == re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]", "", text)

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from generator.parallel import Workers, chunks, in_background, map_chunks
+from generator.build.parallel import Workers, chunks, in_background, map_chunks
 
 
 def _square_all(state, chunk):

@@ -11,14 +11,13 @@ from pathlib import Path
 import bibtexparser
 import numpy as np
 import pytest
+from conftest import FIXTURES, REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import search as search_module
+from generator.build import search as search_module
 from generator.cli import main
-from generator.related import Doc, related, terms_of, terms_of_many, vectorize
-
-from conftest import FIXTURES, REPO
+from generator.model.related import Doc, related, terms_of, terms_of_many, vectorize
 
 BASE = "https://example.org/"
 
@@ -117,7 +116,7 @@ def test_terms_count_the_words_the_word_pattern_finds(text, title):
     # The definition of a word, applied the slow way: lowercase, then the regex.
     from collections import Counter
 
-    from generator.related import _WORD, STOP_WORDS, TITLE_WEIGHT
+    from generator.model.related import _WORD, STOP_WORDS, TITLE_WEIGHT
 
     counts = Counter(_WORD.findall(text.lower()))
     for word in _WORD.findall(title.lower()):
@@ -204,7 +203,7 @@ def test_no_search_flag_and_a_missing_binary(sample_root, monkeypatch, capsys):
     def missing():
         raise search_module.BuildError(search_module.MISSING)
 
-    monkeypatch.setattr("generator.search.find_pagefind", missing)
+    monkeypatch.setattr("generator.build.search.find_pagefind", missing)
     assert main(["-C", str(sample_root), "build"]) == 1
     assert "search needs the Pagefind binary" in capsys.readouterr().err
 

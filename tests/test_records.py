@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.records import SLUG_MAX, slugify, unique_slug
+from generator.ids import SLUG_MAX, slugify, unique_slug
 
 SAFE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 

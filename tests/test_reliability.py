@@ -11,10 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from generator.cli import main
-from generator.lock import project_lock
-
 from conftest import FIXTURES, REPO
+
+from generator.build.lock import project_lock
+from generator.cli import main
 
 
 def test_a_second_build_or_ingest_waits_its_turn_with_a_clear_message(project, capsys):
@@ -64,8 +64,8 @@ def test_builds_killed_at_random_moments_leave_the_previous_site_complete(tmp_pa
 def test_outputs_are_written_inside_the_staging_folder_or_refused(tmp_path):
     import pytest
 
+    from generator.build.output import new_staging, write_files
     from generator.errors import BuildError
-    from generator.output import new_staging, write_files
 
     staging = new_staging(tmp_path / "site")
     files = {"index.html": b"i", "papers/a/index.html": b"a", "papers/a/a.bib": b"b", "tags/x/page/2/index.html": b"2",

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.utils import htmlsafe_json_dumps
 
-from generator.render import _jsonld
-from generator.site import PaperView, TagRef
+from generator.model.site import PaperView, TagRef
+from generator.render.environment import _jsonld
 
 
 def jsonld_by_json_dumps(paper, info):
@@ -66,6 +66,6 @@ def test_jsonld_is_what_json_dumps_writes_made_safe(title, abstract, authors, ta
 def test_feed_guids_are_uuid5_of_the_slug(slug):
     import uuid
 
-    from generator.site import GUID_NAMESPACE, paper_guid
+    from generator.model.site import GUID_NAMESPACE, paper_guid
 
     assert paper_guid(slug) == f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, slug)}"

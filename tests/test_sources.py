@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import http.server
 import io
-import shutil
 import threading
 from functools import partial
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, TODAY
 
 from generator.cli import main
 from generator.config import load_config
-from generator.content import load_entries, read_entry
+from generator.content.entry import load_entries, read_entry
 from generator.errors import SourceError
-from generator.fetch import USER_AGENT, Fetcher
-from generator.ingest import ParseOptions
-from generator.intake import ingest
-
-from conftest import FIXTURES, TODAY
+from generator.ingest.fetch import USER_AGENT, Fetcher
+from generator.ingest.pipeline import ingest
+from generator.ingest.registry import ParseOptions
 
 CACHEGEN_DUMP = FIXTURES / "hf_page" / "001_57bc9e7ee142a0d4.txt"
 CACHEGEN = "content/papers/cachegen-fast-context-loading-for-language-model-applications.md"
@@ -205,7 +203,6 @@ def test_cli_ingest_from_stdin_and_dry_run_table(project, monkeypatch, capsys):
 
 def test_a_site_built_from_every_format_shows_the_scholarly_fields(project):
     import feedparser
-
     from conftest import broken_links
 
     run(project, [str(CACHEGEN_DUMP)] + [str(FIXTURES / name) for name in ALL_FORMATS])

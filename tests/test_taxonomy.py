@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from generator.config import TagSpec, load_config
-from generator.ingest import ParseOptions, read_source
-from generator.merge import combine
-from generator.taxonomy import Tagger, tag_slug
-
 from conftest import REPO, SEEDS, TODAY
+
+from generator.config import TagSpec, load_config
+from generator.content.taxonomy import Tagger
+from generator.ids import tag_slug
+from generator.ingest.merge import combine
+from generator.ingest.registry import ParseOptions, read_source
 
 
 def test_default_taxonomy_covers_the_seeds():

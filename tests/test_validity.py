@@ -7,11 +7,8 @@ import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
-
-
 from conftest import FIXTURES
 
 

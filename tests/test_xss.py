@@ -5,20 +5,18 @@ Checked by parsing the output, not by searching strings.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
 import pytest
+from conftest import FIXTURES, REPO
 
 from generator.cli import main
-from generator.content import Entry, format_entry
-from generator.records import Source
-
-import datetime as dt
-
-from conftest import FIXTURES, REPO
+from generator.content.entry import Entry, format_entry
+from generator.model.records import Source
 
 VECTORS = [v for v in (FIXTURES / "xss/vectors.txt").read_text().splitlines() if v.strip()]
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "svg", "style", "base", "form", "input", "button",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Problem
-from ..records import Paper, Source, arxiv_id, arxiv_links, clean_text
+from ..model.records import Paper, Source, arxiv_id, arxiv_links, clean_text
 from .base import ParseOptions, ParseResult, links_from_text, split_names
 from .feedtext import entry_lines, feed_date, parse_feed, text_of
 from .tex import detex

@@ -7,8 +7,15 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import Problem
-from ..urls import is_http_url, split_url
-from ..records import Paper, Source, arxiv_from_doi, arxiv_id, arxiv_links, clean_text
+from ..ids import is_http_url, split_url
+from ..model.records import (
+    Paper,
+    Source,
+    arxiv_from_doi,
+    arxiv_id,
+    arxiv_links,
+    clean_text,
+)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,17 @@ import re
 import bibtexparser
 
 from ..errors import Problem
-from ..records import Paper, Source, arxiv_from_doi, arxiv_id, arxiv_links
-from .base import ParseOptions, ParseResult, link_kind, links_from_text, parse_date, split_words
+from ..ids import is_http_url
+from ..model.records import Paper, Source, arxiv_from_doi, arxiv_id, arxiv_links
+from .base import (
+    ParseOptions,
+    ParseResult,
+    link_kind,
+    links_from_text,
+    parse_date,
+    split_words,
+)
 from .tex import detex
-from ..urls import is_http_url
 
 NAME = "bibtex"
 DESCRIPTION = "BibTeX (.bib)"

@@ -10,10 +10,17 @@ from __future__ import annotations
 import re
 
 from ..errors import Problem
-from ..records import Paper, Source, arxiv_id, arxiv_links, clean_text
-from .base import ParseOptions, ParseResult, links_from_text, parse_date, split_names, split_words
+from ..ids import is_http_url
+from ..model.records import Paper, Source, arxiv_id, arxiv_links, clean_text
+from .base import (
+    ParseOptions,
+    ParseResult,
+    links_from_text,
+    parse_date,
+    split_names,
+    split_words,
+)
 from .jsontext import iter_array
-from ..urls import is_http_url
 
 NAME = "hf-json"
 DESCRIPTION = "Hugging Face api/daily_papers JSON"

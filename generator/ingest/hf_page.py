@@ -13,7 +13,7 @@ import datetime as dt
 import re
 
 from ..errors import Problem
-from ..records import Paper, Source, clean_text
+from ..model.records import Paper, Source, clean_text
 from .base import ParseOptions, ParseResult, links_from_text
 
 NAME = "hf-page"

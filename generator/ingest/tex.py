@@ -6,7 +6,7 @@ import re
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-from ..records import clean_text
+from ..model.records import clean_text
 
 _MATH = re.compile(r"(\$[^$]*\$)")
 _LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)

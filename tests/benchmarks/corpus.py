@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from generator.content import format_entry, load_entries  # noqa: E402
+from generator.content.entry import format_entry, load_entries  # noqa: E402
 
 START = dt.date(2024, 1, 1)
 PER_DAY = 30

@@ -22,9 +22,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from generator.content import parse_entry_bytes  # noqa: E402
+from generator.content.entry import parse_entry_bytes  # noqa: E402
 from generator.errors import SourceError  # noqa: E402
-from generator.ingest import PARSERS, ParseOptions, decode, parse_source  # noqa: E402
+from generator.ingest.registry import PARSERS, ParseOptions, decode, parse_source  # noqa: E402
 
 FIXTURES = HERE.parent / "fixtures"
 SAMPLES = {

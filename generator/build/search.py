@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .errors import BuildError
+from ..errors import BuildError
 
 MISSING = ("search needs the Pagefind binary: install it with `pip install 'pagefind[bin]'`, "
            "or build with --no-search")

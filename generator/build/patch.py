@@ -20,15 +20,24 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import (BuildCache, Rendered, digest, folder_stamp, is_racy, load_model, model_key, paper_pickles,
-                    tree_stamp)
-from .config import Config
-from .content import ENTRY_SUFFIX, entry_names, parse_entry_bytes, shown_prefix
-from .errors import SourceError
+from ..config import Config
+from ..content.entry import ENTRY_SUFFIX, entry_names, parse_entry_bytes, shown_prefix
+from ..errors import SourceError
+from .cache import (
+    BuildCache,
+    Rendered,
+    digest,
+    folder_stamp,
+    is_racy,
+    load_model,
+    model_key,
+    paper_pickles,
+    tree_stamp,
+)
 
 if TYPE_CHECKING:
-    from .related import Frequencies
-    from .site import SiteInfo, Tag
+    from ..model.related import Frequencies
+    from ..model.site import SiteInfo, Tag
 
 # More edited entries than this, and a full build (which renders in parallel) is no slower.
 PATCH_LIMIT = 50
@@ -56,10 +65,10 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
 
     `stats`: the (mtime_ns, size) of files already looked at (see `tree_stamp`); others are looked at here.
     """
-    from .build import place, render_item, templates_cache
+    from ..model.site import Page, PaperView, paper_page, paper_page_path, paper_view
+    from ..render.environment import make_environment, parse_reads
     from .output import discard, new_staging, update_in_place
-    from .render import make_environment, parse_reads
-    from .site import Page, PaperView, paper_page, paper_page_path, paper_view
+    from .pipeline import place, render_item, templates_cache
 
     output = root / config.output_dir
     if search or cache.get_meta("site") != "complete" or cache.get_meta("output") != folder_stamp(output):
@@ -192,8 +201,9 @@ def _stat(path: str) -> tuple[int, int]:
 def _reparse(edited: list[tuple[str, Path, bytes, tuple[int, int]]], cache: BuildCache) -> tuple[list, list] | None:
     """Each edited entry read and rendered as a full build would: (old terms, (entry, terms, plain
     text), html) and its new cache row; None when an edit is broken or moves the entry's date or tags."""
-    from .markup import Markup, plain_text
-    from .related import terms_of
+    from ..model.related import terms_of
+    from ..model.text import plain_text
+    from ..render.markup import Markup
 
     markup = Markup()
     changes = []
@@ -220,8 +230,8 @@ def _reparse(edited: list[tuple[str, Path, bytes, tuple[int, int]]], cache: Buil
 
 def _reads_any(reads: dict[str, set[str]], changed: dict[str, set[str]]) -> bool:
     """Whether an output that read `reads` may show any of the `changed` fields of papers."""
-    from .render import ALL_FIELDS
-    from .site import PaperView
+    from ..model.site import PaperView
+    from ..render.environment import ALL_FIELDS
 
     if ALL_FIELDS in reads:
         return True

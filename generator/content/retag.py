@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .config import Config
-from .content import load_entries, write_entry
-from .errors import SourceError
-from .taxonomy import Tagger, tag_slug, unique_tags
+from ..config import Config
+from ..errors import SourceError
+from ..ids import tag_slug
+from .entry import load_entries, write_entry
+from .taxonomy import Tagger, unique_tags
 
 
 def retag(root: Path, config: Config, *, dry_run: bool = False) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field, replace
 
 from anyascii import anyascii
 
-from .content import Entry
-from .records import SCHOLARLY_FIELDS, Paper, Source, paper_key, slugify, unique_slug
-from .taxonomy import Tagger, unique_tags
+from ..content.entry import Entry
+from ..content.taxonomy import Tagger, unique_tags
+from ..ids import paper_key, slugify, unique_slug
+from ..model.records import SCHOLARLY_FIELDS, Paper, Source
 
 # Fields copied from a paper into an entry that lacks them (or, with refresh, always);
 # categories are merged as a list instead.

@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from .errors import BuildError
+from ..errors import BuildError
 
 
 def check_output_dir(output: Path, root: Path, protected: list[Path]) -> None:

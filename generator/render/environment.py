@@ -7,20 +7,19 @@ Undefined variables fail the build with the template name and line.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from functools import lru_cache, wraps
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import json
-
 import jinja2
 import jinja2.compiler
-from markupsafe import Markup, escape as escape_html
+from markupsafe import Markup
+from markupsafe import escape as escape_html
 
-from .errors import BuildError
-from .site import Page, PaperView, Site, SiteInfo
+from ..errors import BuildError
+from ..model.site import Page, PaperView, Site, SiteInfo
 from .texmath import text_to_html
-
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -9,21 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
-from anyascii import anyascii
-
-from .config import TagSpec
+from ..config import TagSpec
+from ..ids import tag_slug
 
 TITLE_WEIGHT = 3
 MIN_SCORE = 2
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
-
-
-@lru_cache(maxsize=1 << 14)
-def tag_slug(name: str) -> str:
-    """Lowercase ASCII words joined by hyphens; '' when the name has no letters or digits."""
-    return "-".join(re.findall(r"[a-z0-9+#]+", anyascii(name).lower())).replace("+", "p").replace("#", "sharp")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from functools import lru_cache
 from html import escape
 
-
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 # Pandoc's rule: `$` opens when followed by non-space, closes when preceded by
 # non-space and not followed by a digit, so "$5 and $10" stays text.

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .config import Config
-from .content import load_entries, write_entry
-from .errors import Problem, SourceError
+from ..config import Config
+from ..content.entry import load_entries, write_entry
+from ..content.taxonomy import Tagger
+from ..errors import Problem, SourceError
+from ..model.records import Paper
 from .fetch import Fetcher
-from .ingest import ParseOptions, ParseResult, decode, parse_source, read_source
 from .merge import MergePlan, plan_merge
-from .records import Paper
-from .taxonomy import Tagger
+from .registry import ParseOptions, ParseResult, decode, parse_source, read_source
 
 
 @dataclass

@@ -23,13 +23,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import __version__
-from .content import ENTRY_SUFFIX, Entry, entry_files, parse_entry_bytes, read_entry_bytes
-from .errors import Problem, SourceError
+from .. import __version__
+from ..content.entry import (
+    ENTRY_SUFFIX,
+    Entry,
+    entry_files,
+    parse_entry_bytes,
+    read_entry_bytes,
+)
+from ..errors import Problem, SourceError
 from .parallel import map_chunks
 
 if TYPE_CHECKING:
-    from .related import Terms
+    from ..model.related import Terms
 
 CACHE_DIR = ".paperfeed-cache"
 # Bump when what is cached (Entry fields, Markdown or MathML output) changes shape.
@@ -415,8 +421,8 @@ _MARKUP = None
 
 def _load_renderers() -> None:
     """Load what `_parse_and_render` needs (numpy, Markdown, the TeX converter) in this process."""
-    from .markup import Markup
-    from .related import load_numpy
+    from ..model.related import load_numpy
+    from ..render.markup import Markup
 
     global _MARKUP
     load_numpy()
@@ -427,8 +433,11 @@ def _load_renderers() -> None:
 def _parse_and_render(todo: list[tuple[int, str, Path, bytes | None]], chunk: Sequence[int],
                       ) -> list[tuple[tuple[Entry, Terms, str] | None, str, list[Problem], str]]:
     """(entry, terms, plain text), rendered body, problems and the file's digest, per task."""
-    from .markup import Markup, plain_text  # only builds that have entries to render pay for Markdown
-    from .related import terms_of_many
+    from ..model.related import terms_of_many
+    from ..model.text import (
+        plain_text,  # only builds that have entries to render pay for Markdown
+    )
+    from ..render.markup import Markup
 
     global _MARKUP
     _MARKUP = _MARKUP or Markup()

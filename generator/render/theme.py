@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError
+from ..errors import BuildError
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,9 @@ class Asset:
 
 
 # The themes that ship with paperfeed: inside the installed package, or beside it in a source checkout.
-_PACKAGED = Path(__file__).resolve().parent / "_themes"
-BUILTIN_THEMES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "themes"
+_PACKAGE = Path(__file__).resolve().parent.parent
+_PACKAGED = _PACKAGE / "_themes"
+BUILTIN_THEMES = _PACKAGED if _PACKAGED.is_dir() else _PACKAGE.parent / "themes"
 
 
 def builtin_theme(name: str) -> Path:

@@ -12,8 +12,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from feedgen.feed import FeedGenerator
 
+from ..model.site import FeedSpec, SiteInfo
 from .markup import xml_safe
-from .site import FeedSpec, SiteInfo
 
 
 def _timestamp(date: dt.date) -> dt.datetime:

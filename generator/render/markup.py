@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
+from ..ids import is_safe_url
 from .texmath import MATH_RE, load_tex, math_html
 
 _MATH = re.compile(MATH_RE, re.DOTALL)  # as Markdown compiles inline patterns
-from .urls import split_url
 
-SAFE_SCHEMES = {"http", "https", "mailto", ""}
 
 def _markdown():
     """A Markdown converter that shows raw HTML as text, keeps TeX whole and drops unsafe links.
@@ -52,12 +51,6 @@ def _markdown():
             md.treeprocessors.register(SafeLinks(md), "safe_links", 0)
 
     return markdown.Markdown(extensions=[SafeMarkdown(), "sane_lists"], output_format="html")
-
-
-def is_safe_url(url: str) -> bool:
-    """True for http(s), mailto and relative URLs; false for javascript:, data: and the like."""
-    parts = split_url(re.sub(r"[\x00-\x20]", "", url))
-    return parts is not None and parts.scheme.lower() in SAFE_SCHEMES
 
 
 class Markup:
@@ -175,45 +168,6 @@ def plain_paragraphs(text: str) -> str | None:
 def _escape_placeholder(m: re.Match[str]) -> str:
     char = m.group(1)
     return f"\x04{ord(char)}\x05" if char in _ESCAPABLE else m.group(0)
-
-
-_MARKS = frozenset("#>*-+ ")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$])")
-
-
-_LINE_MARKS = re.compile(r"^[#>*\-+ ]+", re.MULTILINE)
-
-
-def plain_text(text: str) -> str:
-    """A body as one line of plain text: Markdown links become their text."""
-    if "](" in text:
-        text = _MD_LINK.sub(r"\1", text)
-    if text[:1] in _MARKS or any(line[:1] in _MARKS for line in text.split("\n")):
-        text = _LINE_MARKS.sub("", text)
-    return " ".join(text.split())
-
-
-def summarize_plain(plain: str, limit: int) -> str:
-    """The first sentences of plain text, stopping once `limit` characters are reached.
-
-    A single sentence longer than the limit is cut at a word and ends in an ellipsis.
-    """
-    if len(plain) <= limit:
-        return plain
-    out = ""
-    # Only the opening can make the summary: a piece reaching past 1.3 x limit is never kept whole,
-    # so splitting more than that (plus one character) would give the same result.
-    for sentence in _SENTENCE_END.split(plain[: int(limit * 1.3) + 2]):
-        if out and len(out) + 1 + len(sentence) > limit * 1.3:
-            break
-        out = f"{out} {sentence}" if out else sentence
-        if len(out) >= limit:
-            break
-    if len(out) > limit * 1.3:
-        cut = out[: limit].rsplit(" ", 1)[0]
-        out = cut.rstrip(",;:") + "…"
-    return out
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-from . import __version__
-from .errors import Problem, SourceError
+from .. import __version__
+from ..errors import Problem, SourceError
 
 USER_AGENT = f"paperfeed/{__version__} (static site generator for paper feeds)"
 # Hosts that ask for a pause between requests, in seconds (arXiv's API terms: 3 s).

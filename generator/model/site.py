@@ -15,16 +15,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import __version__
+from .. import __version__
+from ..config import Config
+from ..content.entry import Entry
+from ..errors import BuildError
+from ..ids import is_http_url, tag_slug
 from .cite import format_bibtex
-from .config import Config
-from .content import Entry
-from .errors import BuildError
-from .markup import plain_text, summarize_plain
 from .pagination import Pager, paginate
 from .records import SCHOLARLY_FIELDS, Scholarly
-from .taxonomy import tag_slug
-from .urls import is_http_url
+from .text import plain_text, summarize_plain
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "arxiv": "arXiv", "pdf": "PDF", "doi": "DOI",
                "demo": "Demo", "data": "Data", "video": "Video", "huggingface": "Hugging Face"}

@@ -8,21 +8,11 @@ A `Paper` is pure data: what one source said about one paper. Its identity
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
 
-from anyascii import anyascii
-
-SLUG_MAX = 80
-
-# Names that are special to some file system or shell; a slug never equals one.
-_RESERVED = {
-    "con", "prn", "aux", "nul", "page", "index",
-    *(f"com{i}" for i in range(10)),
-    *(f"lpt{i}" for i in range(10)),
-}
+from ..ids import paper_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,50 +106,3 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def paper_key(title: str) -> str:
-    """The identity of a title: case, punctuation and whitespace do not matter.
-
-    Titles made only of punctuation or symbols keep them, so two different
-    symbol-only titles never become the same paper.
-    """
-    folded = unicodedata.normalize("NFKC", title).casefold()
-    words = re.findall(r"\w+", folded)
-    return " ".join(words) if words else " ".join(folded.split())
-
-
-def slugify(title: str) -> str:
-    """A lowercase ASCII, hyphenated file name of at most SLUG_MAX characters.
-
-    Never empty, never a path, never a reserved name: a title with no
-    letters or digits gets `paper-` plus a hash of the title, so the result
-    is stable across runs.
-    """
-    ascii_title = anyascii(unicodedata.normalize("NFKC", title)).lower()
-    words = re.findall(r"[a-z0-9]+", ascii_title)
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > SLUG_MAX:
-            break
-        slug = candidate
-    if not slug and words:
-        slug = words[0][:SLUG_MAX]
-    if not slug:
-        digest = hashlib.sha256(title.encode("utf-8")).hexdigest()[:10]
-        return f"paper-{digest}"
-    if slug in _RESERVED:
-        slug = f"{slug}-paper"
-    return slug
-
-
-def unique_slug(base: str, taken: set[str] | frozenset[str]) -> str:
-    """`base`, or `base-2`, `base-3`, ... whichever is free, within SLUG_MAX."""
-    if base not in taken:
-        return base
-    n = 2
-    while True:
-        suffix = f"-{n}"
-        candidate = base[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
-        if candidate not in taken:
-            return candidate
-        n += 1

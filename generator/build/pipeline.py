@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..config import Config
+from ..errors import Problem, SourceError
+from ..render.theme import find_theme
 from .cache import CACHE_DIR, FORMAT, BuildCache, Rendered, folder_stamp, tree_stamp
-from .config import Config
-from .errors import Problem, SourceError
 from .output import check_output_dir, discard
 from .parallel import default_jobs
-from .theme import find_theme
 
 if TYPE_CHECKING:
     import jinja2
 
-    from .site import Site
+    from ..model.site import Site
 
 
 @dataclass
@@ -108,16 +108,16 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         raise SourceError(problems)
     # Imported here, not before: an up-to-date check never pays for Jinja, feedgen, scipy and the rest,
     # and a full build loads them (see `_prepare`) while the reading workers keep the cores busy.
-    from .feeds import render_opml
+    from ..ids import tag_slug
+    from ..model.related import Doc, related_unless_known
+    from ..model.site import build_site
+    from ..render.environment import render_robots, render_sitemap
+    from ..render.feeds import render_opml
+    from ..render.theme import asset_urls, read_assets
     from .output import commit, link_previous, new_staging, update_in_place
     from .parallel import in_background
     from .patch import PatchState, patch_inputs
-    from .related import Doc, related_unless_known
-    from .render import render_robots, render_sitemap
     from .search import find_pagefind, index_site
-    from .site import build_site
-    from .taxonomy import tag_slug
-    from .theme import asset_urls, read_assets
 
     assets = read_assets(theme_dir)
     if search:
@@ -226,7 +226,7 @@ def _prepare(theme_dir: Path, bytecode: Path | None, *, track: bool) -> None:
     processes forked later (related papers, rendering) inherit it instead of each loading it."""
     from scipy import sparse  # noqa: F401 - for related papers
 
-    from .feeds import render_feed  # noqa: F401 - feedgen and lxml
+    from ..render.feeds import render_feed  # noqa: F401 - feedgen and lxml
 
     env = _environment(theme_dir, bytecode, track=track)
     for name in env.list_templates(extensions=("html", "xml")):
@@ -239,7 +239,7 @@ def _prepare(theme_dir: Path, bytecode: Path | None, *, track: bool) -> None:
 def _environment(theme_dir: Path, bytecode: Path | None, *, track: bool) -> "jinja2.Environment":
     """This process's Jinja environment for the build (made once, then inherited by forked workers)."""
     global _ENV
-    from .render import make_environment
+    from ..render.environment import make_environment
 
     if _ENV is None or _ENV[0] != theme_dir:
         _ENV = (theme_dir, make_environment(theme_dir, bytecode, track=track))
@@ -283,9 +283,9 @@ def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old:
     papers when `track`), the folder, every output's (key, digest), the paths
     written and, with a cache, the model and reads of every output rendered.
     """
+    from ..model.site import with_related
     from .output import new_staging
     from .parallel import Workers
-    from .site import with_related
 
     staging = staging or new_staging(output)
     try:
@@ -354,8 +354,8 @@ def _render_outputs(state: tuple, chunk: Sequence[int], related: Mapping[str, Se
     Returns every output's (key, digest), the paths written and, with a
     cache, the model and the reads of every output rendered.
     """
+    from ..model.site import PaperView, page_with_related, related_finder
     from .cache import model_key
-    from .site import PaperView, page_with_related, related_finder
 
     site, theme_dir, staging, previous, old, salt, digests, bytecode = state
     find = related_finder(site.papers, related) if related is not None else None
@@ -390,11 +390,13 @@ def _render_outputs(state: tuple, chunk: Sequence[int], related: Mapping[str, Se
 def render_item(env, item, info, *, track: bool) -> tuple[dict[str, bytes], str]:
     """The files of one page (its .bib too, when the site has them) or one feed, and, with
     `track`, what they read of which papers (see `render.reads_text`)."""
-    from .render import ALL_FIELDS, reads_text, render_page
-    from .site import Page
+    from ..model.site import Page
+    from ..render.environment import ALL_FIELDS, reads_text, render_page
 
     if not isinstance(item, Page):
-        from .feeds import render_feed  # a patch that touches no feed never loads feedgen
+        from ..render.feeds import (
+            render_feed,  # a patch that touches no feed never loads feedgen
+        )
 
         return {item.path: render_feed(item, info)}, reads_text({p.slug: {ALL_FIELDS} for p in item.items}) \
             if track else ""

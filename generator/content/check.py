@@ -10,13 +10,18 @@ import difflib
 import re
 from pathlib import Path
 
-from .config import CONFIG_NAME, Config, load_config
-from .content import FENCE, KNOWN_KEYS, Entry, entry_paths, key_line, load_entries, relative_name
-from .errors import ConfigError, Problem
-from .markup import is_safe_url
-from .records import paper_key
-from .taxonomy import tag_slug
-from .urls import is_http_url, split_url
+from ..config import CONFIG_NAME, Config, load_config
+from ..errors import ConfigError, Problem
+from ..ids import is_http_url, is_safe_url, paper_key, split_url, tag_slug
+from .entry import (
+    FENCE,
+    KNOWN_KEYS,
+    Entry,
+    entry_paths,
+    key_line,
+    load_entries,
+    relative_name,
+)
 
 # A Markdown link's target, which may hold balanced parentheses.
 _MD_LINK = re.compile(r"\[[^\]]*\]\(([^\s()]*(?:\([^\s()]*\)[^\s()]*)*)\)")

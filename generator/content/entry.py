@@ -20,9 +20,9 @@ from typing import Any
 
 import yaml
 
+from ..errors import Problem, SourceError
+from ..model.records import Scholarly, Source
 from . import frontmatter
-from .errors import Problem, SourceError
-from .records import Scholarly, Source
 
 try:
     from yaml import CSafeDumper as _Dumper

@@ -1,0 +1,104 @@
+"""Identities from untrusted text, shared by every stage: slugs, tag slugs, paper keys, URL checks.
+
+Each function is pure and never raises on any input: entry file names,
+URLs and feed GUIDs derive from what these return, so they must be stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+from urllib.parse import SplitResult, urlsplit
+
+from anyascii import anyascii
+
+
+def split_url(url: str) -> SplitResult | None:
+    """`urlsplit`, or None for text it rejects (such as an unclosed IPv6 bracket)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
+def is_http_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host."""
+    parts = split_url(url)
+    return parts is not None and parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+SAFE_SCHEMES = {"http", "https", "mailto", ""}
+
+
+def is_safe_url(url: str) -> bool:
+    """True for http(s), mailto and relative URLs; false for javascript:, data: and the like."""
+    parts = split_url(re.sub(r"[\x00-\x20]", "", url))
+    return parts is not None and parts.scheme.lower() in SAFE_SCHEMES
+
+
+SLUG_MAX = 80
+
+
+# Names that are special to some file system or shell; a slug never equals one.
+_RESERVED = {
+    "con", "prn", "aux", "nul", "page", "index",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
+
+
+def paper_key(title: str) -> str:
+    """The identity of a title: case, punctuation and whitespace do not matter.
+
+    Titles made only of punctuation or symbols keep them, so two different
+    symbol-only titles never become the same paper.
+    """
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    words = re.findall(r"\w+", folded)
+    return " ".join(words) if words else " ".join(folded.split())
+
+
+def slugify(title: str) -> str:
+    """A lowercase ASCII, hyphenated file name of at most SLUG_MAX characters.
+
+    Never empty, never a path, never a reserved name: a title with no
+    letters or digits gets `paper-` plus a hash of the title, so the result
+    is stable across runs.
+    """
+    ascii_title = anyascii(unicodedata.normalize("NFKC", title)).lower()
+    words = re.findall(r"[a-z0-9]+", ascii_title)
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > SLUG_MAX:
+            break
+        slug = candidate
+    if not slug and words:
+        slug = words[0][:SLUG_MAX]
+    if not slug:
+        digest = hashlib.sha256(title.encode("utf-8")).hexdigest()[:10]
+        return f"paper-{digest}"
+    if slug in _RESERVED:
+        slug = f"{slug}-paper"
+    return slug
+
+
+def unique_slug(base: str, taken: set[str] | frozenset[str]) -> str:
+    """`base`, or `base-2`, `base-3`, ... whichever is free, within SLUG_MAX."""
+    if base not in taken:
+        return base
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = base[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+@lru_cache(maxsize=1 << 14)
+def tag_slug(name: str) -> str:
+    """Lowercase ASCII words joined by hyphens; '' when the name has no letters or digits."""
+    return "-".join(re.findall(r"[a-z0-9+#]+", anyascii(name).lower())).replace("+", "p").replace("#", "sharp")
