@@ -45,11 +45,19 @@ def _year(text: str) -> int:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="paperfeed", description="Turn paper records into a static site with tag pages and feeds.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="paperfeed",
+        description="Turn paper records into a static site with tag pages and feeds.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"paperfeed {__version__}")
-    parser.add_argument("-C", "--root", type=Path, default=Path("."),
-                        help="project folder holding site.yaml, content/ and themes/ (default: .)")
+    parser.add_argument(
+        "-C",
+        "--root",
+        type=Path,
+        default=Path("."),
+        help="project folder holding site.yaml, content/ and themes/ (default: .)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each step as it starts, with the time")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -60,70 +68,91 @@ def make_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
 
     ingest = command(
-        "ingest", help="parse sources into entries in content/papers/",
+        "ingest",
+        help="parse sources into entries in content/papers/",
         description="Parse sources into Markdown entries in content/papers/, merging papers already there.",
         epilog="examples:\n  paperfeed ingest dumps/001.txt dumps/002.txt\n"
-               "  paperfeed ingest --date 2024-03-11 undated-dump.txt\n"
-               "  paperfeed ingest --dry-run 'dumps/*.txt' refs.bib\n"
-               "  paperfeed ingest 'https://export.arxiv.org/api/query?search_query=cat:cs.LG&max_results=50'\n"
-               "  paperfeed ingest --skip-cross https://rss.arxiv.org/rss/cs.LG\n"
-               "  curl -s https://huggingface.co/api/daily_papers | paperfeed ingest -")
-    ingest.add_argument("inputs", nargs="+", metavar="SOURCE",
-                        help="a file, folder, glob, http(s) URL, or - for standard input")
+        "  paperfeed ingest --date 2024-03-11 undated-dump.txt\n"
+        "  paperfeed ingest --dry-run 'dumps/*.txt' refs.bib\n"
+        "  paperfeed ingest 'https://export.arxiv.org/api/query?search_query=cat:cs.LG&max_results=50'\n"
+        "  paperfeed ingest --skip-cross https://rss.arxiv.org/rss/cs.LG\n"
+        "  curl -s https://huggingface.co/api/daily_papers | paperfeed ingest -",
+    )
+    ingest.add_argument(
+        "inputs", nargs="+", metavar="SOURCE", help="a file, folder, glob, http(s) URL, or - for standard input"
+    )
     ingest.add_argument("--date", type=_date, help="date for records whose source has none (default: today)")
-    ingest.add_argument("--year", type=_year, help="year of page dates written without one "
-                                                   "(default: the latest such date not in the future)")
+    ingest.add_argument(
+        "--year",
+        type=_year,
+        help="year of page dates written without one (default: the latest such date not in the future)",
+    )
     ingest.add_argument("--format", choices=FORMAT_NAMES, help="skip detection and read every input as this format")
     ingest.add_argument("--dry-run", action="store_true", help="show what would change as a table, write nothing")
-    ingest.add_argument("--refresh", action="store_true",
-                        help="let the sources' values replace fields an entry already has (slug, date and tags stay)")
+    ingest.add_argument(
+        "--refresh",
+        action="store_true",
+        help="let the sources' values replace fields an entry already has (slug, date and tags stay)",
+    )
     ingest.add_argument("--skip-cross", action="store_true", help="skip arXiv cross-lists")
     ingest.add_argument("--skip-replace", action="store_true", help="skip arXiv replacements")
 
     init = command(
-        "init", help="create a new site that builds at once",
+        "init",
+        help="create a new site that builds at once",
         description="Create a new paperfeed site in DIR: site.yaml with every key commented, one example "
-                    "entry, a .gitignore and a GitHub Pages workflow.",
-        epilog="examples:\n  paperfeed init mysite\n  paperfeed init --theme-copy --title 'Reading group' mysite")
+        "entry, a .gitignore and a GitHub Pages workflow.",
+        epilog="examples:\n  paperfeed init mysite\n  paperfeed init --theme-copy --title 'Reading group' mysite",
+    )
     init.add_argument("directory", type=Path, metavar="DIR")
     init.add_argument("--title", default="My paper feed", help="site title (default: My paper feed)")
     init.add_argument("--theme-copy", action="store_true", help="copy the default theme into DIR/themes/ to customise")
     init.add_argument("--force", action="store_true", help="overwrite an existing site")
 
     check = command(
-        "check", help="lint content/ and site.yaml without building",
+        "check",
+        help="lint content/ and site.yaml without building",
         description="Report problems in site.yaml and the entries, one `path:line: message` per problem: "
-                    "broken front matter, missing titles, bad dates, misspelt keys, tags missing from the "
-                    "taxonomy, duplicate papers, broken links. Exits 1 when there are any.",
-        epilog="examples:\n  paperfeed check\n  paperfeed -C mysite check")
+        "broken front matter, missing titles, bad dates, misspelt keys, tags missing from the "
+        "taxonomy, duplicate papers, broken links. Exits 1 when there are any.",
+        epilog="examples:\n  paperfeed check\n  paperfeed -C mysite check",
+    )
 
     tags = command(
-        "tags", help="list tags with counts, and title words no tag covers",
+        "tags",
+        help="list tags with counts, and title words no tag covers",
         description="List every tag with its paper count, then the most frequent title words that no taxonomy "
-                    "tag covers, as candidates for new tags.",
-        epilog="examples:\n  paperfeed tags\n  paperfeed tags --limit 40")
+        "tag covers, as candidates for new tags.",
+        epilog="examples:\n  paperfeed tags\n  paperfeed tags --limit 40",
+    )
     tags.add_argument("--limit", type=int, default=20, help="how many uncovered title words to show (default: 20)")
 
     retag = command(
-        "retag", help="re-apply the taxonomy to every entry",
+        "retag",
+        help="re-apply the taxonomy to every entry",
         description="Re-apply the taxonomy in site.yaml to every entry: taxonomy tags are recomputed from "
-                    "title and abstract; tags that are not in the taxonomy are kept.",
-        epilog="examples:\n  paperfeed retag --dry-run\n  paperfeed retag")
+        "title and abstract; tags that are not in the taxonomy are kept.",
+        epilog="examples:\n  paperfeed retag --dry-run\n  paperfeed retag",
+    )
     retag.add_argument("--dry-run", action="store_true", help="list the changes, write nothing")
 
     build = command(
-        "build", help="render content/ into the output folder",
+        "build",
+        help="render content/ into the output folder",
         description="Render the entries in content/ with the theme into the output folder (site/).",
-        epilog="examples:\n  paperfeed build\n  paperfeed build --base-url https://example.org/reading-group/")
+        epilog="examples:\n  paperfeed build\n  paperfeed build --base-url https://example.org/reading-group/",
+    )
     _build_flags(build)
 
     serve = command(
-        "serve", help="build, then serve the site on 127.0.0.1 for a preview",
+        "serve",
+        help="build, then serve the site on 127.0.0.1 for a preview",
         description="Build the site, serve the output folder locally, rebuild when content/, themes/ or "
-                    "site.yaml change, and reload open pages. A failed rebuild keeps the last good site and "
-                    "shows the error on every page. Ctrl-C stops.",
+        "site.yaml change, and reload open pages. A failed rebuild keeps the last good site and "
+        "shows the error on every page. Ctrl-C stops.",
         epilog="examples:\n  paperfeed serve\n  paperfeed serve --port 8080 --no-search\n"
-               "  paperfeed serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network")
+        "  paperfeed serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network",
+    )
     _build_flags(serve)
     serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -200,11 +229,24 @@ def _ingest(args: argparse.Namespace, root: Path, config) -> int:
     from .ingest.pipeline import ingest
     from .ingest.registry import ParseOptions
 
-    options = ParseOptions(today=dt.date.today(), date=args.date, year=args.year,
-                           skip_cross=args.skip_cross, skip_replace=args.skip_replace)
+    options = ParseOptions(
+        today=dt.date.today(),
+        date=args.date,
+        year=args.year,
+        skip_cross=args.skip_cross,
+        skip_replace=args.skip_replace,
+    )
     with project_lock(root, "ingest"):
-        report = ingest(root, config, args.inputs, options, format=args.format, dry_run=args.dry_run,
-                        refresh=args.refresh, progress=_progress(args))
+        report = ingest(
+            root,
+            config,
+            args.inputs,
+            options,
+            format=args.format,
+            dry_run=args.dry_run,
+            refresh=args.refresh,
+            progress=_progress(args),
+        )
     if sys.stderr.isatty() and not args.quiet and not args.verbose:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     plan = report.plan
@@ -225,23 +267,28 @@ def _ingest(args: argparse.Namespace, root: Path, config) -> int:
     if not args.quiet:
         verb = "would write" if args.dry_run else "wrote"
         count = len(plan.writes) if args.dry_run else report.written
-        print(f"{report.records} records from {len(report.sources)} source(s) -> {len(plan.new)} new, "
-              f"{len(plan.updated)} merged, {len(plan.unchanged)} unchanged, "
-              f"{len(plan.skipped) + len(report.problems)} skipped; "
-              f"{verb} {count} entries in {config.content_dir}/papers/")
+        print(
+            f"{report.records} records from {len(report.sources)} source(s) -> {len(plan.new)} new, "
+            f"{len(plan.updated)} merged, {len(plan.unchanged)} unchanged, "
+            f"{len(plan.skipped) + len(report.problems)} skipped; "
+            f"{verb} {count} entries in {config.content_dir}/papers/"
+        )
     return 1 if not report.sources else 0
 
 
 def _init(args: argparse.Namespace) -> int:
     from .scaffold import init_site
 
-    written = init_site(args.directory, title=args.title, theme_copy=args.theme_copy, force=args.force,
-                        today=dt.date.today())
+    written = init_site(
+        args.directory, title=args.title, theme_copy=args.theme_copy, force=args.force, today=dt.date.today()
+    )
     if not args.quiet:
         for path in written:
             print(f"created {path}")
-        print(f"new site in {args.directory}/: build it with `paperfeed -C {args.directory} build`, "
-              f"preview it with `paperfeed -C {args.directory} serve`")
+        print(
+            f"new site in {args.directory}/: build it with `paperfeed -C {args.directory} build`, "
+            f"preview it with `paperfeed -C {args.directory} serve`"
+        )
     return 0
 
 
@@ -306,11 +353,12 @@ def _progress(args: argparse.Namespace):
     if args.quiet:
         return None
     if args.verbose:
-        return lambda message: print(f"[{time.perf_counter() - started:6.2f} s] {message}", file=sys.stderr,
-                                     flush=True)
+        return lambda message: print(f"[{time.perf_counter() - started:6.2f} s] {message}", file=sys.stderr, flush=True)
     if sys.stderr.isatty():
+
         def status(message: str) -> None:
             print(f"\r\033[K{message}...", end="", file=sys.stderr, flush=True)
+
         return status
     return None
 
@@ -322,8 +370,15 @@ def _build(args: argparse.Namespace, root: Path, config) -> int:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
     with project_lock(root, "build"):
-        report = build(root, config, strict=args.strict, search=not args.no_search, jobs=args.jobs,
-                       clean=args.clean, progress=_progress(args))
+        report = build(
+            root,
+            config,
+            strict=args.strict,
+            search=not args.no_search,
+            jobs=args.jobs,
+            clean=args.clean,
+            progress=_progress(args),
+        )
     if sys.stderr.isatty() and not args.quiet and not args.verbose:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     _print_problems(report.skipped, "warning: skipped ")
@@ -333,13 +388,17 @@ def _build(args: argparse.Namespace, root: Path, config) -> int:
         return 0
     if report.patched is not None:
         if not args.quiet:
-            print(f"updated {report.patched} files in {config.output_dir}/ for edited entries "
-                  f"({report.papers} papers) in {report.seconds:.2f} s")
+            print(
+                f"updated {report.patched} files in {config.output_dir}/ for edited entries "
+                f"({report.papers} papers) in {report.seconds:.2f} s"
+            )
         return 0
     if not args.quiet:
         search = f" (search index {report.search_seconds:.2f} s)" if report.search_seconds else ""
-        print(f"built {report.papers} papers, {report.tags} tags: {report.pages} pages, {report.feeds} feeds, "
-              f"{report.files} files in {config.output_dir}/ in {report.seconds:.2f} s{search}")
+        print(
+            f"built {report.papers} papers, {report.tags} tags: {report.pages} pages, {report.feeds} feeds, "
+            f"{report.files} files in {config.output_dir}/ in {report.seconds:.2f} s{search}"
+        )
     return 0
 
 
@@ -369,9 +428,13 @@ def _serve(args: argparse.Namespace, root: Path, config) -> int:
             print(f"{time.strftime('%H:%M:%S')} rebuild failed:\n{exc}", file=sys.stderr, flush=True)
             return str(exc)
         if not args.quiet:
-            print(f"{time.strftime('%H:%M:%S')} rebuilt {report.pages} pages in "
-                  f"{time.perf_counter() - started:.2f} s; reloading open pages", flush=True)
+            print(
+                f"{time.strftime('%H:%M:%S')} rebuilt {report.pages} pages in "
+                f"{time.perf_counter() - started:.2f} s; reloading open pages",
+                flush=True,
+            )
         return ""
 
-    return serve(root / config.output_dir, config.base_path, bind=args.bind, port=args.port,
-                 stamp=stamp, rebuild=rebuild)
+    return serve(
+        root / config.output_dir, config.base_path, bind=args.bind, port=args.port, stamp=stamp, rebuild=rebuild
+    )

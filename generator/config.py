@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -49,19 +50,31 @@ class Config:
     """Every `site.yaml` key. The `doc` of each field is its documentation."""
 
     title: str = _doc("paperfeed", "Site title, shown in every page header and as the feeds' title.")
-    description: str = _doc("New papers, with tags and feeds.", "One line about the site, for the home page, feeds and search engines.")
-    base_url: str = _doc("http://127.0.0.1:8000/", "Absolute URL the site is served from; may end in a sub-path such as /reading-group/.")
+    description: str = _doc(
+        "New papers, with tags and feeds.", "One line about the site, for the home page, feeds and search engines."
+    )
+    base_url: str = _doc(
+        "http://127.0.0.1:8000/", "Absolute URL the site is served from; may end in a sub-path such as /reading-group/."
+    )
     language: str = _doc("en", "Language code of the site, for `<html lang>` and the feeds.")
     author: str = _doc("", "Who runs the site: the feeds' author (the site title when empty).")
     per_page: int = _doc(25, "Papers per listing page (home and tag pages).")
     feed_items: int = _doc(50, "Newest papers in each RSS and Atom feed.")
-    summary_chars: int = _doc(300, "Length the listing excerpt of an abstract aims for, in characters, cut at a sentence end.")
+    summary_chars: int = _doc(
+        300, "Length the listing excerpt of an abstract aims for, in characters, cut at a sentence end."
+    )
     max_tags: int = _doc(5, "Most tags auto-tagging gives one paper.")
-    bib_files: bool = _doc(False, "Also write each paper's BibTeX to papers/<slug>/<slug>.bib, so Download .bib works without JavaScript. Off, the browser makes the file from the page: half as many files to upload.")
+    bib_files: bool = _doc(
+        False,
+        "Also write each paper's BibTeX to papers/<slug>/<slug>.bib, so Download .bib works without JavaScript. Off, the browser makes the file from the page: half as many files to upload.",
+    )
     theme: str = _doc("default", "Theme folder under themes/.")
     content_dir: str = _doc("content", "Folder of entries (papers in content/papers/).")
     output_dir: str = _doc("site", "Folder the built site is written to.")
-    taxonomy: Mapping[str, TagSpec] = _doc(None, "Tags: slug -> {name, description, keywords}. Keyword phrases found in a title or abstract assign the tag.")
+    taxonomy: Mapping[str, TagSpec] = _doc(
+        None,
+        "Tags: slug -> {name, description, keywords}. Keyword phrases found in a title or abstract assign the tag.",
+    )
 
     @property
     def base_path(self) -> str:
@@ -86,8 +99,14 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
         data = yaml.load(text, Loader=_Loader) if text.strip() else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise ConfigError(Problem(path, f"invalid YAML: {exc.problem}", line=mark.line + 1 if mark else 0,
-                                  col=mark.column + 1 if mark else 0)) from None
+        raise ConfigError(
+            Problem(
+                path,
+                f"invalid YAML: {exc.problem}",
+                line=mark.line + 1 if mark else 0,
+                col=mark.column + 1 if mark else 0,
+            )
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -102,8 +121,14 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
         spec = _SCALARS.get(key)
         if spec is None:
             close = difflib.get_close_matches(str(key), [*_SCALARS, "taxonomy"], n=1)
-            problems.append(Problem(path, f"unknown key {key!r}", line=line,
-                                    hint=f"did you mean {close[0]!r}?" if close else "see README for the keys"))
+            problems.append(
+                Problem(
+                    path,
+                    f"unknown key {key!r}",
+                    line=line,
+                    hint=f"did you mean {close[0]!r}?" if close else "see README for the keys",
+                )
+            )
             continue
         expected = type(spec.default)
         if expected is bool and not isinstance(value, bool):
@@ -118,13 +143,24 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
     if base_url is not None:
         parts = split_url(base_url)
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-            problems.append(Problem(path, f"`base_url` must be an absolute http(s) URL, not {base_url!r}",
-                                    line=_key_line(text, "base_url"), hint="base_url: https://example.org/reading-group/"))
+            problems.append(
+                Problem(
+                    path,
+                    f"`base_url` must be an absolute http(s) URL, not {base_url!r}",
+                    line=_key_line(text, "base_url"),
+                    hint="base_url: https://example.org/reading-group/",
+                )
+            )
     for key in ("theme", "content_dir", "output_dir"):
         value = values.get(key)
-        if isinstance(value, str) and (not value.strip() or ".." in Path(value).parts or Path(value).is_absolute() and key == "theme"):
-            problems.append(Problem(path, f"`{key}` must be a folder name inside the project, not {value!r}",
-                                    line=_key_line(text, key)))
+        if isinstance(value, str) and (
+            not value.strip() or ".." in Path(value).parts or Path(value).is_absolute() and key == "theme"
+        ):
+            problems.append(
+                Problem(
+                    path, f"`{key}` must be a folder name inside the project, not {value!r}", line=_key_line(text, key)
+                )
+            )
     if problems:
         raise ConfigError(problems)
     return Config(**values)
@@ -176,8 +212,14 @@ def _parse_taxonomy(value: Any, text: str, path: str, problems: list[Problem]) -
         for key in spec:
             if key not in _TAG_KEYS:
                 close = difflib.get_close_matches(str(key), _TAG_KEYS, n=1)
-                problems.append(Problem(path, f"unknown key {key!r} in tag {tag!r}", line=tag_line,
-                                        hint=f"did you mean {close[0]!r}?" if close else "a tag has name, description, keywords"))
+                problems.append(
+                    Problem(
+                        path,
+                        f"unknown key {key!r} in tag {tag!r}",
+                        line=tag_line,
+                        hint=f"did you mean {close[0]!r}?" if close else "a tag has name, description, keywords",
+                    )
+                )
         keywords = spec.get("keywords") or []
         if isinstance(keywords, str):
             keywords = [keywords]
@@ -189,8 +231,9 @@ def _parse_taxonomy(value: Any, text: str, path: str, problems: list[Problem]) -
         if not isinstance(name, str) or not isinstance(description, str):
             problems.append(Problem(path, f"`name` and `description` of tag {tag!r} must be text", line=tag_line))
             continue
-        specs[slug] = TagSpec(slug=slug, name=name, description=description,
-                              keywords=tuple(k.strip() for k in keywords))
+        specs[slug] = TagSpec(
+            slug=slug, name=name, description=description, keywords=tuple(k.strip() for k in keywords)
+        )
     return MappingProxyType(specs)
 
 

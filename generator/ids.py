@@ -43,7 +43,12 @@ SLUG_MAX = 80
 
 # Names that are special to some file system or shell; a slug never equals one.
 _RESERVED = {
-    "con", "prn", "aux", "nul", "page", "index",
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    "page",
+    "index",
     *(f"com{i}" for i in range(10)),
     *(f"lpt{i}" for i in range(10)),
 }

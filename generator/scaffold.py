@@ -106,16 +106,26 @@ def example_entry(today: dt.date) -> Entry:
         title="Attention Is All You Need",
         date=today,
         tags=("llm",),
-        authors=("Ashish Vaswani", "Noam Shazeer", "Niki Parmar", "Jakob Uszkoreit", "Llion Jones",
-                 "Aidan N. Gomez", "Łukasz Kaiser", "Illia Polosukhin"),
+        authors=(
+            "Ashish Vaswani",
+            "Noam Shazeer",
+            "Niki Parmar",
+            "Jakob Uszkoreit",
+            "Llion Jones",
+            "Aidan N. Gomez",
+            "Łukasz Kaiser",
+            "Illia Polosukhin",
+        ),
         arxiv="1706.03762",
         links={"arxiv": "https://arxiv.org/abs/1706.03762", "pdf": "https://arxiv.org/pdf/1706.03762"},
         sources=(Source("paperfeed init", today),),
-        body=("The dominant sequence transduction models are based on complex recurrent or convolutional "
-              "neural networks. We propose a new simple network architecture, the Transformer, based solely "
-              "on attention mechanisms, dispensing with recurrence and convolutions entirely. Self-attention "
-              "costs $O(n^2 \\cdot d)$ per layer.\n\nThis is an example entry: edit it, or replace it with "
-              "`paperfeed ingest`."),
+        body=(
+            "The dominant sequence transduction models are based on complex recurrent or convolutional "
+            "neural networks. We propose a new simple network architecture, the Transformer, based solely "
+            "on attention mechanisms, dispensing with recurrence and convolutions entirely. Self-attention "
+            "costs $O(n^2 \\cdot d)$ per layer.\n\nThis is an example entry: edit it, or replace it with "
+            "`paperfeed ingest`."
+        ),
     )
 
 

@@ -72,7 +72,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             if request + "/" == self.base_path:
                 return self.directory
             return ""
-        parts = [p for p in posixpath.normpath(request[len(self.base_path):]).split("/") if p not in ("", ".", "..")]
+        parts = [p for p in posixpath.normpath(request[len(self.base_path) :]).split("/") if p not in ("", ".", "..")]
         full = os.path.realpath(os.path.join(self.directory, *parts))
         root = os.path.realpath(self.directory)
         if full != root and not full.startswith(root + os.sep):
@@ -125,9 +125,11 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         extra = f'<script src="{LIVE_PREFIX}live.js"></script>'
         if self.live.error:
             # A stylesheet, not a style attribute: the site's Content-Security-Policy allows only its own files.
-            extra += (f'<link rel="stylesheet" href="{LIVE_PREFIX}live.css"><div id="paperfeed-error" role="alert">'
-                      "paperfeed: the last rebuild failed; showing the last good site.\n"
-                      f"{html.escape(self.live.error)}</div>")
+            extra += (
+                f'<link rel="stylesheet" href="{LIVE_PREFIX}live.css"><div id="paperfeed-error" role="alert">'
+                "paperfeed: the last rebuild failed; showing the last good site.\n"
+                f"{html.escape(self.live.error)}</div>"
+            )
         marker = page.rfind(b"</body>")
         if marker < 0:
             return page + extra.encode()
@@ -145,7 +147,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def _live_endpoint(self) -> None:
         assert self.live is not None
         parts = split_url(self.path)
-        name = parts.path[len(LIVE_PREFIX):] if parts else ""
+        name = parts.path[len(LIVE_PREFIX) :] if parts else ""
         if name == "live.js":
             self._send(200, LIVE_SCRIPT, "text/javascript; charset=utf-8")
             return
@@ -178,17 +180,25 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(directory: Path, base_path: str, *, bind: str, port: int,
-                live: LiveState | None = None) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(type("Handler", (SiteHandler,), {"base_path": base_path, "live": live}),
-                                directory=str(directory))
+def make_server(
+    directory: Path, base_path: str, *, bind: str, port: int, live: LiveState | None = None
+) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(
+        type("Handler", (SiteHandler,), {"base_path": base_path, "live": live}), directory=str(directory)
+    )
     server = http.server.ThreadingHTTPServer((bind, port), handler)
     server.daemon_threads = True
     return server
 
 
-def watch(stamp: Callable[[], str], rebuild: Callable[[], str], live: LiveState, *,
-          interval: float = 0.25, stop: threading.Event | None = None) -> None:
+def watch(
+    stamp: Callable[[], str],
+    rebuild: Callable[[], str],
+    live: LiveState,
+    *,
+    interval: float = 0.25,
+    stop: threading.Event | None = None,
+) -> None:
     """Poll `stamp` and call `rebuild` (which returns an error text, or '') whenever it changes."""
     stop = stop or threading.Event()
     last = stamp()
@@ -200,8 +210,15 @@ def watch(stamp: Callable[[], str], rebuild: Callable[[], str], live: LiveState,
         live.built(rebuild())
 
 
-def serve(directory: Path, base_path: str, *, bind: str, port: int,
-          stamp: Callable[[], str] | None = None, rebuild: Callable[[], str] | None = None) -> int:
+def serve(
+    directory: Path,
+    base_path: str,
+    *,
+    bind: str,
+    port: int,
+    stamp: Callable[[], str] | None = None,
+    rebuild: Callable[[], str] | None = None,
+) -> int:
     """Serve until Ctrl-C, rebuilding on change when `stamp` and `rebuild` are given. Returns the exit code."""
     live = LiveState() if rebuild is not None else None
     try:
@@ -213,8 +230,11 @@ def serve(directory: Path, base_path: str, *, bind: str, port: int,
     if live is not None and stamp is not None and rebuild is not None:
         threading.Thread(target=watch, args=(stamp, rebuild, live), kwargs={"stop": stop}, daemon=True).start()
     host = f"[{bind}]" if ":" in bind else bind
-    print(f"serving {directory} at http://{host}:{server.server_address[1]}{base_path}"
-          + (" (rebuilds on change; Ctrl-C stops)" if live else " (Ctrl-C stops)"), flush=True)
+    print(
+        f"serving {directory} at http://{host}:{server.server_address[1]}{base_path}"
+        + (" (rebuilds on change; Ctrl-C stops)" if live else " (Ctrl-C stops)"),
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -223,4 +243,3 @@ def serve(directory: Path, base_path: str, *, bind: str, port: int,
         stop.set()
         server.server_close()
     return 0
-

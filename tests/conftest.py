@@ -29,7 +29,10 @@ def write_files(root: Path, files: dict[str, str]) -> None:
 def project(tmp_path: Path) -> Path:
     """An empty project with the repo's default theme and a small site.yaml."""
     shutil.copytree(REPO / "themes", tmp_path / "themes")
-    write_files(tmp_path, {"site.yaml": """
+    write_files(
+        tmp_path,
+        {
+            "site.yaml": """
         title: Test Feed
         description: Papers for tests.
         base_url: https://example.org/
@@ -43,7 +46,9 @@ def project(tmp_path: Path) -> Path:
             name: LLMs
             description: Large language models.
             keywords: [large language model, LLM]
-    """})
+    """
+        },
+    )
     return tmp_path
 
 
@@ -77,7 +82,7 @@ def resolve(site: Path, url: str, base_url: str) -> Path | None:
         return None
     path = parts.path
     assert path.startswith(base.path), f"{url} is outside the site's base path {base.path}"
-    rel = path[len(base.path):]
+    rel = path[len(base.path) :]
     target = site / rel
     if rel == "" or rel.endswith("/"):
         target = target / "index.html"

@@ -23,8 +23,12 @@ from generator.config import Config
 def test_init_creates_a_site_that_builds_at_once(tmp_path, capsys):
     site = tmp_path / "mysite"
     assert main(["init", str(site)]) == 0
-    for name in ("site.yaml", ".gitignore", ".github/workflows/pages.yml",
-                 "content/papers/attention-is-all-you-need.md"):
+    for name in (
+        "site.yaml",
+        ".gitignore",
+        ".github/workflows/pages.yml",
+        "content/papers/attention-is-all-you-need.md",
+    ):
         assert (site / name).is_file(), name
     text = (site / "site.yaml").read_text()
     for f in fields(Config):
@@ -45,18 +49,24 @@ def test_init_refuses_to_overwrite_and_can_copy_the_theme(tmp_path, capsys):
 
 
 def test_check_reports_every_problem_with_path_and_line(tmp_path, capsys):
-    write_files(tmp_path, {
-        "site.yaml": "taxonomy:\n  speech:\n    keywords: [speech]\n  llm:\n    keywords: [LLM]\n",
-        "content/papers/good.md": "---\ntitle: Good\ndate: 2024-01-01\ntags: [speech]\n---\nFine.\n",
-        "content/papers/typo.md": "---\ntitle: Typo\ndate: 2024-01-02\ntags: [speach]\ntitel: x\n"
-                                  "links:\n  code: javascript:alert(1)\n---\nSee [this](javascript:alert(2)).\n",
-        "content/papers/bad-date.md": "---\ntitle: Bad\ndate: someday\n---\n",
-        "content/papers/again.md": "---\ntitle: 'good!'\ndate: 2024-01-03\n---\n",
-    })
+    write_files(
+        tmp_path,
+        {
+            "site.yaml": "taxonomy:\n  speech:\n    keywords: [speech]\n  llm:\n    keywords: [LLM]\n",
+            "content/papers/good.md": "---\ntitle: Good\ndate: 2024-01-01\ntags: [speech]\n---\nFine.\n",
+            "content/papers/typo.md": "---\ntitle: Typo\ndate: 2024-01-02\ntags: [speach]\ntitel: x\n"
+            "links:\n  code: javascript:alert(1)\n---\nSee [this](javascript:alert(2)).\n",
+            "content/papers/bad-date.md": "---\ntitle: Bad\ndate: someday\n---\n",
+            "content/papers/again.md": "---\ntitle: 'good!'\ndate: 2024-01-03\n---\n",
+        },
+    )
     assert main(["-C", str(tmp_path), "check"]) == 1
     out = capsys.readouterr().out
     assert "content/papers/bad-date.md:3: `date` must be a date like 2024-03-11, not 'someday'" in out
-    assert "content/papers/typo.md:4: tag 'speach' is not in the taxonomy in site.yaml\n  hint: did you mean 'speech'?" in out
+    assert (
+        "content/papers/typo.md:4: tag 'speach' is not in the taxonomy in site.yaml\n  hint: did you mean 'speech'?"
+        in out
+    )
     assert "content/papers/typo.md:5: unknown front matter key 'titel'\n  hint: did you mean 'title'?" in out
     assert "content/papers/typo.md:6: link 'code' is not an http(s) URL: 'javascript:alert(1)'" in out
     assert "content/papers/typo.md:9: broken link in the abstract: 'javascript:alert(2)'" in out
@@ -71,11 +81,14 @@ def test_check_reports_config_errors(tmp_path, capsys):
 
 
 def test_tags_lists_counts_and_uncovered_title_words(project, capsys):
-    write_files(project, {
-        "content/papers/a.md": "---\ntitle: Streaming Speech Recognition\ndate: 2024-01-01\ntags: [speech]\n---\n",
-        "content/papers/b.md": "---\ntitle: Streaming LLM Serving\ndate: 2024-01-02\ntags: [llm, custom]\n---\n",
-        "content/papers/c.md": "---\ntitle: Untagged Streaming\ndate: 2024-01-03\n---\n",
-    })
+    write_files(
+        project,
+        {
+            "content/papers/a.md": "---\ntitle: Streaming Speech Recognition\ndate: 2024-01-01\ntags: [speech]\n---\n",
+            "content/papers/b.md": "---\ntitle: Streaming LLM Serving\ndate: 2024-01-02\ntags: [llm, custom]\n---\n",
+            "content/papers/c.md": "---\ntitle: Untagged Streaming\ndate: 2024-01-03\n---\n",
+        },
+    )
     assert main(["-C", str(project), "tags"]) == 0
     out = capsys.readouterr().out
     assert "     1  custom  custom  (not in the taxonomy)" in out
@@ -106,8 +119,13 @@ def served(tmp_path):
     (root / "site.yaml").write_text("title: Live\nbase_url: https://example.org/\n")
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "-C", str(root), "serve", "--no-search",
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "-C", str(root), "serve", "--no-search", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     line = proc.stdout.readline()
     while line and "serving" not in line:
         line = proc.stdout.readline()

@@ -17,8 +17,14 @@ from generator.cli import main
 from generator.server import make_server
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PIXART = "papers/pixart-a-fast-training-of-diffusion-transformer-for-photorealistic-text-to-image/"
 CACHEGEN_TITLE = "CacheGen: Fast Context Loading for Language Model Applications"
 
@@ -158,8 +164,11 @@ def test_axe_finds_no_serious_or_critical_violations(page, base, path):
     if path.startswith("search"):
         page.locator(".search-result").first.wait_for(timeout=10_000)
     results = Axe().run(page)
-    bad = [f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
-           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert bad == []
     assert page.errors == []
 

@@ -38,13 +38,29 @@ def test_sample_builds_every_page_kind(sample):
     assert build(sample) == 0
     site = sample / "site"
     expected = [
-        "index.html", "page/2/index.html", "page/3/index.html", "404.html",
-        "papers/cachegen/index.html", "papers/wavthruvec/index.html", "papers/pixart-a/index.html",
-        "papers/xss/index.html", "papers/speech-only/index.html",
-        "tags/index.html", "tags/speech/index.html", "tags/speech/page/2/index.html", "tags/llm/index.html",
-        "tags/kv-cache/index.html", "tags/diffusion/index.html", "archive/index.html",
-        "feed.xml", "atom.xml", "tags/speech/feed.xml", "tags/speech/atom.xml", "feeds.opml",
-        "sitemap.xml", "robots.txt",
+        "index.html",
+        "page/2/index.html",
+        "page/3/index.html",
+        "404.html",
+        "papers/cachegen/index.html",
+        "papers/wavthruvec/index.html",
+        "papers/pixart-a/index.html",
+        "papers/xss/index.html",
+        "papers/speech-only/index.html",
+        "tags/index.html",
+        "tags/speech/index.html",
+        "tags/speech/page/2/index.html",
+        "tags/llm/index.html",
+        "tags/kv-cache/index.html",
+        "tags/diffusion/index.html",
+        "archive/index.html",
+        "feed.xml",
+        "atom.xml",
+        "tags/speech/feed.xml",
+        "tags/speech/atom.xml",
+        "feeds.opml",
+        "sitemap.xml",
+        "robots.txt",
     ]
     for path in expected:
         assert (site / path).is_file(), path
@@ -77,16 +93,24 @@ def test_tag_index_counts_and_tag_pages(sample):
 def test_paper_page_shows_abstract_tags_links_sources(sample):
     build(sample)
     page = (sample / "site/papers/cachegen/index.html").read_text()
-    for text in ("CacheGen: Fast Context Loading", "Yuhan Liu, Hanchen Li", 'href="/tags/kv-cache/"',
-                 'href="https://arxiv.org/abs/2310.07240"', "001_57bc9e7ee142a0d4.txt", "Mar 11, 2024"):
+    for text in (
+        "CacheGen: Fast Context Loading",
+        "Yuhan Liu, Hanchen Li",
+        'href="/tags/kv-cache/"',
+        'href="https://arxiv.org/abs/2310.07240"',
+        "001_57bc9e7ee142a0d4.txt",
+        "Mar 11, 2024",
+    ):
         assert text in page
 
 
 def test_tex_renders_as_mathml_and_dollar_amounts_stay_text(sample):
     build(sample)
     page = (sample / "site/papers/pixart-a/index.html").read_text()
-    assert ('<h1 data-pagefind-meta="title">PixArt-<math xmlns="http://www.w3.org/1998/Math/MathML" '
-            'display="inline" alttext="α"><mrow><mi>α</mi></mrow></math>: Fast Training') in page
+    assert (
+        '<h1 data-pagefind-meta="title">PixArt-<math xmlns="http://www.w3.org/1998/Math/MathML" '
+        'display="inline" alttext="α"><mrow><mi>α</mi></mrow></math>: Fast Training'
+    ) in page
     alts = re.findall(r'<math [^>]*alttext="([^"]*)"', page.split("<h2", 1)[1])
     assert "\\mathcal{O}(n \\log n)" in alts and "a_1 * b_2" in alts and "c*d" in alts
     assert "costs $5 or $10." in page
@@ -98,8 +122,13 @@ def test_tex_renders_as_mathml_and_dollar_amounts_stay_text(sample):
 
 
 def test_tex_that_cannot_be_converted_stays_visible(sample):
-    write_files(sample, {"content/papers/bad-tex.md": "---\ntitle: Broken $\\frac{a}{$ math\ndate: 2024-01-01\n---\n"
-                                                     "Also $\\frac{x}{$ here.\n"})
+    write_files(
+        sample,
+        {
+            "content/papers/bad-tex.md": "---\ntitle: Broken $\\frac{a}{$ math\ndate: 2024-01-01\n---\n"
+            "Also $\\frac{x}{$ here.\n"
+        },
+    )
     assert build(sample) == 0
     page = (sample / "site/papers/bad-tex/index.html").read_text()
     assert '<span class="math tex-source">$\\frac{a}{$</span>' in page
@@ -115,14 +144,19 @@ class _Audit(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         # The theme's own scripts and JSON-LD data are the only scripts a page may hold.
-        own = tag == "script" and ((attributes.get("src") or "").startswith("/static/")
-                                   or attributes.get("type") == "application/ld+json")
+        own = tag == "script" and (
+            (attributes.get("src") or "").startswith("/static/") or attributes.get("type") == "application/ld+json"
+        )
         if tag in ("script", "iframe", "object", "embed") and not own:
             self.scripts += 1
         for name, value in attrs:
             if name.startswith("on"):
                 self.bad.append(f"{tag} {name}")
-            if name in ("href", "src") and value and value.replace(" ", "").lower().startswith(("javascript:", "data:")):
+            if (
+                name in ("href", "src")
+                and value
+                and value.replace(" ", "").lower().startswith(("javascript:", "data:"))
+            ):
                 self.bad.append(f"{tag} {name}={value}")
 
 
@@ -137,7 +171,7 @@ def test_text_from_sources_is_never_markup(sample):
     jsonld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
     assert json.loads(jsonld)["name"] == '<script>alert("title")</script> & Friends'
     assert "&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt; &amp; Friends" in page
-    assert "&lt;script&gt;alert(&#34;body&#34;)&lt;/script&gt;" in page or "&lt;script&gt;alert(\"body\")" in page
+    assert "&lt;script&gt;alert(&#34;body&#34;)&lt;/script&gt;" in page or '&lt;script&gt;alert("body")' in page
     assert 'href="https://example.com/"' in page
 
 
@@ -154,7 +188,7 @@ def test_feeds_parse_cleanly_with_unique_guids_and_live_links(sample):
         assert len(guids) == len(set(guids))
         for entry in parsed.entries:
             assert entry.link.startswith(BASE)
-            assert (site / entry.link[len(BASE):] / "index.html").is_file()
+            assert (site / entry.link[len(BASE) :] / "index.html").is_file()
     site_feed = feedparser.parse((site / "feed.xml").read_bytes())
     assert [e.title for e in site_feed.entries] == [
         "PixArt-$α$: Fast Training of Diffusion Transformer",
@@ -191,7 +225,9 @@ def test_one_process_and_several_build_the_same_bytes(sample):
 
 def test_guids_survive_title_and_base_url_changes(sample):
     build(sample)
-    before = {e.link.rsplit("/", 2)[-2]: e.id for e in feedparser.parse((sample / "site/feed.xml").read_bytes()).entries}
+    before = {
+        e.link.rsplit("/", 2)[-2]: e.id for e in feedparser.parse((sample / "site/feed.xml").read_bytes()).entries
+    }
     path = sample / "content/papers/cachegen.md"
     path.write_text(path.read_text().replace("title: 'CacheGen:", "title: 'CacheGen (renamed):"))
     build(sample, "--base-url", "https://other.example/feeds/")
@@ -211,7 +247,7 @@ def test_sub_path_base_url_keeps_every_link_inside_the_sub_path(sample):
     assert all(e.link.startswith(base + "papers/") for e in feed.entries)
     assert feed.feed.link == base + "tags/speech/"
     assert f"<loc>{base}papers/cachegen/</loc>" in (site / "sitemap.xml").read_text()
-    assert f"xmlUrl=\"{base}tags/speech/feed.xml\"" in (site / "feeds.opml").read_text()
+    assert f'xmlUrl="{base}tags/speech/feed.xml"' in (site / "feeds.opml").read_text()
 
 
 def test_broken_entry_is_reported_and_skipped_or_fails_with_strict(sample, capsys):

@@ -28,8 +28,7 @@ def test_every_command_has_help_with_examples(command, capsys):
 
 
 def test_python_dash_m_runs_the_cli():
-    result = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True,
-                            cwd=REPO)
+    result = subprocess.run([sys.executable, "-m", "generator", "--version"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0 and result.stdout.startswith("paperfeed ")
 
 
@@ -68,8 +67,13 @@ def test_unknown_format_flag_is_rejected(capsys):
 
 
 def test_retag_reapplies_the_taxonomy_and_keeps_custom_tags(project, capsys):
-    write_files(project, {"content/papers/a.md": "---\ntitle: Fast ASR for speech\ndate: 2024-01-01\n"
-                                                 "tags: [my-tag, llm]\n---\nSpeech recognition.\n"})
+    write_files(
+        project,
+        {
+            "content/papers/a.md": "---\ntitle: Fast ASR for speech\ndate: 2024-01-01\n"
+            "tags: [my-tag, llm]\n---\nSpeech recognition.\n"
+        },
+    )
     assert main(["-C", str(project), "retag", "--dry-run"]) == 0
     assert "a: [my-tag, llm] -> [my-tag, speech]" in capsys.readouterr().out
     assert "tags: [my-tag, llm]" in (project / "content/papers/a.md").read_text()
@@ -96,6 +100,10 @@ def test_verbose_prints_each_build_step(project, capsys):
     write_files(project, {"content/papers/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n"})
     assert main(["-C", str(project), "-v", "build", "--no-search"]) == 0
     err = capsys.readouterr().err
-    for step in ("reading entries", "finding related papers for 1 papers", "building the site model",
-                 "rendering 6 pages and 2 feeds"):
+    for step in (
+        "reading entries",
+        "finding related papers for 1 papers",
+        "building the site model",
+        "rendering 6 pages and 2 feeds",
+    ):
         assert step in err, step

@@ -18,7 +18,7 @@ from generator.model.records import Source
 
 HOSTILE_TITLES = [
     "CacheGen: Fast Context Loading",
-    'Quotes "double" and \'single\'',
+    "Quotes \"double\" and 'single'",
     "# Not a comment",
     "- Leading dash",
     "Ünïcödé — résumé 中文 ∑∏∫ 😀",
@@ -50,11 +50,16 @@ def test_any_title_round_trips(title):
 
 def test_full_entry_round_trips_with_extra_keys_in_order():
     entry = Entry(
-        slug="cachegen", title="CacheGen: Fast", date=dt.date(2024, 3, 11),
+        slug="cachegen",
+        title="CacheGen: Fast",
+        date=dt.date(2024, 3, 11),
         body="Line one with $O(n^2)$.\n\n---\n\nA rule above, and: colons.",
-        tags=("llm", "kv-cache"), links={"code": "https://github.com/a/b", "arxiv": "https://arxiv.org/abs/1"},
+        tags=("llm", "kv-cache"),
+        links={"code": "https://github.com/a/b", "arxiv": "https://arxiv.org/abs/1"},
         authors=("Ada Lovelace", "Zoë O'Neil"),
-        sources=(Source("001.txt", dt.date(2024, 3, 11)), Source("feed", None)), arxiv="2403.1", upvotes=3,
+        sources=(Source("001.txt", dt.date(2024, 3, 11)), Source("feed", None)),
+        arxiv="2403.1",
+        upvotes=3,
         extra={"note": "read this: soon", "rating": 5, "nested": {"a": [1, 2]}},
     )
     text = format_entry(entry)
@@ -68,8 +73,15 @@ def test_full_entry_round_trips_with_extra_keys_in_order():
 
 
 def test_format_is_stable_and_readable():
-    entry = Entry(slug="x", title="A: B", date=dt.date(2024, 3, 11), body="Text.", tags=("llm",),
-                  links={"code": "https://github.com/a/b"}, sources=(Source("001.txt", dt.date(2024, 3, 11)),))
+    entry = Entry(
+        slug="x",
+        title="A: B",
+        date=dt.date(2024, 3, 11),
+        body="Text.",
+        tags=("llm",),
+        links={"code": "https://github.com/a/b"},
+        sources=(Source("001.txt", dt.date(2024, 3, 11)),),
+    )
     assert format_entry(entry) == (
         "---\n"
         "title: 'A: B'\n"
@@ -84,16 +96,19 @@ def test_format_is_stable_and_readable():
     )
 
 
-@pytest.mark.parametrize("text, message", [
-    ("no front matter\n", "x.md:1: no front matter"),
-    ("---\ntitle: A\n", "x.md:1: front matter is not closed"),
-    ("---\ntitle: A\ndate: [2024\n---\n", "x.md:4"),
-    ("---\ntitle: A\ndate: soon\n---\n", "x.md:3: `date` must be a date like 2024-03-11, not 'soon'"),
-    ("---\ndate: 2024-01-01\n---\n", "x.md:2: missing `title`"),
-    ("---\ntitle: A\ndate: 2024-01-01\ntags: {a: 1}\n---\n", "x.md:4: `tags` must be a list of words"),
-    ("---\n- a\n- b\n---\n", "x.md:2: front matter must be a mapping"),
-    ("---\ntitle: yes\ndate: 2024-01-01\n---\n", "x.md:2: `title` must be text"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("no front matter\n", "x.md:1: no front matter"),
+        ("---\ntitle: A\n", "x.md:1: front matter is not closed"),
+        ("---\ntitle: A\ndate: [2024\n---\n", "x.md:4"),
+        ("---\ntitle: A\ndate: soon\n---\n", "x.md:3: `date` must be a date like 2024-03-11, not 'soon'"),
+        ("---\ndate: 2024-01-01\n---\n", "x.md:2: missing `title`"),
+        ("---\ntitle: A\ndate: 2024-01-01\ntags: {a: 1}\n---\n", "x.md:4: `tags` must be a list of words"),
+        ("---\n- a\n- b\n---\n", "x.md:2: front matter must be a mapping"),
+        ("---\ntitle: yes\ndate: 2024-01-01\n---\n", "x.md:2: `title` must be text"),
+    ],
+)
 def test_broken_entries_name_path_and_line(text, message):
     with pytest.raises(SourceError) as err:
         parse_entry(text, "x", "x.md")

@@ -45,7 +45,7 @@ def test_every_feed_parses_cleanly_and_links_to_pages_that_exist(demo):
         ids = [e.id for e in parsed.entries]
         assert len(ids) == len(set(ids))
         for entry in parsed.entries:
-            assert (demo / entry.link[len(base):] / "index.html").is_file()
+            assert (demo / entry.link[len(base) :] / "index.html").is_file()
 
 
 def test_opml_lists_every_rss_feed_and_sitemap_every_page(demo):

@@ -18,20 +18,23 @@ def read(relative: str, **options):
     return read_source(path, path.name, ParseOptions(today=TODAY, source_name=path.name, **options))
 
 
-@pytest.mark.parametrize("relative, format", [
-    ("hf_page/001_57bc9e7ee142a0d4.txt", "hf-page"),
-    ("hf_json/daily_papers.json", "hf-json"),
-    ("arxiv_atom/query.xml", "arxiv-atom"),
-    ("arxiv_atom/error.xml", "arxiv-atom"),
-    ("arxiv_rss/cs.LG.rss", "arxiv-rss"),
-    ("arxiv_rss/cs.LG.atom", "arxiv-rss"),
-    ("bibtex/refs.bib", "bibtex"),
-    ("bibtex/broken.bib", "bibtex"),
-    ("tabular/papers.jsonl", "jsonl"),
-    ("tabular/papers.csv", "csv"),
-])
+@pytest.mark.parametrize(
+    "relative, format",
+    [
+        ("hf_page/001_57bc9e7ee142a0d4.txt", "hf-page"),
+        ("hf_json/daily_papers.json", "hf-json"),
+        ("arxiv_atom/query.xml", "arxiv-atom"),
+        ("arxiv_atom/error.xml", "arxiv-atom"),
+        ("arxiv_rss/cs.LG.rss", "arxiv-rss"),
+        ("arxiv_rss/cs.LG.atom", "arxiv-rss"),
+        ("bibtex/refs.bib", "bibtex"),
+        ("bibtex/broken.bib", "bibtex"),
+        ("tabular/papers.jsonl", "jsonl"),
+        ("tabular/papers.csv", "csv"),
+    ],
+)
 def test_format_is_detected_from_content(relative, format):
-    assert detect_format((FIXTURES / relative).read_text(encoding="utf-8"), relative).NAME == format
+    assert format == detect_format((FIXTURES / relative).read_text(encoding="utf-8"), relative).NAME
 
 
 def test_hf_json_keeps_authors_upvotes_links_and_arxiv_id():
@@ -62,7 +65,9 @@ def test_arxiv_api_atom_fields():
     cachegen, lora = result.papers
     assert cachegen.title == "CacheGen: Fast Context Loading for Language Model Applications"
     assert cachegen.arxiv == "2310.07240" and cachegen.date == dt.date(2023, 10, 11)
-    assert cachegen.abstract.startswith("As large language models (LLMs) take on more complex tasks, their inputs incorporate")
+    assert cachegen.abstract.startswith(
+        "As large language models (LLMs) take on more complex tasks, their inputs incorporate"
+    )
     assert cachegen.categories == ("cs.NI", "cs.LG") and cachegen.comment == "SIGCOMM 2024"
     assert cachegen.links["pdf"] == "https://arxiv.org/pdf/2310.07240"
     assert lora.doi == "10.48550/arXiv.2106.09685" and lora.journal_ref == "ICLR 2022"
@@ -92,7 +97,11 @@ def test_arxiv_announcement_feeds(name):
 def test_arxiv_rss_announce_types_and_skip_options():
     papers = read("arxiv_rss/cs.LG.rss").papers
     assert [(p.arxiv, p.update_only) for p in papers] == [
-        ("2403.07001", False), ("2403.07002", False), ("2310.07240", True), ("2001.00001", True)]
+        ("2403.07001", False),
+        ("2403.07002", False),
+        ("2310.07240", True),
+        ("2001.00001", True),
+    ]
     assert papers[1].authors == ("José García", "Björn Öberg")
     assert [p.arxiv for p in read("arxiv_rss/cs.LG.rss", skip_cross=True).papers] == ["2403.07001", "2310.07240"]
     assert [p.arxiv for p in read("arxiv_rss/cs.LG.rss", skip_replace=True).papers] == ["2403.07001", "2403.07002"]
@@ -105,8 +114,9 @@ def test_bibtex_fields():
     assert cachegen.title == "CacheGen: Fast Context Loading for Language Model Applications"
     assert cachegen.arxiv == "2310.07240" and cachegen.tags == ("kv-cache", "systems")
     assert cachegen.authors == ("Yuhan Liu", "Hanchen Li", "Junchen Jiang")
-    assert pixart.title == ("PixArt-$\\alpha$: Fast Training of Diffusion Transformer for Photorealistic "
-                            "Text-to-Image Synthesis")
+    assert pixart.title == (
+        "PixArt-$\\alpha$: Fast Training of Diffusion Transformer for Photorealistic Text-to-Image Synthesis"
+    )
     assert pixart.authors == ("Junsong Chen", "Jincheng Yu", "Jörg Müller")
     assert pixart.arxiv == "2310.00426"  # from the arXiv DOI
     assert pixart.tags == ("diffusion", "text-to-image") and "$\\mathcal{O}(10\\%)$" in pixart.abstract
@@ -125,7 +135,10 @@ def test_bibtex_unbalanced_braces_skip_one_entry_and_keep_the_rest():
 def test_json_lines_records_and_a_broken_line():
     result = read("tabular/papers.jsonl")
     assert [p.title for p in result.papers] == [
-        "Sparse Speculative Decoding with Draft Trees", "Grüße aus Zürich: Ünicode Titles", "Minimal Record"]
+        "Sparse Speculative Decoding with Draft Trees",
+        "Grüße aus Zürich: Ünicode Titles",
+        "Minimal Record",
+    ]
     first, second, _ = result.papers
     assert first.arxiv == "2403.07001" and first.date == dt.date(2024, 3, 14)
     assert second.authors == ("Jörg Müller", "Zoë Li") and second.tags == ("unicode", "speech")
@@ -136,20 +149,30 @@ def test_json_lines_records_and_a_broken_line():
 def test_csv_records_with_multi_line_cells():
     result = read("tabular/papers.csv")
     lora, plain = result.papers
-    assert lora.abstract == "We propose LoRA, which freezes the pre-trained weights. It reduces trainable parameters by $10{,}000\\times$."
+    assert (
+        lora.abstract
+        == "We propose LoRA, which freezes the pre-trained weights. It reduces trainable parameters by $10{,}000\\times$."
+    )
     assert lora.authors == ("Edward J. Hu", "Yelong Shen") and lora.tags == ("fine-tuning", "llm")
     assert lora.arxiv == "2106.09685" and lora.links["code"] == "https://github.com/microsoft/LoRA"
     assert plain.title == "A CSV Paper, With a Comma" and plain.date == TODAY
     assert [p.line for p in result.papers] == [2, 4]
 
 
-@pytest.mark.parametrize("name, text, message", [
-    ("t.json", '[{"paper": {"title": "A", "summary": "B"}}, {"paper": ', "t.json:1:"),
-    ("t.xml", '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>http://arxiv.org/api/x</id><entry><title>A</entry></feed>', "t.xml:1:"),
-    ("t.rss", "<rss><channel><item><guid>oai:arXiv.org:2403.1v1</guid><title>x</item></channel></rss>", "t.rss:1:"),
-    ("t.csv", 'title,abstract\nGood,Row\n"unterminated,x\n', "t.csv:3: invalid CSV"),
-    ("t.bib", "@article{a, title={Unbalanced, year=2020}\n", ""),
-])
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        ("t.json", '[{"paper": {"title": "A", "summary": "B"}}, {"paper": ', "t.json:1:"),
+        (
+            "t.xml",
+            '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>http://arxiv.org/api/x</id><entry><title>A</entry></feed>',
+            "t.xml:1:",
+        ),
+        ("t.rss", "<rss><channel><item><guid>oai:arXiv.org:2403.1v1</guid><title>x</item></channel></rss>", "t.rss:1:"),
+        ("t.csv", 'title,abstract\nGood,Row\n"unterminated,x\n', "t.csv:3: invalid CSV"),
+        ("t.bib", "@article{a, title={Unbalanced, year=2020}\n", ""),
+    ],
+)
 def test_malformed_inputs_give_one_line_errors_with_positions(tmp_path, name, text, message):
     path = tmp_path / name
     path.write_text(text)

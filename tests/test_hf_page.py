@@ -20,21 +20,26 @@ from generator.ingest.registry import (
 )
 
 OPTIONS = ParseOptions(today=TODAY)
-ABSTRACT = ("We study a problem at length and propose a method that works well. "
-            "Experiments on many benchmarks show that it beats every baseline by a wide margin.")
+ABSTRACT = (
+    "We study a problem at length and propose a method that works well. "
+    "Experiments on many benchmarks show that it beats every baseline by a wide margin."
+)
 
 
 def parse(text: str, options: ParseOptions = OPTIONS):
     return parse_source(text, "dump.txt", options, format="hf-page")
 
 
-@pytest.mark.parametrize("name, count", [
-    ("000_e51db3cf39dcc2e5.txt", 264),
-    ("001_57bc9e7ee142a0d4.txt", 47),
-    ("002_7165c0a6babe4322.txt", 105),
-    ("003_750423300d75b2cb.txt", 203),
-    ("004_6a9130a22abd98d5.txt", 116),
-])
+@pytest.mark.parametrize(
+    "name, count",
+    [
+        ("000_e51db3cf39dcc2e5.txt", 264),
+        ("001_57bc9e7ee142a0d4.txt", 47),
+        ("002_7165c0a6babe4322.txt", 105),
+        ("003_750423300d75b2cb.txt", 203),
+        ("004_6a9130a22abd98d5.txt", 116),
+    ],
+)
 def test_each_seed_dump_parses_to_its_exact_record_count(name, count):
     path = next(p for p in SEEDS if p.name == name)
     result = read_source(path, name, OPTIONS)
@@ -59,8 +64,9 @@ def test_page_date_line_dates_the_papers_with_the_latest_past_year():
     result = read_source(next(p for p in SEEDS if p.name.startswith("001")), "001", OPTIONS)
     assert {p.date for p in result.papers} == {dt.date(2026, 3, 11)}
     # In January, "Aug 8" is last year's August.
-    result = read_source(next(p for p in SEEDS if p.name.startswith("004")), "004",
-                         ParseOptions(today=dt.date(2027, 1, 5)))
+    result = read_source(
+        next(p for p in SEEDS if p.name.startswith("004")), "004", ParseOptions(today=dt.date(2027, 1, 5))
+    )
     assert {p.date for p in result.papers} == {dt.date(2026, 8, 8)}
 
 
@@ -117,10 +123,16 @@ def test_tex_is_kept_verbatim():
 
 
 def test_urls_become_links_without_trailing_punctuation():
-    text = ("Code is at https://github.com/a/b. See https://x.github.io/site/. "
-            "Also http://github.com/c/d{http://github.com/c/d}. (https://example.org/p_(x))")
-    assert find_urls(text) == ["https://github.com/a/b", "https://x.github.io/site/", "http://github.com/c/d",
-                               "https://example.org/p_(x)"]
+    text = (
+        "Code is at https://github.com/a/b. See https://x.github.io/site/. "
+        "Also http://github.com/c/d{http://github.com/c/d}. (https://example.org/p_(x))"
+    )
+    assert find_urls(text) == [
+        "https://github.com/a/b",
+        "https://x.github.io/site/",
+        "http://github.com/c/d",
+        "https://example.org/p_(x)",
+    ]
     assert links_from_text(text) == {"code": "https://github.com/a/b", "project": "https://x.github.io/site/"}
 
 

@@ -16,10 +16,14 @@ OPTIONS = ParseOptions(today=dt.date(2026, 11, 21))
 SEEDS = {
     "hf-page": "Subscribe\nMar 11\nA Title\nA long abstract sentence that goes on. " * 3,
     "hf-json": '[{"paper": {"id": "2310.07240", "title": "T", "summary": "S", "authors": [{"name": "A"}]}}]',
-    "arxiv-atom": ('<feed xmlns="http://www.w3.org/2005/Atom"><id>http://arxiv.org/api/x</id><entry>'
-                   "<id>http://arxiv.org/abs/2310.07240v1</id><title>T</title><summary>S</summary></entry></feed>"),
-    "arxiv-rss": ("<rss><channel><item><title>T</title><description>arXiv:2403.1v1 Announce Type: new "
-                  "Abstract: S</description><guid>oai:arXiv.org:2403.07001v1</guid></item></channel></rss>"),
+    "arxiv-atom": (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><id>http://arxiv.org/api/x</id><entry>'
+        "<id>http://arxiv.org/abs/2310.07240v1</id><title>T</title><summary>S</summary></entry></feed>"
+    ),
+    "arxiv-rss": (
+        "<rss><channel><item><title>T</title><description>arXiv:2403.1v1 Announce Type: new "
+        "Abstract: S</description><guid>oai:arXiv.org:2403.07001v1</guid></item></channel></rss>"
+    ),
     "bibtex": "@article{a, title={T {x}}, author={A and B}, eprint={2310.07240}, keywords={k}}",
     "jsonl": '{"title": "T", "abstract": "S", "date": "2024-01-01", "authors": "A, B", "tags": ["x"]}',
     "csv": 'title,abstract,date,authors\n"T","S",2024-01-01,"A; B"\n',
@@ -97,7 +101,8 @@ def test_a_ten_megabyte_abstract_and_a_hundred_thousand_line_dump_parse():
     abstract = ("We study attention and caches in depth. " * 260_000)[:10_000_000]
     [paper] = parse_source(f"Subscribe\nHuge\n{abstract}\n", "huge.txt", OPTIONS, format="hf-page").papers
     assert len(paper.abstract) >= 9_999_000
-    lines = ["Subscribe"] + [f"Paper {i}\nWe study thing {i} in depth and report many results on benchmarks."
-                             for i in range(50_000)]
+    lines = ["Subscribe"] + [
+        f"Paper {i}\nWe study thing {i} in depth and report many results on benchmarks." for i in range(50_000)
+    ]
     result = parse_source("\n".join(lines), "long.txt", OPTIONS, format="hf-page")
     assert len(result.papers) == 50_000 and result.problems == []

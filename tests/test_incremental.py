@@ -83,14 +83,24 @@ def test_a_deleted_output_folder_is_rebuilt(tmp_path):
 ENTRY = "---\ntitle: {title}\ndate: 2024-0{month}-1{day}\ntags: [{tags}]\n---\n{body}\n"
 titles = st.sampled_from(["Speech Codecs", "LLM Serving at Scale", "KV Cache Tricks", "A: B", "Ünïcode $x^2$"])
 operations = st.one_of(
-    st.tuples(st.just("add"), st.integers(0, 20), titles, st.integers(1, 9), st.integers(0, 9),
-              st.sampled_from(["speech", "llm", "llm, speech", ""])),
+    st.tuples(
+        st.just("add"),
+        st.integers(0, 20),
+        titles,
+        st.integers(1, 9),
+        st.integers(0, 9),
+        st.sampled_from(["speech", "llm", "llm, speech", ""]),
+    ),
     st.tuples(st.just("edit"), st.integers(0, 50), titles),
     st.tuples(st.just("retitle"), st.integers(0, 50), titles),
     st.tuples(st.just("retag"), st.integers(0, 50), st.sampled_from(["speech", "llm", "kv-cache", ""])),
     st.tuples(st.just("delete"), st.integers(0, 50)),
-    st.tuples(st.just("config"), st.sampled_from(["per_page: 1", "per_page: 3", "title: Other Feed",
-                                                  "feed_items: 1", "base_url: https://example.org/sub/"])),
+    st.tuples(
+        st.just("config"),
+        st.sampled_from(
+            ["per_page: 1", "per_page: 3", "title: Other Feed", "feed_items: 1", "base_url: https://example.org/sub/"]
+        ),
+    ),
     st.tuples(st.just("theme"), st.sampled_from(["<!-- a -->", "<!-- b -->"])),
     st.tuples(st.just("clean")),  # a --clean build between the others
 )
@@ -102,7 +112,8 @@ def apply(root: Path, op: tuple) -> None:
     if kind == "add":
         _, n, title, month, day, tags = op
         (root / f"content/papers/new-{n}.md").write_text(
-            ENTRY.format(title=f"'{title} {n}'", month=month, day=day, tags=tags, body=f"About {title}."))
+            ENTRY.format(title=f"'{title} {n}'", month=month, day=day, tags=tags, body=f"About {title}.")
+        )
     elif kind == "edit" and papers:
         path = papers[op[1] % len(papers)]
         text = path.read_text()
@@ -224,8 +235,14 @@ def test_edited_entries_patch_the_site_and_give_a_clean_builds_bytes(tmp_path, c
     path = root / "content/papers/wavthruvec.md"  # the body
     path.write_text(path.read_text().replace("two-stage pipelines", "two-stage pipelines, mostly"))
     path = root / "content/papers/cachegen.md"  # the title, shown on other papers' pages too
-    path.write_text(re.sub(r"title: .*", "title: 'CacheGen: Fast Context Loading for Language Model Applications, "
-                                         "Revisited'", path.read_text(), count=1))
+    path.write_text(
+        re.sub(
+            r"title: .*",
+            "title: 'CacheGen: Fast Context Loading for Language Model Applications, Revisited'",
+            path.read_text(),
+            count=1,
+        )
+    )
     capsys.readouterr()
     assert main(["-C", str(root), "build", "--no-search"]) == 0
     assert capsys.readouterr().out.startswith("updated ")
@@ -269,12 +286,18 @@ def test_a_clean_build_between_edits_leaves_no_stale_record(tmp_path):
     assert "mostly" not in (root / "site/papers/wavthruvec/index.html").read_text()
 
 
-@pytest.mark.parametrize("template, addition", [
-    ("archive.html", "{% for month in page.months %}{% for p in month.papers %}{{ p.summary }}{% endfor %}{% endfor %}"),
-    ("archive.html", "{{ page.months[0].papers|map(attribute='abstract')|join(' ') }}"),
-    ("paper.html", "{% if page.next %}{{ page.next.html|length }}{% endif %}"),
-    ("tag.html", "{{ page.pager.items|string }}"),
-])
+@pytest.mark.parametrize(
+    "template, addition",
+    [
+        (
+            "archive.html",
+            "{% for month in page.months %}{% for p in month.papers %}{{ p.summary }}{% endfor %}{% endfor %}",
+        ),
+        ("archive.html", "{{ page.months[0].papers|map(attribute='abstract')|join(' ') }}"),
+        ("paper.html", "{% if page.next %}{{ page.next.html|length }}{% endif %}"),
+        ("tag.html", "{{ page.pager.items|string }}"),
+    ],
+)
 def test_a_patch_renders_every_output_that_reads_what_changed(tmp_path, capsys, template, addition):
     root = make_project(tmp_path / "p")
     path = root / "themes/default/templates" / template
@@ -282,8 +305,9 @@ def test_a_patch_renders_every_output_that_reads_what_changed(tmp_path, capsys, 
     assert build(root) == 0
     for entry in (root / "content/papers").glob("*.md"):
         text = entry.read_text()
-        entry.write_text(text.replace("\n---\n", "\n---\nPrefaced in a patch.\n", 1) if "wavthruvec" in entry.name
-                         else text)
+        entry.write_text(
+            text.replace("\n---\n", "\n---\nPrefaced in a patch.\n", 1) if "wavthruvec" in entry.name else text
+        )
     capsys.readouterr()
     assert main(["-C", str(root), "build", "--no-search"]) == 0
     assert capsys.readouterr().out.startswith("updated ")

@@ -10,8 +10,10 @@ from conftest import REPO, SEEDS, write_files
 from generator.cli import main
 from generator.content.entry import load_entries, read_entry
 
-ABSTRACT = ("We study a problem at length and propose a method that works well for speech. "
-            "Experiments on many ASR benchmarks show that it beats every baseline by a wide margin.")
+ABSTRACT = (
+    "We study a problem at length and propose a method that works well for speech. "
+    "Experiments on many ASR benchmarks show that it beats every baseline by a wide margin."
+)
 
 
 def ingest(project: Path, *args: str) -> int:
@@ -41,8 +43,9 @@ def test_shipped_demo_content_is_exactly_what_the_seeds_ingest_to(tmp_path):
 
 def test_duplicate_across_dumps_lists_every_source_and_keeps_the_earliest_date(project):
     ingest(project, *map(str, SEEDS))
-    entry = read_entry(project / "content/papers/cachegen-fast-context-loading-for-language-model-applications.md",
-                       project)
+    entry = read_entry(
+        project / "content/papers/cachegen-fast-context-loading-for-language-model-applications.md", project
+    )
     assert [(s.name, str(s.seen)) for s in entry.sources] == [
         ("000_e51db3cf39dcc2e5.txt", "2026-11-21"),
         ("001_57bc9e7ee142a0d4.txt", "2026-03-11"),
@@ -56,10 +59,12 @@ def test_edits_a_person_made_survive_a_reingest(project):
     dump.write_text(f"Subscribe\nSpeech Paper: Part One\n{ABSTRACT} Code: https://github.com/a/b.\n")
     ingest(project, str(dump))
     path = project / "content/papers/speech-paper-part-one.md"
-    edited = (path.read_text()
-              .replace("tags: [speech]", "tags: [my-own-tag]")
-              .replace("We study", "I rewrote this abstract. We study")
-              + "\nA note I added.\n")
+    edited = (
+        path.read_text()
+        .replace("tags: [speech]", "tags: [my-own-tag]")
+        .replace("We study", "I rewrote this abstract. We study")
+        + "\nA note I added.\n"
+    )
     edited = edited.replace("---\nI rewrote", "rating: 5\n---\nI rewrote")
     path.write_text(edited)
     assert ingest(project, str(dump)) == 0

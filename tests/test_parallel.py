@@ -64,7 +64,7 @@ def _scaled(state, chunk, factor=1):
 def test_workers_take_batches_handed_out_later_with_extra_arguments(jobs):
     values = list(range(30))
     with Workers(_scaled, values, jobs) as workers:
-        workers.submit(range(0, 10), interleave=True)
+        workers.submit(range(10), interleave=True)
         workers.submit([12, 20, 25], lambda chunk: (len(chunk) * 100,))
         got = [row for part in workers.results() for row in part]
     assert sorted(i for i, _, _ in got) == list(range(10)) + [12, 20, 25]

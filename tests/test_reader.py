@@ -76,8 +76,10 @@ def test_arxiv_papers_get_arxiv_id_pdf_and_doi_tags(tmp_path):
     assert data["@type"] == "ScholarlyArticle" and data["sameAs"] == "https://arxiv.org/abs/2106.09685"
     assert {"@type": "PropertyValue", "propertyID": "DOI", "value": "10.48550/arXiv.2106.09685"} in data["identifier"]
     assert data["author"][0] == {"@type": "Person", "name": "Edward J. Hu"}
-    bib = (tmp_path / "site/papers/lora-low-rank-adaptation-of-large-language-models/"
-           "lora-low-rank-adaptation-of-large-language-models.bib").read_text()
+    bib = (
+        tmp_path / "site/papers/lora-low-rank-adaptation-of-large-language-models/"
+        "lora-low-rank-adaptation-of-large-language-models.bib"
+    ).read_text()
     [entry] = bibtexparser.parse_string(bib).entries
     fields = {f.key: f.value for f in entry.fields}
     assert entry.key == "hu2021lora" and fields["eprint"] == "2106.09685" and fields["archivePrefix"] == "arXiv"
@@ -102,7 +104,7 @@ def test_without_bib_files_the_browser_makes_the_download(tmp_path):
     for folder in sorted((tmp_path / "site" / "papers").iterdir()):
         html = (folder / "index.html").read_text()
         assert f'data-download="bibtex" data-filename="{folder.name}.bib" hidden>Download .bib</button>' in html
-        assert ".bib\" download" not in html
+        assert '.bib" download' not in html
 
 
 def doc(key: str, title: str, text: str, tags: set[str]) -> Doc:
@@ -110,8 +112,10 @@ def doc(key: str, title: str, text: str, tags: set[str]) -> Doc:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from("aZk9 0_-.\u00e9\u0130\u212a\u00df\ufb01\u0301\U0001d400\n\t\x00$"), max_size=40),
-       st.text(max_size=30))
+@given(
+    st.text(alphabet=st.sampled_from("aZk9 0_-.\u00e9\u0130\u212a\u00df\ufb01\u0301\U0001d400\n\t\x00$"), max_size=40),
+    st.text(max_size=30),
+)
 def test_terms_count_the_words_the_word_pattern_finds(text, title):
     # The definition of a word, applied the slow way: lowercase, then the regex.
     from collections import Counter
@@ -129,9 +133,15 @@ def test_terms_count_the_words_the_word_pattern_finds(text, title):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.text(alphabet=st.sampled_from("aZk9 0_-.\u00e9\u0130\n"), max_size=12),
-                          st.text(alphabet=st.sampled_from("abk9 0_-.\u00e9\u0130\n"), max_size=60)),
-                max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet=st.sampled_from("aZk9 0_-.\u00e9\u0130\n"), max_size=12),
+            st.text(alphabet=st.sampled_from("abk9 0_-.\u00e9\u0130\n"), max_size=60),
+        ),
+        max_size=8,
+    )
+)
 def test_terms_of_many_papers_are_each_papers_terms(papers):
     # With stop words, digits and one-letter words among them, which are no terms.
     papers = papers + [("The 2 of us", "of the use of a kv cache 42 x2 X2"), ("", "")]
@@ -140,13 +150,16 @@ def test_terms_of_many_papers_are_each_papers_terms(papers):
 
 
 def test_related_papers_are_similar_deterministic_and_never_self():
-    docs = [doc(*args) for args in [
-        ("kv-a", "KV cache compression for LLM serving", "We compress the KV cache of LLM inference.", {"kv"}),
-        ("kv-b", "Evicting KV cache entries", "KV cache eviction keeps LLM inference memory low.", {"kv"}),
-        ("kv-c", "KV cache offloading", "Offloading the KV cache to CPU memory for LLM inference.", set()),
-        ("speech", "Speech enhancement with diffusion", "Diffusion models denoise speech recordings.", set()),
-        ("speech-2", "Diffusion speech codecs", "A diffusion decoder for neural speech codecs.", set()),
-    ]]
+    docs = [
+        doc(*args)
+        for args in [
+            ("kv-a", "KV cache compression for LLM serving", "We compress the KV cache of LLM inference.", {"kv"}),
+            ("kv-b", "Evicting KV cache entries", "KV cache eviction keeps LLM inference memory low.", {"kv"}),
+            ("kv-c", "KV cache offloading", "Offloading the KV cache to CPU memory for LLM inference.", set()),
+            ("speech", "Speech enhancement with diffusion", "Diffusion models denoise speech recordings.", set()),
+            ("speech-2", "Diffusion speech codecs", "A diffusion decoder for neural speech codecs.", set()),
+        ]
+    ]
     result = related(docs, k=2)
     assert result == related(list(reversed(docs)), k=2)
     assert result["kv-a"][0] in ("kv-b", "kv-c") and "kv-a" not in result["kv-a"]
@@ -155,15 +168,26 @@ def test_related_papers_are_similar_deterministic_and_never_self():
 
 
 def test_related_ties_are_broken_by_shared_tags():
-    docs = [doc("a", "alpha beta", "", {"t"}), doc("b", "alpha beta", "", set()),
-            doc("c", "alpha beta", "", {"t"}), doc("z", "gamma delta", "", set())]
+    docs = [
+        doc("a", "alpha beta", "", {"t"}),
+        doc("b", "alpha beta", "", set()),
+        doc("c", "alpha beta", "", {"t"}),
+        doc("z", "gamma delta", "", set()),
+    ]
     assert related(docs, k=2)["a"] == ("c", "b")
 
 
 @settings(max_examples=150, deadline=None)
-@given(texts=st.lists(st.lists(st.sampled_from(["kv", "cache", "speech", "codec", "graph", "token", "audio"]),
-                               min_size=1, max_size=6), min_size=2, max_size=30),
-       tags=st.lists(st.frozensets(st.sampled_from(["a", "b", "c"])), min_size=30, max_size=30))
+@given(
+    texts=st.lists(
+        st.lists(
+            st.sampled_from(["kv", "cache", "speech", "codec", "graph", "token", "audio"]), min_size=1, max_size=6
+        ),
+        min_size=2,
+        max_size=30,
+    ),
+    tags=st.lists(st.frozensets(st.sampled_from(["a", "b", "c"])), min_size=30, max_size=30),
+)
 def test_related_is_the_brute_force_ranking(texts, tags):
     # Every pair scored densely: best score first, then most shared tags, then slug order.
     docs = [Doc(f"d{i:02d}", terms_of("", " ".join(words)), tags[i]) for i, words in enumerate(texts)]
@@ -229,7 +253,7 @@ def test_theme_budget_and_no_requests_to_other_hosts(site):
         html = page.read_text()
         for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html):
             url = re.search(r'(?:src|href)="([^"]+)"', tag)
-            if url and "rel=\"alternate\"" not in tag and "rel=\"canonical\"" not in tag:
+            if url and 'rel="alternate"' not in tag and 'rel="canonical"' not in tag:
                 assert url.group(1).startswith("/"), tag
     assert "http" not in (static / "style.css").read_text().replace("http://www.w3.org", "")
 
@@ -238,13 +262,20 @@ WORDS = ["cache", "kv", "speech", "codec", "diffusion", "serving", "latency", "t
 
 
 @settings(max_examples=300, deadline=None)
-@given(corpus=st.lists(st.lists(st.sampled_from(WORDS), max_size=12), min_size=2, max_size=8),
-       edits=st.lists(st.tuples(st.integers(0, 7), st.lists(st.sampled_from(WORDS + ["zyzzyva", "quokka"]),
-                                                            max_size=12)), min_size=1, max_size=3),
-       tags=st.lists(st.sampled_from(["a", "b"]), max_size=8))
+@given(
+    corpus=st.lists(st.lists(st.sampled_from(WORDS), max_size=12), min_size=2, max_size=8),
+    edits=st.lists(
+        st.tuples(st.integers(0, 7), st.lists(st.sampled_from(WORDS + ["zyzzyva", "quokka"]), max_size=12)),
+        min_size=1,
+        max_size=3,
+    ),
+    tags=st.lists(st.sampled_from(["a", "b"]), max_size=8),
+)
 def test_frequencies_tell_exactly_when_an_edit_leaves_every_vector_alone(corpus, edits, tags):
     def docs_of(texts):
-        return [Doc(f"d{i}", terms_of("", " ".join(words)), frozenset(tags[i:i + 1])) for i, words in enumerate(texts)]
+        return [
+            Doc(f"d{i}", terms_of("", " ".join(words)), frozenset(tags[i : i + 1])) for i, words in enumerate(texts)
+        ]
 
     before = vectorize(docs_of(corpus))
     after_texts = list(corpus)

@@ -11,21 +11,44 @@ from generator.ids import SLUG_MAX, slugify, unique_slug
 SAFE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
-@pytest.mark.parametrize("title, slug", [
-    ("CacheGen: Fast Context Loading for Language Model Applications",
-     "cachegen-fast-context-loading-for-language-model-applications"),
-    ("PixArt-$α$: Fast Training", "pixart-a-fast-training"),
-    ("../../x", "x"),
-    ("Über Straße", "uber-strasse"),
-    ("CON", "con-paper"),
-    ("  Leading - dash  ", "leading-dash"),
-])
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        (
+            "CacheGen: Fast Context Loading for Language Model Applications",
+            "cachegen-fast-context-loading-for-language-model-applications",
+        ),
+        ("PixArt-$α$: Fast Training", "pixart-a-fast-training"),
+        ("../../x", "x"),
+        ("Über Straße", "uber-strasse"),
+        ("CON", "con-paper"),
+        ("  Leading - dash  ", "leading-dash"),
+    ],
+)
 def test_slugify_examples(title, slug):
     assert slugify(title) == slug
 
 
-@pytest.mark.parametrize("title", ["../../x", "∑∏∫", "...", "/", "", ".", "..", "CON", "nul", "a/b\\c",
-                                   "💥🔥", "x" * 500, "word " * 100, "\x00\x01", "-" * 90])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "../../x",
+        "∑∏∫",
+        "...",
+        "/",
+        "",
+        ".",
+        "..",
+        "CON",
+        "nul",
+        "a/b\\c",
+        "💥🔥",
+        "x" * 500,
+        "word " * 100,
+        "\x00\x01",
+        "-" * 90,
+    ],
+)
 def test_slugs_are_safe_file_names(title):
     slug = slugify(title)
     assert SAFE.fullmatch(slug), slug

@@ -68,11 +68,21 @@ def test_outputs_are_written_inside_the_staging_folder_or_refused(tmp_path):
     from generator.errors import BuildError
 
     staging = new_staging(tmp_path / "site")
-    files = {"index.html": b"i", "papers/a/index.html": b"a", "papers/a/a.bib": b"b", "tags/x/page/2/index.html": b"2",
-             "./feeds//rss.xml": b"r"}
+    files = {
+        "index.html": b"i",
+        "papers/a/index.html": b"a",
+        "papers/a/a.bib": b"b",
+        "tags/x/page/2/index.html": b"2",
+        "./feeds//rss.xml": b"r",
+    }
     assert write_files(staging, files) == len(files)
-    assert tree(staging) == {"index.html": b"i", "papers/a/index.html": b"a", "papers/a/a.bib": b"b",
-                             "tags/x/page/2/index.html": b"2", "feeds/rss.xml": b"r"}
+    assert tree(staging) == {
+        "index.html": b"i",
+        "papers/a/index.html": b"a",
+        "papers/a/a.bib": b"b",
+        "tags/x/page/2/index.html": b"2",
+        "feeds/rss.xml": b"r",
+    }
     for bad in ("../escape.html", "papers/../../escape.html", "/etc/escape", ""):
         with pytest.raises(BuildError, match="outside the output folder"):
             write_files(staging, {bad: b"x"})

@@ -47,14 +47,36 @@ hostile = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
 
 
 @settings(max_examples=300, deadline=None)
-@given(title=hostile, abstract=hostile, authors=st.lists(hostile, max_size=3), tags=st.lists(hostile, max_size=3),
-       arxiv=hostile, doi=hostile, site_title=hostile, published=st.none() | st.dates())
+@given(
+    title=hostile,
+    abstract=hostile,
+    authors=st.lists(hostile, max_size=3),
+    tags=st.lists(hostile, max_size=3),
+    arxiv=hostile,
+    doi=hostile,
+    site_title=hostile,
+    published=st.none() | st.dates(),
+)
 def test_jsonld_is_what_json_dumps_writes_made_safe(title, abstract, authors, tags, arxiv, doi, site_title, published):
-    paper = PaperView(slug="s", title=title, date=dt.date(2024, 5, 6), url="/papers/s/",
-                      abs_url="https://example.org/papers/s/", guid="g",
-                      tags=tuple(TagRef(f"t{i}", name, f"/tags/t{i}/") for i, name in enumerate(tags)), links=(),
-                      authors=tuple(authors), sources=(), summary="", html="", extra={}, abstract=abstract,
-                      arxiv=arxiv, doi=doi, published=published)
+    paper = PaperView(
+        slug="s",
+        title=title,
+        date=dt.date(2024, 5, 6),
+        url="/papers/s/",
+        abs_url="https://example.org/papers/s/",
+        guid="g",
+        tags=tuple(TagRef(f"t{i}", name, f"/tags/t{i}/") for i, name in enumerate(tags)),
+        links=(),
+        authors=tuple(authors),
+        sources=(),
+        summary="",
+        html="",
+        extra={},
+        abstract=abstract,
+        arxiv=arxiv,
+        doi=doi,
+        published=published,
+    )
     info = types.SimpleNamespace(title=site_title, base_url="https://example.org/")
     made = _jsonld(paper, info)
     assert made == jsonld_by_json_dumps(paper, info)

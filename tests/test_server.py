@@ -42,8 +42,7 @@ def test_pages_are_served_under_the_base_path(served):
 
 
 def test_unknown_and_escaping_paths_get_the_site_404(served):
-    for path in ("/group/nope/", "/", "/secret.txt", "/group/../secret.txt", "/group/%2e%2e/secret.txt",
-                 "/group/link"):
+    for path in ("/group/nope/", "/", "/secret.txt", "/group/../secret.txt", "/group/%2e%2e/secret.txt", "/group/link"):
         assert get(served + path) == (404, "custom 404"), path
 
 

@@ -22,8 +22,13 @@ from generator.ingest.registry import ParseOptions
 CACHEGEN_DUMP = FIXTURES / "hf_page" / "001_57bc9e7ee142a0d4.txt"
 CACHEGEN = "content/papers/cachegen-fast-context-loading-for-language-model-applications.md"
 ALL_FORMATS = [
-    "hf_json/daily_papers.json", "arxiv_atom/query.xml", "arxiv_rss/cs.LG.rss", "arxiv_rss/cs.LG.atom",
-    "bibtex/refs.bib", "tabular/papers.jsonl", "tabular/papers.csv",
+    "hf_json/daily_papers.json",
+    "arxiv_atom/query.xml",
+    "arxiv_rss/cs.LG.rss",
+    "arxiv_rss/cs.LG.atom",
+    "bibtex/refs.bib",
+    "tabular/papers.jsonl",
+    "tabular/papers.csv",
 ]
 
 
@@ -73,8 +78,13 @@ def test_the_same_paper_from_every_source_is_one_entry_with_the_union_of_its_dat
     report = run(project, [str(CACHEGEN_DUMP)])
     entry = read_entry(project / CACHEGEN, project)
     assert entry.arxiv == "" and str(entry.date) == "2026-03-11"
-    run(project, [str(FIXTURES / name) for name in ("hf_json/daily_papers.json", "arxiv_atom/query.xml",
-                                                     "arxiv_rss/cs.LG.rss", "bibtex/refs.bib")])
+    run(
+        project,
+        [
+            str(FIXTURES / name)
+            for name in ("hf_json/daily_papers.json", "arxiv_atom/query.xml", "arxiv_rss/cs.LG.rss", "bibtex/refs.bib")
+        ],
+    )
     matches = [e for e in load_entries(project / "content/papers", project)[0] if "CacheGen" in e.title]
     assert len(matches) == 1
     entry = read_entry(project / CACHEGEN, project)
@@ -84,14 +94,22 @@ def test_the_same_paper_from_every_source_is_one_entry_with_the_union_of_its_dat
     assert entry.upvotes == 14 and entry.comment == "SIGCOMM 2024"
     assert entry.categories == ("cs.NI", "cs.LG") and str(entry.published) == "2023-10-11"
     assert entry.links == {
-        "arxiv": "https://arxiv.org/abs/2310.07240", "pdf": "https://arxiv.org/pdf/2310.07240",
+        "arxiv": "https://arxiv.org/abs/2310.07240",
+        "pdf": "https://arxiv.org/pdf/2310.07240",
         "code": "https://github.com/UChi-JCL/CacheGen",
     }
-    assert [s.name for s in entry.sources] == ["001_57bc9e7ee142a0d4.txt", "daily_papers.json", "query.xml",
-                                              "cs.LG.rss", "refs.bib"]
+    assert [s.name for s in entry.sources] == [
+        "001_57bc9e7ee142a0d4.txt",
+        "daily_papers.json",
+        "query.xml",
+        "cs.LG.rss",
+        "refs.bib",
+    ]
     assert "kv-cache" in entry.tags and "systems" in entry.tags  # BibTeX keywords from a new source
-    assert entry.body.startswith("As large language models (LLMs) take on more complex tasks, their inputs "
-                                 "incorporate longer contexts to respond to questions that require domain knowledge")
+    assert entry.body.startswith(
+        "As large language models (LLMs) take on more complex tasks, their inputs "
+        "incorporate longer contexts to respond to questions that require domain knowledge"
+    )
     assert report.sources[0].format == "hf-page"
 
 
@@ -109,14 +127,19 @@ def test_replacements_update_but_never_announce(project):
     slugs = [e.slug for e in report.plan.new]
     assert "an-old-paper-revised" not in slugs and not any("cachegen" in s for s in slugs)
     assert [title for title, _ in report.plan.skipped] == [
-        "CacheGen: Fast Context Loading for Language Model Applications", "An Old Paper Revised"]
+        "CacheGen: Fast Context Loading for Language Model Applications",
+        "An Old Paper Revised",
+    ]
 
 
 def test_refresh_lets_sources_overwrite_fields_but_not_slug_date_or_tags(project):
     run(project, [str(FIXTURES / "arxiv_atom/query.xml")])
     path = project / "content/papers/lora-low-rank-adaptation-of-large-language-models.md"
-    path.write_text(path.read_text().replace("comment: Draft V2 includes better baselines", "comment: mine")
-                    .replace("tags: [", "tags: [curated, "))
+    path.write_text(
+        path.read_text()
+        .replace("comment: Draft V2 includes better baselines", "comment: mine")
+        .replace("tags: [", "tags: [curated, ")
+    )
     run(project, [str(FIXTURES / "arxiv_atom/query.xml")])
     assert read_entry(path, project).comment == "mine"
     run(project, [str(FIXTURES / "arxiv_atom/query.xml")], refresh=True)
@@ -166,14 +189,17 @@ def test_fetch_gives_up_with_a_clear_error(server):
     with pytest.raises(SourceError, match="HTTP 404"):
         Fetcher(backoff=0.0).fetch(f"{server}/missing.xml")
     with pytest.raises(SourceError, match="larger than"):
-        Fetcher(max_bytes=1024 * 1024 // 2 ** 20 or 1).fetch(f"{server}/arxiv_atom/query.xml")
+        Fetcher(max_bytes=1024 * 1024 // 2**20 or 1).fetch(f"{server}/arxiv_atom/query.xml")
 
 
 def test_polite_delay_spaces_requests_to_the_same_host():
     now = [100.0]
     sleeps: list[float] = []
-    fetcher = Fetcher(delays={"example.org": 3.0}, sleep=lambda s: sleeps.append(s) or now.__setitem__(0, now[0] + s),
-                      clock=lambda: now[0])
+    fetcher = Fetcher(
+        delays={"example.org": 3.0},
+        sleep=lambda s: sleeps.append(s) or now.__setitem__(0, now[0] + s),
+        clock=lambda: now[0],
+    )
     fetcher._wait_turn("example.org")
     now[0] += 1.0
     fetcher._wait_turn("example.org")
@@ -209,8 +235,14 @@ def test_a_site_built_from_every_format_shows_the_scholarly_fields(project):
     assert main(["-C", str(project), "-q", "build"]) == 0
     site = project / "site"
     page = (site / "papers/lora-low-rank-adaptation-of-large-language-models/index.html").read_text()
-    for text in ("arXiv:2106.09685", "ICLR 2022", "Draft V2 includes better baselines", "cs.CL, cs.AI, cs.LG",
-                 'href="https://arxiv.org/pdf/2106.09685"', "Edward J. Hu"):
+    for text in (
+        "arXiv:2106.09685",
+        "ICLR 2022",
+        "Draft V2 includes better baselines",
+        "cs.CL, cs.AI, cs.LG",
+        'href="https://arxiv.org/pdf/2106.09685"',
+        "Edward J. Hu",
+    ):
         assert text in page, text
     assert "▲ 14" in (site / CACHEGEN.replace("content/", "").replace(".md", "/index.html")).read_text()
     assert "▲ 14" in (site / "tags/kv-cache/index.html").read_text()

@@ -29,8 +29,9 @@ def test_every_page_passes_the_nu_html_checker(demo):
         pytest.skip("java or vnu.jar is missing")
     pages = list(demo.rglob("*.html"))
     assert len(pages) > 800
-    result = subprocess.run([java, "-jar", jar, "--errors-only", "--skip-non-html", str(demo)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [java, "-jar", jar, "--errors-only", "--skip-non-html", str(demo)], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr[:3000]
     assert result.stderr.strip() == ""
 

@@ -19,8 +19,25 @@ from generator.content.entry import Entry, format_entry
 from generator.model.records import Source
 
 VECTORS = [v for v in (FIXTURES / "xss/vectors.txt").read_text().splitlines() if v.strip()]
-DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "svg", "style", "base", "form", "input", "button",
-                  "details", "body", "link", "meta", "textarea", "img", "mglyph"}
+DANGEROUS_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "style",
+    "base",
+    "form",
+    "input",
+    "button",
+    "details",
+    "body",
+    "link",
+    "meta",
+    "textarea",
+    "img",
+    "mglyph",
+}
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
 
 
@@ -43,12 +60,21 @@ class Audit(HTMLParser):
         theme = self.own_scripts and (
             (tag == "body" and self.bodies == 1)
             or (tag == "svg" and a.get("aria-hidden") == "true")
-            or
-            (tag == "script" and ((a.get("src") or "").startswith("/static/") or a.get("type") == "application/ld+json"))
+            or (
+                tag == "script"
+                and ((a.get("src") or "").startswith("/static/") or a.get("type") == "application/ld+json")
+            )
             or (self.in_head and tag in ("meta", "link"))
-            or (tag in ("form", "input", "button") and (a.get("action") == "/search/" or a.get("id") in ("header-q", "theme-toggle")
-                                                        or a.get("name") == "q" or a.get("class") == "button button-quiet copy"
-                                                        or (a.get("type") == "button")))
+            or (
+                tag in ("form", "input", "button")
+                and (
+                    a.get("action") == "/search/"
+                    or a.get("id") in ("header-q", "theme-toggle")
+                    or a.get("name") == "q"
+                    or a.get("class") == "button button-quiet copy"
+                    or (a.get("type") == "button")
+                )
+            )
         )
         if tag in DANGEROUS_TAGS and not theme:
             self.found.append(f"<{tag}>")
@@ -78,11 +104,20 @@ def hostile_site(tmp_path_factory) -> Path:
     shutil.copytree(REPO / "themes", root / "themes")
     (root / "site.yaml").write_text("base_url: https://example.org/\nbib_files: true\n")
     for i, vector in enumerate(VECTORS):
-        entry = Entry(slug=f"v{i}", title=f"Paper {i} {vector}", date=dt.date(2024, 1, 1 + i % 28),
-                      body=f"Abstract {i}: {vector}\n\n{vector}", tags=(vector, "safe"), authors=(vector, "Ada"),
-                      links={"code": "https://github.com/a/b", "project": vector, "data": "javascript:alert(1)"},
-                      sources=(Source(vector, None),), comment=vector, journal_ref=vector, doi=vector,
-                      extra={"note": vector})
+        entry = Entry(
+            slug=f"v{i}",
+            title=f"Paper {i} {vector}",
+            date=dt.date(2024, 1, 1 + i % 28),
+            body=f"Abstract {i}: {vector}\n\n{vector}",
+            tags=(vector, "safe"),
+            authors=(vector, "Ada"),
+            links={"code": "https://github.com/a/b", "project": vector, "data": "javascript:alert(1)"},
+            sources=(Source(vector, None),),
+            comment=vector,
+            journal_ref=vector,
+            doi=vector,
+            extra={"note": vector},
+        )
         (root / f"content/papers/v{i}.md").write_text(format_entry(entry))
     assert main(["-C", str(root), "-q", "build", "--no-search"]) == 0
     return root / "site"

@@ -77,14 +77,16 @@ class BuildCache:
             self.set_meta("format", FORMAT)
         # Small columns and large blobs live in separate tables, so that scanning the small ones
         # (every build's stat check, a patch's lookups) never reads the blobs.
-        self.db.execute("CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, mtime_ns INTEGER, "
-                        "size INTEGER, digest TEXT)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS entries (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, digest TEXT)"
+        )
         self.db.execute("CREATE TABLE IF NOT EXISTS entry_blobs (path TEXT PRIMARY KEY, entry BLOB, html TEXT)")
         # An output's model is its page or feed as pickled by `model_key`, papers by slug (`refs`,
         # one per line with a newline on both ends, so a paper's pages are found with instr());
         # `reads`: what rendering it read of which papers (see render.reads_text).
-        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, digest TEXT, "
-                        "refs TEXT, reads TEXT)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, digest TEXT, refs TEXT, reads TEXT)"
+        )
         self.db.execute("CREATE TABLE IF NOT EXISTS output_models (path TEXT PRIMARY KEY, model BLOB)")
         self.db.execute("CREATE TABLE IF NOT EXISTS papers (slug TEXT PRIMARY KEY, digest BLOB)")
         self.db.execute("CREATE TABLE IF NOT EXISTS paper_blobs (slug TEXT PRIMARY KEY, paper BLOB)")
@@ -109,8 +111,12 @@ class BuildCache:
 
     def rows(self) -> dict[str, tuple[int, int, str, bytes, str]]:
         """path -> (mtime_ns, size, digest, pickled entry, html) for every cached entry."""
-        return {r[0]: r[1:] for r in self.db.execute(
-            "SELECT path, mtime_ns, size, digest, entry, html FROM entries JOIN entry_blobs USING (path)")}
+        return {
+            r[0]: r[1:]
+            for r in self.db.execute(
+                "SELECT path, mtime_ns, size, digest, entry, html FROM entries JOIN entry_blobs USING (path)"
+            )
+        }
 
     def result(self, name: str, key: str) -> object | None:
         """A stored result of a whole-site computation, if it was computed from inputs with this key."""
@@ -140,27 +146,40 @@ class BuildCache:
             for table in ("outputs", "output_models"):
                 self.db.executemany(f"DELETE FROM {table} WHERE path = ?", ((p,) for p in known if p not in outputs))
             fresh = [p for p, kd in outputs.items() if p in rendered or known.get(p) != kd]
-            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)", (
-                (p, *outputs[p], *((_refs_text(rendered[p].model.refs), rendered[p].reads) if p in rendered
-                                   else (None, None))) for p in fresh))
-            self.db.executemany("INSERT OR REPLACE INTO output_models VALUES (?, ?)",
-                                ((p, rendered[p].model.blob if p in rendered else None) for p in fresh))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)",
+                (
+                    (
+                        p,
+                        *outputs[p],
+                        *((_refs_text(rendered[p].model.refs), rendered[p].reads) if p in rendered else (None, None)),
+                    )
+                    for p in fresh
+                ),
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO output_models VALUES (?, ?)",
+                ((p, rendered[p].model.blob if p in rendered else None) for p in fresh),
+            )
 
     def update_outputs(self, rows: Iterable[tuple[str, str, str, Rendered]]) -> None:
         """New (key, digest, model and reads) of some outputs."""
         rows = list(rows)
-        self.db.executemany("UPDATE outputs SET key = ?, digest = ?, refs = ?, reads = ? WHERE path = ?",
-                            ((k, d, _refs_text(r.model.refs), r.reads, p) for p, k, d, r in rows))
-        self.db.executemany("UPDATE output_models SET model = ? WHERE path = ?",
-                            ((r.model.blob, p) for p, _, _, r in rows))
+        self.db.executemany(
+            "UPDATE outputs SET key = ?, digest = ?, refs = ?, reads = ? WHERE path = ?",
+            ((k, d, _refs_text(r.model.refs), r.reads, p) for p, k, d, r in rows),
+        )
+        self.db.executemany(
+            "UPDATE output_models SET model = ? WHERE path = ?", ((r.model.blob, p) for p, _, _, r in rows)
+        )
 
     def outputs_showing(self, slugs: Iterable[str]) -> dict[str, tuple[str, str, tuple[str, ...], str]]:
         """path -> (key, digest, refs, reads) of every output whose model holds one of these papers."""
         found = {}
         for slug in slugs:
             for path, key, d, refs, reads in self.db.execute(
-                    "SELECT path, key, digest, refs, reads FROM outputs WHERE instr(refs, ?) > 0",
-                    (_refs_text([slug]),)):
+                "SELECT path, key, digest, refs, reads FROM outputs WHERE instr(refs, ?) > 0", (_refs_text([slug]),)
+            ):
                 if reads is None:
                     raise LookupError(path)  # an output stored without its model: cannot be patched
                 found[path] = (key, d, tuple(refs.strip("\n").split("\n")) if refs.strip() else (), reads)
@@ -206,8 +225,7 @@ class BuildCache:
 
     def touch_entries(self, rows: Iterable[tuple[str, int, int]]) -> None:
         """New (mtime_ns, size) of entries whose bytes are unchanged."""
-        self.db.executemany("UPDATE entries SET mtime_ns = ?, size = ? WHERE path = ?",
-                            ((m, z, p) for p, m, z in rows))
+        self.db.executemany("UPDATE entries SET mtime_ns = ?, size = ? WHERE path = ?", ((m, z, p) for p, m, z in rows))
 
     def store(self, rows: Iterable[tuple[str, int, int, str, bytes, str]], keep: set[str]) -> None:
         """Save new rows and forget entries whose files are gone, in one transaction."""
@@ -353,9 +371,14 @@ def folder_stamp(folder: Path) -> str:
     return f"{st.st_ino}:{st.st_mtime_ns}"
 
 
-def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, jobs: int, *,
-                        meanwhile: Callable[[], None] | None = None,
-                        ) -> tuple[list[Entry], list[str], list[Terms], list[str], list[Problem]]:
+def load_cached_entries(
+    directory: Path,
+    root: Path,
+    cache: BuildCache | None,
+    jobs: int,
+    *,
+    meanwhile: Callable[[], None] | None = None,
+) -> tuple[list[Entry], list[str], list[Terms], list[str], list[Problem]]:
     """Every entry under `directory` with its rendered body, its terms (for related papers) and
     its body as plain text, and the problems of broken ones. The entries come without their
     Markdown body (`body` is empty): what the site needs of it is in the other three.
@@ -393,8 +416,7 @@ def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, j
     jobs = jobs if len(todo) > 200 else 1
     if jobs > 1:
         _load_renderers()  # once, before the reading workers fork, rather than in each of them
-    results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs, meanwhile=meanwhile)
-               for r in part]
+    results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs, meanwhile=meanwhile) for r in part]
     problems: list[Problem] = []
     for (i, shown, path, _), (record, html, errors, d) in zip(todo, results):
         if errors:
@@ -412,8 +434,13 @@ def load_cached_entries(directory: Path, root: Path, cache: BuildCache | None, j
     if cache:
         cache.store(fresh, {shown for _, shown in files})
     pairs = [pair for pair in found if pair is not None]
-    return ([r[0] for r, _ in pairs], [h for _, h in pairs], [r[1] for r, _ in pairs], [r[2] for r, _ in pairs],
-            problems)
+    return (
+        [r[0] for r, _ in pairs],
+        [h for _, h in pairs],
+        [r[1] for r, _ in pairs],
+        [r[2] for r, _ in pairs],
+        problems,
+    )
 
 
 _MARKUP = None
@@ -430,8 +457,10 @@ def _load_renderers() -> None:
     _MARKUP.prepare()
 
 
-def _parse_and_render(todo: list[tuple[int, str, Path, bytes | None]], chunk: Sequence[int],
-                      ) -> list[tuple[tuple[Entry, Terms, str] | None, str, list[Problem], str]]:
+def _parse_and_render(
+    todo: list[tuple[int, str, Path, bytes | None]],
+    chunk: Sequence[int],
+) -> list[tuple[tuple[Entry, Terms, str] | None, str, list[Problem], str]]:
     """(entry, terms, plain text), rendered body, problems and the file's digest, per task."""
     from ..model.related import terms_of_many
     from ..model.text import (

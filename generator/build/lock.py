@@ -35,8 +35,9 @@ def project_lock(root: Path, what: str) -> Iterator[None]:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
-                raise LockedError(f"cannot {what}: {holder} is running in this project; "
-                                  "wait for it to finish and try again") from None
+                raise LockedError(
+                    f"cannot {what}: {holder} is running in this project; wait for it to finish and try again"
+                ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"paperfeed {what} (pid {os.getpid()})".encode(), 0)
         yield

@@ -68,7 +68,7 @@ def write_files(staging: Path, files: Mapping[str, bytes]) -> int:
         try:
             data = memoryview(files[path])
             while data:
-                data = data[os.write(fd, data):]
+                data = data[os.write(fd, data) :]
         finally:
             os.close(fd)
     return len(files)
@@ -156,7 +156,6 @@ def update_in_place(staging: Path, output: Path, written: list[str], removed: li
     return True
 
 
-
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
     if sys.platform != "linux":
@@ -207,8 +206,12 @@ def _remove_later(folder: Path) -> None:
     # Deleting tens of thousands of files takes seconds; the new site is already in place,
     # so a detached process does it while the command returns.
     try:
-        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(folder)],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True)
+        subprocess.Popen(
+            [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)

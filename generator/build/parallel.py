@@ -75,8 +75,9 @@ class Workers:
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             gc.freeze()
             try:
-                self._pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker,
-                                                                      initargs=(task, state))
+                self._pool = multiprocessing.get_context("fork").Pool(
+                    jobs, initializer=_start_worker, initargs=(task, state)
+                )
             finally:  # the workers have their copies: the parent's objects may be collected again
                 gc.unfreeze()
 
@@ -85,10 +86,11 @@ class Workers:
         """Whether the chunks run in other processes."""
         return self._pool is not None
 
-    def submit(self, indices: Sequence[int], extra: Callable[[Sequence[int]], tuple] | None = None, *,
-               interleave: bool = False) -> None:
+    def submit(
+        self, indices: Sequence[int], extra: Callable[[Sequence[int]], tuple] | None = None, *, interleave: bool = False
+    ) -> None:
         """Hand out `indices` in chunks (see `chunks`); `extra(chunk)` gives each chunk's extra arguments."""
-        pieces = [indices[r.start:r.stop:r.step] for r in chunks(len(indices), self._jobs, interleave=interleave)]
+        pieces = [indices[r.start : r.stop : r.step] for r in chunks(len(indices), self._jobs, interleave=interleave)]
         jobs = [(piece, extra(piece) if extra else ()) for piece in pieces]
         if self._pool is None:
             self._done.append([self._task(self._state, piece, *args) for piece, args in jobs])
@@ -111,8 +113,15 @@ class Workers:
             self._pool.join()
 
 
-def map_chunks(task: Callable[[Any, Sequence[int]], T], state: Any, count: int, jobs: int, *,
-               interleave: bool = False, meanwhile: Callable[[], None] | None = None) -> list[T]:
+def map_chunks(
+    task: Callable[[Any, Sequence[int]], T],
+    state: Any,
+    count: int,
+    jobs: int,
+    *,
+    interleave: bool = False,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[T]:
     """`task(state, chunk)` for every chunk of range(count) (see `chunks`), results in chunk order.
 
     When the chunks run in worker processes, this one calls `meanwhile()` while it waits for them.

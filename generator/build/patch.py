@@ -59,8 +59,16 @@ def patch_inputs(config: Config, theme_dir: Path, *, strict: bool, search: bool)
     return f"{config!r}\0{strict}\0{search}\0{tree_stamp([theme_dir], racy=True)}"
 
 
-def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *, strict: bool,
-              search: bool, stats: dict[str, tuple[int, int]] | None = None) -> tuple[int, int] | None:
+def try_patch(
+    root: Path,
+    config: Config,
+    theme_dir: Path,
+    cache: BuildCache,
+    *,
+    strict: bool,
+    search: bool,
+    stats: dict[str, tuple[int, int]] | None = None,
+) -> tuple[int, int] | None:
     """Patch the site for edited entries; (papers, files written), or None when a full build is needed.
 
     `stats`: the (mtime_ns, size) of files already looked at (see `tree_stamp`); others are looked at here.
@@ -88,8 +96,11 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     if parsed is None:
         return None
     changes, fresh_rows = parsed
-    frequencies = state.frequencies.edited([(old_terms, record[1]) for old_terms, record, _ in changes]) \
-        if changes else state.frequencies
+    frequencies = (
+        state.frequencies.edited([(old_terms, record[1]) for old_terms, record, _ in changes])
+        if changes
+        else state.frequencies
+    )
     if frequencies is None:
         return None  # related papers may change
 
@@ -103,12 +114,13 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     before = {slug: pickle.loads(data) for slug, data in cache.papers(papers).items()}
     if set(before) != set(papers):
         return None
-    changed = {slug: {f.name for f in fields(PaperView) if getattr(before[slug], f.name) != getattr(paper, f.name)}
-               for slug, paper in papers.items()}
+    changed = {
+        slug: {f.name for f in fields(PaperView) if getattr(before[slug], f.name) != getattr(paper, f.name)}
+        for slug, paper in papers.items()
+    }
     # A paper's own page copies some of its fields (title, summary): it is made again whatever it read.
     own = {paper_page_path(slug) for slug, what in changed.items() if what}
-    affected = {path: row for path, row in showing.items()
-                if path in own or _reads_any(parse_reads(row[3]), changed)}
+    affected = {path: row for path, row in showing.items() if path in own or _reads_any(parse_reads(row[3]), changed)}
     needed = {slug for _, _, refs, _ in affected.values() for slug in refs} - set(papers)
     digests = cache.paper_digests(needed)
     new_pickles, new_digests = paper_pickles(papers.values())
@@ -130,8 +142,9 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
         item = load_model(blob, views)
         if isinstance(item, Page) and item.paper is not None and item.paper.slug in papers:
             # A paper's own page copies some of its fields: make it as the full build does.
-            item = paper_page(papers[item.paper.slug], prev=item.prev, next=item.next, related=item.related,
-                              feeds=item.feeds)
+            item = paper_page(
+                papers[item.paper.slug], prev=item.prev, next=item.next, related=item.related, feeds=item.feeds
+            )
         made, reads = render_item(env, item, state.info, track=True)
         model = model_key(item, state.salt, digests, PaperView)
         rendered.update((p, Rendered(model, reads)) for p in made)
@@ -142,8 +155,9 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     staging = new_staging(output)
     try:
         outputs: dict[str, tuple[str, str]] = {}
-        written = place(staging, output, files, old, outputs, track=True,
-                        keys={path: r.model.key for path, r in rendered.items()})
+        written = place(
+            staging, output, files, old, outputs, track=True, keys={path: r.model.key for path, r in rendered.items()}
+        )
         cache.set_meta("site", "updating")
         if not update_in_place(staging, output, sorted(written), []):
             cache.set_meta("site", "complete")
@@ -155,15 +169,22 @@ def try_patch(root: Path, config: Config, theme_dir: Path, cache: BuildCache, *,
     cache.update_outputs((path, *outputs[path], rendered[path]) for path in outputs)
     cache.store_papers(new_pickles, new_digests, replace=False)
     if frequencies is not state.frequencies:
-        cache.store_result("state", patch_inputs(config, theme_dir, strict=strict, search=search),
-                           PatchState(state.info, state.salt, state.tags, frequencies, False))
+        cache.store_result(
+            "state",
+            patch_inputs(config, theme_dir, strict=strict, search=search),
+            PatchState(state.info, state.salt, state.tags, frequencies, False),
+        )
     cache.set_meta("site", "complete")
     return len(rows), len(written)
 
 
-def _edited_files(folder: Path, prefix: str, names: list[str], rows: dict[str, tuple[int, int, str]],
-                  seen: dict[str, tuple[int, int]],
-                  ) -> tuple[list[tuple[str, Path, bytes, tuple[int, int]]], list[tuple[str, int, int]]] | None:
+def _edited_files(
+    folder: Path,
+    prefix: str,
+    names: list[str],
+    rows: dict[str, tuple[int, int, str]],
+    seen: dict[str, tuple[int, int]],
+) -> tuple[list[tuple[str, Path, bytes, tuple[int, int]]], list[tuple[str, int, int]]] | None:
     """Entry files whose bytes changed since the last build (cache `rows`), and those only touched
     (new mtime, same bytes); None when files came or went, or too many changed. `seen` holds the
     (mtime_ns, size) of files already looked at."""
@@ -223,8 +244,16 @@ def _reparse(edited: list[tuple[str, Path, bytes, tuple[int, int]]], cache: Buil
         record = (replace(entry, body=""), terms_of(entry.title, entry.body), plain_text(entry.body))
         html = markup.render(entry.body)
         changes.append((old_terms, record, html))
-        rows.append((shown, -1 if is_racy(st[0]) else st[0], st[1], digest(data),
-                     pickle.dumps(record, pickle.HIGHEST_PROTOCOL), html))
+        rows.append(
+            (
+                shown,
+                -1 if is_racy(st[0]) else st[0],
+                st[1],
+                digest(data),
+                pickle.dumps(record, pickle.HIGHEST_PROTOCOL),
+                html,
+            )
+        )
     return changes, rows
 
 

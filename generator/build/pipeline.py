@@ -41,9 +41,16 @@ class BuildReport:
     skipped: list[Problem] = field(default_factory=list)
 
 
-def build(root: Path, config: Config, *, strict: bool = False, search: bool = True,
-          jobs: int | None = None, clean: bool = False,
-          progress: Callable[[str], None] | None = None) -> BuildReport:
+def build(
+    root: Path,
+    config: Config,
+    *,
+    strict: bool = False,
+    search: bool = True,
+    jobs: int | None = None,
+    clean: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Build the site of the project at `root` into its output folder.
 
     Pages and feeds render over `jobs` processes (default: all cores). With
@@ -62,8 +69,12 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
         seen: dict[str, tuple[int, int]] = {}
         stamp = tree_stamp([papers_dir, theme_dir], stats=seen)
         fingerprint = stamp and stamp + repr((config, search, strict))
-        if not clean and fingerprint and cache.get_meta("fingerprint") == fingerprint \
-                and cache.get_meta("output") == folder_stamp(output):
+        if (
+            not clean
+            and fingerprint
+            and cache.get_meta("fingerprint") == fingerprint
+            and cache.get_meta("output") == folder_stamp(output)
+        ):
             return BuildReport(up_to_date=True, seconds=time.perf_counter() - started)
         # A build makes millions of objects and few cycles: collecting as it goes costs
         # seconds at 10,000 papers, and the model is dropped as a whole at the end.
@@ -75,14 +86,23 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
         collecting = gc.isenabled()
         gc.disable()
         try:
-            patched = None if clean else try_patch(root, config, theme_dir, cache, strict=strict, search=search,
-                                                  stats=seen)
+            patched = (
+                None if clean else try_patch(root, config, theme_dir, cache, strict=strict, search=search, stats=seen)
+            )
             if patched is not None:
                 # A patch that wrote nothing (entries touched, not changed) left the site up to date.
                 report = BuildReport(papers=patched[0], patched=patched[1] or None, up_to_date=not patched[1])
             else:
-                report = _build(root, config, theme_dir, None if clean else cache, strict=strict, search=search,
-                                jobs=jobs, progress=progress or (lambda message: None))
+                report = _build(
+                    root,
+                    config,
+                    theme_dir,
+                    None if clean else cache,
+                    strict=strict,
+                    search=search,
+                    jobs=jobs,
+                    progress=progress or (lambda message: None),
+                )
         finally:
             if collecting:
                 gc.enable()
@@ -92,8 +112,17 @@ def build(root: Path, config: Config, *, strict: bool = False, search: bool = Tr
     return report
 
 
-def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None, *, strict: bool, search: bool,
-           jobs: int, progress: Callable[[str], None]) -> BuildReport:
+def _build(
+    root: Path,
+    config: Config,
+    theme_dir: Path,
+    cache: BuildCache | None,
+    *,
+    strict: bool,
+    search: bool,
+    jobs: int,
+    progress: Callable[[str], None],
+) -> BuildReport:
     from .cache import load_cached_entries
 
     global _ENV
@@ -102,8 +131,12 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     bytecode = templates_cache(root) if cache else None
     progress("reading entries")
     entries, html, terms, plain, problems = load_cached_entries(
-        root / config.content_dir / "papers", root, cache, jobs,
-        meanwhile=lambda: _prepare(theme_dir, bytecode, track=cache is not None))
+        root / config.content_dir / "papers",
+        root,
+        cache,
+        jobs,
+        meanwhile=lambda: _prepare(theme_dir, bytecode, track=cache is not None),
+    )
     if strict and problems:
         raise SourceError(problems)
     # Imported here, not before: an up-to-date check never pays for Jinja, feedgen, scipy and the rest,
@@ -131,8 +164,11 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     # Vectors and related papers take a core for a while: the model is built, and pages that show
     # no related papers are rendered, meanwhile.
     known = cache.result_key("related") if cache else None
-    pending = in_background(related_unless_known, docs, known) if jobs > 1 \
+    pending = (
+        in_background(related_unless_known, docs, known)
+        if jobs > 1
         else (lambda found=related_unless_known(docs, known): found)
+    )
     del docs  # every paper's terms, the largest arrays of the build: only `pending` holds them now
     frequencies = None
 
@@ -146,12 +182,20 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
             cache.store_result("related", key, similar)
         return similar
 
-    site = build_site(entries, config, bodies=bodies, abstracts=abstracts, assets=asset_urls(assets, config.base_path),
-                      related=None, search=search)
+    site = build_site(
+        entries,
+        config,
+        bodies=bodies,
+        abstracts=abstracts,
+        assets=asset_urls(assets, config.base_path),
+        related=None,
+        search=search,
+    )
     # The model holds what pages show; the parsed entries (their Markdown above all) can go.
     del entries, html, plain, bodies, abstracts
-    report = BuildReport(papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds),
-                         tags=len(site.tags), skipped=problems)
+    report = BuildReport(
+        papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds), tags=len(site.tags), skipped=problems
+    )
 
     previous = output if output.is_dir() and not output.is_symlink() else None
     # The outputs table describes the site only when the last build finished its last step;
@@ -175,8 +219,18 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
         _release_memory()
         progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {jobs} processes")
         site, staging, outputs, written, rendered = _render_all(
-            site, theme_dir, output, previous if old else None, old, (salt, digests, bytecode), extra, jobs,
-            track=cache is not None, staging=staging, related=find_related)
+            site,
+            theme_dir,
+            output,
+            previous if old else None,
+            old,
+            (salt, digests, bytecode),
+            extra,
+            jobs,
+            track=cache is not None,
+            staging=staging,
+            related=find_related,
+        )
     except BaseException:
         discard(staging)
         raise
@@ -198,9 +252,9 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
             if unchanged and not all(link_previous(output, staging, path) for path in unchanged):
                 # The previous site changed under us: render everything afresh.
                 discard(staging)
-                site, staging, outputs, written, rendered = _render_all(site, theme_dir, output, None, {},
-                                                                      (salt, digests, bytecode), extra, jobs,
-                                                                      track=cache is not None)
+                site, staging, outputs, written, rendered = _render_all(
+                    site, theme_dir, output, None, {}, (salt, digests, bytecode), extra, jobs, track=cache is not None
+                )
             if search:
                 progress("indexing for search (Pagefind)")
                 began = time.perf_counter()
@@ -214,8 +268,11 @@ def _build(root: Path, config: Config, theme_dir: Path, cache: BuildCache | None
     if cache:
         cache.store_outputs(outputs, rendered)
         cache.store_papers(pickles, digests, replace=True)
-        cache.store_result("state", patch_inputs(config, theme_dir, strict=strict, search=search),
-                           PatchState(site.info, salt, site.tags, frequencies, bool(problems)))
+        cache.store_result(
+            "state",
+            patch_inputs(config, theme_dir, strict=strict, search=search),
+            PatchState(site.info, salt, site.tags, frequencies, bool(problems)),
+        )
         cache.set_meta("site", "complete+search" if search else "complete")
         cache.checkpoint()  # here, rather than in the next small rebuild
     return report
@@ -236,7 +293,7 @@ def _prepare(theme_dir: Path, bytecode: Path | None, *, track: bool) -> None:
             pass
 
 
-def _environment(theme_dir: Path, bytecode: Path | None, *, track: bool) -> "jinja2.Environment":
+def _environment(theme_dir: Path, bytecode: Path | None, *, track: bool) -> jinja2.Environment:
     """This process's Jinja environment for the build (made once, then inherited by forked workers)."""
     global _ENV
     from ..render.environment import make_environment
@@ -268,10 +325,20 @@ def templates_cache(root: Path) -> Path:
 IN_PLACE_LIMIT = 500
 
 
-def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old: dict[str, tuple[str, str]],
-                keyed: tuple[bytes, dict[str, bytes], Path | None], extra: dict[str, bytes], jobs: int, *, track: bool,
-                staging: Path | None = None, related: Callable[[], Mapping[str, Sequence[str]]] | None = None,
-                ) -> tuple[Site, Path, dict[str, tuple[str, str]], set[str], dict[str, Rendered]]:
+def _render_all(
+    site,
+    theme_dir: Path,
+    output: Path,
+    previous: Path | None,
+    old: dict[str, tuple[str, str]],
+    keyed: tuple[bytes, dict[str, bytes], Path | None],
+    extra: dict[str, bytes],
+    jobs: int,
+    *,
+    track: bool,
+    staging: Path | None = None,
+    related: Callable[[], Mapping[str, Sequence[str]]] | None = None,
+) -> tuple[Site, Path, dict[str, tuple[str, str]], set[str], dict[str, Rendered]]:
     """Render every page and feed whose inputs changed into `staging`, or a new staging folder.
 
     With `previous` (the site as `old` describes it), outputs whose key or
@@ -299,11 +366,14 @@ def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old:
             else:
                 papers = [i for i, page in enumerate(site.pages) if page.paper is not None]
                 others = [i for i, page in enumerate(site.pages) if page.paper is None]
-                workers.submit(others + list(range(len(site.pages), len(site.pages) + len(site.feeds))),
-                               interleave=True)
+                workers.submit(
+                    others + list(range(len(site.pages), len(site.pages) + len(site.feeds))), interleave=True
+                )
                 found = related()
-                workers.submit(papers, lambda chunk: ({
-                    site.pages[i].paper.slug: found.get(site.pages[i].paper.slug, ()) for i in chunk},))
+                workers.submit(
+                    papers,
+                    lambda chunk: ({site.pages[i].paper.slug: found.get(site.pages[i].paper.slug, ()) for i in chunk},),
+                )
                 if track:  # only the cache's records need the model with related papers again
                     site = with_related(site, found)
             for part, paths, part_rendered in workers.results():
@@ -317,11 +387,19 @@ def _render_all(site, theme_dir: Path, output: Path, previous: Path | None, old:
     return site, staging, outputs, written, rendered
 
 
-_ENV: tuple[Path, "jinja2.Environment"] | None = None
+_ENV: tuple[Path, jinja2.Environment] | None = None
 
 
-def place(staging: Path, previous: Path | None, files: dict[str, bytes], old: dict[str, tuple[str, str]],
-          outputs: dict[str, tuple[str, str]], *, track: bool, keys: dict[str, str] | None = None) -> list[str]:
+def place(
+    staging: Path,
+    previous: Path | None,
+    files: dict[str, bytes],
+    old: dict[str, tuple[str, str]],
+    outputs: dict[str, tuple[str, str]],
+    *,
+    track: bool,
+    keys: dict[str, str] | None = None,
+) -> list[str]:
     """Write rendered files into the staging folder, except those the previous site already holds.
 
     A file whose bytes hash as they did in the previous site is left there
@@ -344,8 +422,11 @@ def place(staging: Path, previous: Path | None, files: dict[str, bytes], old: di
     return list(fresh)
 
 
-def _render_outputs(state: tuple, chunk: Sequence[int], related: Mapping[str, Sequence[str]] | None = None,
-                    ) -> tuple[dict[str, tuple[str, str]], list[str], dict[str, Rendered]]:
+def _render_outputs(
+    state: tuple,
+    chunk: Sequence[int],
+    related: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[dict[str, tuple[str, str]], list[str], dict[str, Rendered]]:
     """Render pages and feeds by index (pages first, then feeds) into the staging folder;
     `related` gives the related papers of the chunk's paper pages (slug -> slugs) when the site has none yet.
 
@@ -373,8 +454,12 @@ def _render_outputs(state: tuple, chunk: Sequence[int], related: Mapping[str, Se
         key = model.key if model else ""
         bib = item.paper if i < pages and item.paper is not None and item.paper.bib_path else None
         paths = [item.path] + ([bib.bib_path] if bib is not None else [])
-        if key and previous is not None and all(old.get(p, ("", ""))[0] == key for p in paths) \
-                and all((previous / p).is_file() for p in paths):
+        if (
+            key
+            and previous is not None
+            and all(old.get(p, ("", ""))[0] == key for p in paths)
+            and all((previous / p).is_file() for p in paths)
+        ):
             outputs.update((p, old[p]) for p in paths)
             continue
         for p in paths:
@@ -398,8 +483,9 @@ def render_item(env, item, info, *, track: bool) -> tuple[dict[str, bytes], str]
             render_feed,  # a patch that touches no feed never loads feedgen
         )
 
-        return {item.path: render_feed(item, info)}, reads_text({p.slug: {ALL_FIELDS} for p in item.items}) \
-            if track else ""
+        return {item.path: render_feed(item, info)}, reads_text(
+            {p.slug: {ALL_FIELDS} for p in item.items}
+        ) if track else ""
     if track:
         env.reads = {}
     try:
@@ -412,4 +498,3 @@ def render_item(env, item, info, *, track: bool) -> tuple[dict[str, bytes], str]
         files[item.paper.bib_path] = item.paper.bibtex.encode("utf-8")
         reads = {**reads, item.paper.slug: {ALL_FIELDS}}
     return files, reads_text(reads) if track else ""
-

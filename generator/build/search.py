@@ -13,8 +13,7 @@ from pathlib import Path
 
 from ..errors import BuildError
 
-MISSING = ("search needs the Pagefind binary: install it with `pip install 'pagefind[bin]'`, "
-           "or build with --no-search")
+MISSING = "search needs the Pagefind binary: install it with `pip install 'pagefind[bin]'`, or build with --no-search"
 
 
 def find_pagefind() -> list[str]:

@@ -54,19 +54,32 @@ def _check_entry(entry: Entry, path: str, text: str, config: Config) -> list[Pro
     for key in entry.extra:
         close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.75)
         if close:
-            problems.append(Problem(path, f"unknown front matter key {key!r}", line=key_line(yaml_text, str(key)),
-                                    hint=f"did you mean {close[0]!r}?"))
+            problems.append(
+                Problem(
+                    path,
+                    f"unknown front matter key {key!r}",
+                    line=key_line(yaml_text, str(key)),
+                    hint=f"did you mean {close[0]!r}?",
+                )
+            )
     if config.taxonomy:
         known = sorted(config.taxonomy)
         for tag in entry.tags:
             if tag_slug(tag) not in config.taxonomy:
                 close = difflib.get_close_matches(tag_slug(tag), known, n=1)
-                problems.append(Problem(path, f"tag {tag!r} is not in the taxonomy in site.yaml",
-                                        line=key_line(yaml_text, "tags"),
-                                        hint=f"did you mean {close[0]!r}?" if close else "add it to taxonomy: in site.yaml"))
+                problems.append(
+                    Problem(
+                        path,
+                        f"tag {tag!r} is not in the taxonomy in site.yaml",
+                        line=key_line(yaml_text, "tags"),
+                        hint=f"did you mean {close[0]!r}?" if close else "add it to taxonomy: in site.yaml",
+                    )
+                )
     for kind, url in entry.links.items():
         if not is_http_url(url):
-            problems.append(Problem(path, f"link {kind!r} is not an http(s) URL: {url!r}", line=key_line(yaml_text, "links")))
+            problems.append(
+                Problem(path, f"link {kind!r} is not an http(s) URL: {url!r}", line=key_line(yaml_text, "links"))
+            )
     body_start = text.count("\n", 0, text.find(entry.body)) + 1 if entry.body and entry.body in text else 0
     for match in _MD_LINK.finditer(entry.body):
         url = match.group(1)
@@ -86,8 +99,11 @@ def _duplicates(entries: list[Entry], papers_dir: Path, root: Path) -> list[Prob
         for key in keys:
             if key in seen:
                 what = "arXiv id" if key.startswith("arxiv:") else "title"
-                problems.append(Problem(path, f"same paper ({what}) as {seen[key]}", line=2,
-                                        hint="merge the two entries and delete one"))
+                problems.append(
+                    Problem(
+                        path, f"same paper ({what}) as {seen[key]}", line=2, hint="merge the two entries and delete one"
+                    )
+                )
                 break
             seen[key] = path
     return problems

@@ -29,8 +29,21 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
-KNOWN_KEYS = ("title", "date", "tags", "authors", "arxiv", "doi", "published", "upvotes", "categories",
-              "comment", "journal_ref", "links", "sources")
+KNOWN_KEYS = (
+    "title",
+    "date",
+    "tags",
+    "authors",
+    "arxiv",
+    "doi",
+    "published",
+    "upvotes",
+    "categories",
+    "comment",
+    "journal_ref",
+    "links",
+    "sources",
+)
 ENTRY_SUFFIX = ".md"
 
 
@@ -67,12 +80,14 @@ def _restore_entry(values: tuple) -> Entry:
 
 # -- writing ---------------------------------------------------------------
 
+
 def _dump(key: str, value: Any, flow: bool | None) -> str:
     if flow:
         inline = yaml.dump(value, Dumper=_Dumper, allow_unicode=True, default_flow_style=True, width=1_000_000)
         return f"{key}: {inline.strip()}\n"
-    return yaml.dump({key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=flow, width=1_000_000)
+    return yaml.dump(
+        {key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=flow, width=1_000_000
+    )
 
 
 def _flow_style(value: Any) -> bool | None:
@@ -153,23 +168,34 @@ def parse_entry(text: str, slug: str, path: str) -> Entry:
     """Parse an entry's text. Raises `SourceError` naming `path:line` for any problem."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.startswith("---"):
-        raise SourceError(Problem(path, "no front matter", line=1,
-                                  hint="an entry starts with a line `---`, then YAML, then `---`"))
+        raise SourceError(
+            Problem(path, "no front matter", line=1, hint="an entry starts with a line `---`, then YAML, then `---`")
+        )
     first = FENCE.match(text)
     closing = FENCE.search(text, first.end() + 1) if first else None
     if not first or not closing:
-        raise SourceError(Problem(path, "front matter is not closed", line=1,
-                                  hint="did you forget the `---` line after the front matter?"))
-    yaml_text = text[first.end() + 1:closing.start()]
-    body = text[closing.end():].lstrip("\n").rstrip()
+        raise SourceError(
+            Problem(
+                path, "front matter is not closed", line=1, hint="did you forget the `---` line after the front matter?"
+            )
+        )
+    yaml_text = text[first.end() + 1 : closing.start()]
+    body = text[closing.end() :].lstrip("\n").rstrip()
     try:
         meta = frontmatter.load(yaml_text) if yaml_text.strip() else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
         col = mark.column + 1 if mark else 0
-        raise SourceError(Problem(path, f"invalid YAML: {exc.problem or exc.context}", line=line, col=col,
-                                  source_line=_line_of(text, line))) from None
+        raise SourceError(
+            Problem(
+                path,
+                f"invalid YAML: {exc.problem or exc.context}",
+                line=line,
+                col=col,
+                source_line=_line_of(text, line),
+            )
+        ) from None
     except yaml.YAMLError as exc:
         raise SourceError(Problem(path, f"invalid YAML: {exc}", line=1)) from None
     except (ValueError, OverflowError) as exc:  # a value YAML reads but Python refuses: 2024-02-30
@@ -207,8 +233,7 @@ def parse_entry_bytes(data: bytes, slug: str, shown: str) -> Entry:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(Problem(shown, "not valid UTF-8", line=line,
-                                  hint="save the entry as UTF-8")) from None
+        raise SourceError(Problem(shown, "not valid UTF-8", line=line, hint="save the entry as UTF-8")) from None
     return parse_entry(text, slug, shown)
 
 
@@ -329,9 +354,21 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
     if problems:
         raise SourceError(problems)
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
-    return Entry(slug=slug, title=" ".join(title.split()), date=date, body=body, tags=tuple(tags),
-                 links=dict(links), authors=tuple(authors), sources=tuple(sources), categories=tuple(categories),
-                 published=published_date, upvotes=upvotes, extra=extra, **text_fields)
+    return Entry(
+        slug=slug,
+        title=" ".join(title.split()),
+        date=date,
+        body=body,
+        tags=tuple(tags),
+        links=dict(links),
+        authors=tuple(authors),
+        sources=tuple(sources),
+        categories=tuple(categories),
+        published=published_date,
+        upvotes=upvotes,
+        extra=extra,
+        **text_fields,
+    )
 
 
 def _as_date(value: Any) -> dt.date | None:

@@ -45,7 +45,7 @@ class Tagger:
     max_tags: int
 
     @classmethod
-    def from_taxonomy(cls, taxonomy: Mapping[str, TagSpec], max_tags: int) -> "Tagger":
+    def from_taxonomy(cls, taxonomy: Mapping[str, TagSpec], max_tags: int) -> Tagger:
         index: dict[str, list[_Phrase]] = {}
         for slug, spec in sorted(taxonomy.items()):
             for keyword in spec.keywords:
@@ -72,8 +72,7 @@ class Tagger:
                 n = len(phrase.words)
                 if phrase.tag in matched or i + n > len(tokens):
                     continue
-                if all(_word_matches(phrase.words[j], tokens[i + j], lowers[i + j], j == n - 1)
-                       for j in range(n)):
+                if all(_word_matches(phrase.words[j], tokens[i + j], lowers[i + j], j == n - 1) for j in range(n)):
                     matched.add(phrase.tag)
             for tag in matched:
                 hits[tag] = hits.get(tag, 0) + 1
@@ -112,8 +111,9 @@ def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def uncovered_terms(titles: Iterable[str], taxonomy: Mapping[str, TagSpec], *, limit: int = 20,
-                    stop_words: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+def uncovered_terms(
+    titles: Iterable[str], taxonomy: Mapping[str, TagSpec], *, limit: int = 20, stop_words: frozenset[str] = frozenset()
+) -> list[tuple[str, int]]:
     """The most frequent title words that no taxonomy phrase or tag contains: candidates for new tags."""
     covered = set()
     for slug, spec in taxonomy.items():

@@ -22,7 +22,9 @@ DESCRIPTION = "arXiv API response (Atom)"
 
 def detect(text: str) -> bool:
     head = text[:6000]
-    return "<feed" in head and ("arxiv.org/api" in head or re.search(r"<id>\s*https?://arxiv\.org/abs/", text[:20000]) is not None)
+    return "<feed" in head and (
+        "arxiv.org/api" in head or re.search(r"<id>\s*https?://arxiv\.org/abs/", text[:20000]) is not None
+    )
 
 
 def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
@@ -53,11 +55,21 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
         categories = [t.get("term", "") for t in entry.get("tags", []) if t.get("term")]
         if primary:
             categories = [primary, *[c for c in categories if c != primary]]
-        result.papers.append(Paper(
-            title=title, abstract=abstract, date=date, line=line,
-            sources=(Source(options.source_name or name, date),), links=links,
-            authors=split_names([a.get("name", "") for a in entry.get("authors", [])]),
-            arxiv=identifier, doi=doi, published=published, categories=tuple(categories),
-            comment=text_of(entry.get("arxiv_comment")), journal_ref=text_of(entry.get("arxiv_journal_ref")),
-        ))
+        result.papers.append(
+            Paper(
+                title=title,
+                abstract=abstract,
+                date=date,
+                line=line,
+                sources=(Source(options.source_name or name, date),),
+                links=links,
+                authors=split_names([a.get("name", "") for a in entry.get("authors", [])]),
+                arxiv=identifier,
+                doi=doi,
+                published=published,
+                categories=tuple(categories),
+                comment=text_of(entry.get("arxiv_comment")),
+                journal_ref=text_of(entry.get("arxiv_journal_ref")),
+            )
+        )
     return result

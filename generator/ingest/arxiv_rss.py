@@ -38,8 +38,11 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
         description = str(entry.get("summary") or entry.get("description") or "")
         prefix = _PREFIX.match(description)
         announce = (text_of(entry.get("arxiv_announce_type")) or (prefix.group("type") if prefix else "new")).lower()
-        identifier = arxiv_id(str(entry.get("id") or "")) or (arxiv_id(prefix.group("id")) if prefix else "") \
+        identifier = (
+            arxiv_id(str(entry.get("id") or ""))
+            or (arxiv_id(prefix.group("id")) if prefix else "")
             or arxiv_id(str(entry.get("link") or ""))
+        )
         title = clean_text(text_of(entry.get("title")))
         if not identifier or not title:
             result.problems.append(Problem(name, "item without an arXiv id or title; skipped", line=line))
@@ -48,16 +51,23 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
             continue
         if options.skip_replace and announce in ("replace", "replace-cross"):
             continue
-        abstract = " ".join(description[prefix.end():].split()) if prefix else text_of(description)
+        abstract = " ".join(description[prefix.end() :].split()) if prefix else text_of(description)
         date = feed_date(entry.get("published") or entry.get("updated")) or feed_day or options.date or options.today
         creators = entry.get("author") or ", ".join(a.get("name", "") for a in entry.get("authors", []))
         links = links_from_text(abstract)
         links.update(arxiv_links(identifier))
-        result.papers.append(Paper(
-            title=title, abstract=abstract, date=date, line=line,
-            sources=(Source(options.source_name or name, date),), links=links,
-            authors=tuple(detex(n) for n in split_names(str(creators))), arxiv=identifier,
-            categories=tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term")),
-            update_only=announce in ("replace", "replace-cross"),
-        ))
+        result.papers.append(
+            Paper(
+                title=title,
+                abstract=abstract,
+                date=date,
+                line=line,
+                sources=(Source(options.source_name or name, date),),
+                links=links,
+                authors=tuple(detex(n) for n in split_names(str(creators))),
+                arxiv=identifier,
+                categories=tuple(t.get("term", "") for t in entry.get("tags", []) if t.get("term")),
+                update_only=announce in ("replace", "replace-cross"),
+            )
+        )
     return result

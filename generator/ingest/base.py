@@ -166,8 +166,14 @@ def paper_from_record(record: dict, name: str, line: int, options: ParseOptions)
         identifier = arxiv_from_doi(doi)
         links = {**arxiv_links(identifier), **links} if identifier else links
     return Paper(
-        title=title, abstract=abstract, date=date, line=line,
+        title=title,
+        abstract=abstract,
+        date=date,
+        line=line,
         sources=(Source(options.source_name or name, date),),
-        links=links, authors=split_names(fields.get("authors")), tags=split_words(fields.get("tags")),
-        arxiv=identifier, doi=doi,
+        links=links,
+        authors=split_names(fields.get("authors")),
+        tags=split_words(fields.get("tags")),
+        arxiv=identifier,
+        doi=doi,
     ), None

@@ -84,11 +84,20 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
         if identifier:
             links = {**arxiv_links(identifier), **links}
         date = options.date or options.today
-        result.papers.append(Paper(
-            title=title, abstract=abstract, date=date, line=line,
-            sources=(Source(options.source_name or name, date),), links=links,
-            authors=_authors(fields.get("author", "")), tags=split_words(fields.get("keywords", "")),
-            arxiv=identifier, doi=doi, published=parse_date(fields.get("date")),
-            journal_ref=detex(fields.get("journal") or fields.get("booktitle") or ""),
-        ))
+        result.papers.append(
+            Paper(
+                title=title,
+                abstract=abstract,
+                date=date,
+                line=line,
+                sources=(Source(options.source_name or name, date),),
+                links=links,
+                authors=_authors(fields.get("author", "")),
+                tags=split_words(fields.get("keywords", "")),
+                arxiv=identifier,
+                doi=doi,
+                published=parse_date(fields.get("date")),
+                journal_ref=detex(fields.get("journal") or fields.get("booktitle") or ""),
+            )
+        )
     return result

@@ -51,6 +51,7 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
     except csv.Error as exc:
         # Rows before the broken one are kept; the rest of the file cannot be trusted.
         hint = "is a quote left open?" if "end of data" in str(exc) else ""
-        result.problems.append(Problem(name, f"invalid CSV: {exc}; the rest of the file is skipped",
-                                       line=end + 1, hint=hint))
+        result.problems.append(
+            Problem(name, f"invalid CSV: {exc}; the rest of the file is skipped", line=end + 1, hint=hint)
+        )
     return result

@@ -26,9 +26,14 @@ def parse_feed(text: str, name: str) -> feedparser.FeedParserDict:
     if parsed.get("bozo") and isinstance(exc, xml.sax.SAXParseException):
         # feedparser puts a declaration line in front of documents that have none.
         shift = 0 if text.startswith("<?xml") else 1
-        raise SourceError(Problem(name, f"invalid XML: {exc.getMessage()}",
-                                  line=max(1, (exc.getLineNumber() or 1) - shift),
-                                  col=(exc.getColumnNumber() or 0) + 1))
+        raise SourceError(
+            Problem(
+                name,
+                f"invalid XML: {exc.getMessage()}",
+                line=max(1, (exc.getLineNumber() or 1) - shift),
+                col=(exc.getColumnNumber() or 0) + 1,
+            )
+        )
     if parsed.get("bozo") and not parsed.entries and not parsed.feed:
         raise SourceError(Problem(name, f"not a feed: {exc}"))
     return parsed

@@ -70,7 +70,7 @@ class Fetcher:
         raise AssertionError("unreachable")
 
     def _retry_after(self, header: str | None, attempt: int) -> float:
-        wait = self.backoff * (2 ** attempt)
+        wait = self.backoff * (2**attempt)
         if header:
             try:
                 wait = float(header)

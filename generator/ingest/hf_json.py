@@ -49,8 +49,12 @@ def _paper(item: object, name: str, line: int, options: ParseOptions) -> tuple[P
     if paper.get("withdrawnAt"):
         return None, Problem(name, f"{title!r} was withdrawn on {str(paper['withdrawnAt'])[:10]}; skipped", line=line)
     abstract = " ".join(str(paper.get("summary") or item.get("summary") or "").split())
-    date = (parse_date(paper.get("submittedOnDailyAt")) or parse_date(item.get("publishedAt"))
-            or options.date or options.today)
+    date = (
+        parse_date(paper.get("submittedOnDailyAt"))
+        or parse_date(item.get("publishedAt"))
+        or options.date
+        or options.today
+    )
     identifier = arxiv_id(str(paper.get("id") or ""))
     links = links_from_text(abstract)
     for kind, key in (("code", "githubRepo"), ("project", "projectPage")):
@@ -61,10 +65,15 @@ def _paper(item: object, name: str, line: int, options: ParseOptions) -> tuple[P
         links = {**arxiv_links(identifier), **links}
     upvotes = paper.get("upvotes")
     return Paper(
-        title=title, abstract=abstract, date=date, line=line,
+        title=title,
+        abstract=abstract,
+        date=date,
+        line=line,
         sources=(Source(options.source_name or name, date),),
-        links=links, authors=split_names([a for a in paper.get("authors") or [] if isinstance(a, (dict, str))]),
-        arxiv=identifier, published=parse_date(paper.get("publishedAt")),
+        links=links,
+        authors=split_names([a for a in paper.get("authors") or [] if isinstance(a, (dict, str))]),
+        arxiv=identifier,
+        published=parse_date(paper.get("publishedAt")),
         upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
         keywords=split_words(paper.get("ai_keywords") or []),
     ), None

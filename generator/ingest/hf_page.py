@@ -27,8 +27,10 @@ _HEADER_LINES = {
     "get trending papers in your email inbox once a day!",
     "byak and the research community",
 }
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 _DATE_LINE = re.compile(r"(?i)(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? +(\d{1,2})(?:, *(\d{4}))?")
 _GLUED_SUBSCRIBE = re.compile(r"Subscribe(?=[A-Z0-9\"'(\[$])")
 
@@ -38,8 +40,12 @@ def detect(text: str) -> bool:
     head = [clean_text(line) for line in text.splitlines()[:40] if line.strip()][:8]
     if any(line.lower() in _HEADER_LINES or line.startswith("Subscribe") for line in head):
         return True
-    return (len(head) >= 2 and not head[0].startswith(("<", "{", "[", "@"))
-            and not _looks_like_abstract(head[0]) and _looks_like_abstract(head[1]))
+    return (
+        len(head) >= 2
+        and not head[0].startswith(("<", "{", "[", "@"))
+        and not _looks_like_abstract(head[0])
+        and _looks_like_abstract(head[1])
+    )
 
 
 def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
@@ -64,15 +70,15 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
             in_header = False
             glued = _GLUED_SUBSCRIBE.match(line)
             if glued:
-                line = line[glued.end():]
+                line = line[glued.end() :]
         if i + 1 >= len(lines):
-            result.problems.append(Problem(name, "title with no abstract at the end of the file; skipped",
-                                           line=n, source_line=line))
+            result.problems.append(
+                Problem(name, "title with no abstract at the end of the file; skipped", line=n, source_line=line)
+            )
             break
         n2, abstract = lines[i + 1]
         if _looks_like_abstract(line):
-            result.problems.append(Problem(name, "abstract with no title before it; skipped",
-                                           line=n, source_line=line))
+            result.problems.append(Problem(name, "abstract with no title before it; skipped", line=n, source_line=line))
             i += 1
             continue
         if not _looks_like_abstract(abstract) and (
@@ -82,14 +88,16 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
             result.problems.append(Problem(name, "title with no abstract; skipped", line=n, source_line=line))
             i += 1
             continue
-        result.papers.append(Paper(
-            title=line,
-            abstract=abstract,
-            date=page_date,
-            sources=(Source(name=options.source_name or name, seen=page_date),),
-            links=links_from_text(abstract),
-            line=n,
-        ))
+        result.papers.append(
+            Paper(
+                title=line,
+                abstract=abstract,
+                date=page_date,
+                sources=(Source(name=options.source_name or name, seen=page_date),),
+                links=links_from_text(abstract),
+                line=n,
+            )
+        )
         i += 2
     return result
 

@@ -66,8 +66,10 @@ def _union_sources(first: Iterable[Source], more: Iterable[Source]) -> tuple[Sou
 
 
 def _combine_two(first: Paper, other: Paper) -> Paper:
-    scalars = {name: getattr(first, name) if getattr(first, name) not in ("", None) else getattr(other, name)
-               for name in _SCALARS}
+    scalars = {
+        name: getattr(first, name) if getattr(first, name) not in ("", None) else getattr(other, name)
+        for name in _SCALARS
+    }
     return replace(
         first,
         abstract=first.abstract or other.abstract,
@@ -104,8 +106,9 @@ def entry_keys(entry: Entry) -> tuple[str, ...]:
     return (f"arxiv:{entry.arxiv}", title) if entry.arxiv else (title,)
 
 
-def plan_merge(papers: Iterable[Paper], existing: Iterable[Entry], tagger: Tagger, *,
-               refresh: bool = False) -> MergePlan:
+def plan_merge(
+    papers: Iterable[Paper], existing: Iterable[Entry], tagger: Tagger, *, refresh: bool = False
+) -> MergePlan:
     """Decide, for each distinct paper, whether it creates, updates or leaves an entry."""
     current: dict[str, Entry] = {}  # slug -> entry as it will be
     index: dict[str, str] = {}  # identity -> slug
@@ -146,8 +149,15 @@ def new_entry(paper: Paper, *, slug: str, tagger: Tagger) -> Entry:
     auto = tagger.tags_for(paper.title, paper.abstract, paper.keywords)
     tags = unique_tags((*paper.tags, *auto))[: max(tagger.max_tags, len(paper.tags))]
     return Entry(
-        slug=slug, title=paper.title, date=paper.date, body=paper.abstract, tags=tags, links=dict(paper.links),
-        authors=paper.authors, sources=paper.sources, categories=paper.categories,
+        slug=slug,
+        title=paper.title,
+        date=paper.date,
+        body=paper.abstract,
+        tags=tags,
+        links=dict(paper.links),
+        authors=paper.authors,
+        sources=paper.sources,
+        categories=paper.categories,
         **{name: getattr(paper, name) for name in _SCALARS},
     )
 

@@ -53,8 +53,11 @@ def expand_inputs(inputs: list[str]) -> Iterator[str]:
         if item == "-" or item.startswith(("http://", "https://")):
             names = [item]
         elif Path(item).is_dir():
-            names = [str(p) for p in sorted(Path(item).rglob("*"))
-                     if p.is_file() and not any(part.startswith(".") for part in p.relative_to(item).parts)]
+            names = [
+                str(p)
+                for p in sorted(Path(item).rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(item).parts)
+            ]
         elif not Path(item).exists() and any(ch in item for ch in "*?["):
             names = sorted(glob.glob(item, recursive=True)) or [item]
         else:
@@ -65,8 +68,9 @@ def expand_inputs(inputs: list[str]) -> Iterator[str]:
                 yield name
 
 
-def _read(item: str, options: ParseOptions, format: str | None, fetcher: Fetcher,
-          stdin: Callable[[], bytes]) -> ParseResult:
+def _read(
+    item: str, options: ParseOptions, format: str | None, fetcher: Fetcher, stdin: Callable[[], bytes]
+) -> ParseResult:
     if item == "-":
         text = decode(stdin(), "<stdin>")
         return parse_source(text, "<stdin>", replace(options, source_name="stdin"), format=format)
@@ -77,10 +81,19 @@ def _read(item: str, options: ParseOptions, format: str | None, fetcher: Fetcher
     return read_source(path, item, replace(options, source_name=path.name), format=format)
 
 
-def ingest(root: Path, config: Config, inputs: list[str], options: ParseOptions, *,
-           format: str | None = None, dry_run: bool = False, refresh: bool = False,
-           fetcher: Fetcher | None = None, stdin: Callable[[], bytes] | None = None,
-           progress: Callable[[str], None] | None = None) -> IngestReport:
+def ingest(
+    root: Path,
+    config: Config,
+    inputs: list[str],
+    options: ParseOptions,
+    *,
+    format: str | None = None,
+    dry_run: bool = False,
+    refresh: bool = False,
+    fetcher: Fetcher | None = None,
+    stdin: Callable[[], bytes] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> IngestReport:
     """Parse every input, merge with the entries in content/, and write what changed.
 
     A source that cannot be read is reported and the others still go in; a

@@ -33,8 +33,18 @@ def cite_key(slug: str, authors: Sequence[str], year: int) -> str:
     return f"{last}{year}{words[0] if words else ''}"
 
 
-def format_bibtex(*, slug: str, title: str, authors: Sequence[str], date: dt.date, url: str, arxiv: str = "",
-                  doi: str = "", journal_ref: str = "", categories: Sequence[str] = ()) -> str:
+def format_bibtex(
+    *,
+    slug: str,
+    title: str,
+    authors: Sequence[str],
+    date: dt.date,
+    url: str,
+    arxiv: str = "",
+    doi: str = "",
+    journal_ref: str = "",
+    categories: Sequence[str] = (),
+) -> str:
     """A BibTeX entry: `@misc` with eprint fields for arXiv papers, `@article` with a venue, else `@misc`."""
     kind = "article" if journal_ref and not arxiv else "misc"
     fields: list[tuple[str, str]] = [("title", "{" + _braced(title) + "}")]
@@ -52,6 +62,7 @@ def format_bibtex(*, slug: str, title: str, authors: Sequence[str], date: dt.dat
         fields.append(("doi", _braced(doi)))
     fields.append(("url", url))
     width = max(len(name) for name, _ in fields)
-    body = ",\n".join(f"  {name:<{width}} = {value[1:] if value.startswith(chr(0)) else '{' + value + '}'}"
-                      for name, value in fields)
+    body = ",\n".join(
+        f"  {name:<{width}} = {value[1:] if value.startswith(chr(0)) else '{' + value + '}'}" for name, value in fields
+    )
     return f"@{kind}{{{cite_key(slug, authors, date.year)},\n{body}\n}}\n"

@@ -45,7 +45,7 @@ def paginate(items: Sequence[T], per_page: int, *, section: str, base_path: str)
         Pager(
             number=n,
             count=count,
-            items=tuple(items[(n - 1) * per_page: n * per_page]),
+            items=tuple(items[(n - 1) * per_page : n * per_page]),
             url=url(n),
             path=page_dir(section, n) + "index.html",
             prev_url=url(n - 1) if n > 1 else None,

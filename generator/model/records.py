@@ -99,10 +99,5 @@ def arxiv_links(identifier: str) -> dict[str, str]:
 
 def clean_text(text: str) -> str:
     """Collapse whitespace and control characters to single spaces; keep every visible character."""
-    text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") else ch
-        for ch in text
-    )
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") else ch for ch in text)
     return " ".join(text.split())
-
-

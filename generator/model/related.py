@@ -36,16 +36,9 @@ def load_numpy():
 # A word is a run of ASCII letters and digits, lowercased, of two characters or more and not all digits.
 _WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z][a-z0-9]*")  # the definition; `_words` is the fast way to it
 _SPACE_OUT = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
-STOP_WORDS = frozenset("""
-a about above across after again against all also although among an and any are as at be because been
-before being between both but by can could did do does doing done due each either et etc few for from
-further had has have having here how however i if in into is it its itself just may more most much must
-new no nor not novel of off on once only or other our out over own paper per propose proposed propose
-provides same several should show shows significant significantly so some such than that the their them
-then there these they this those through thus to too under until up upon us use used uses using very via
-was we well were what when where whether which while who whom why will with within without would yet
-approach method methods results result based existing work works model models approaches achieve achieves
-""".split())
+STOP_WORDS = frozenset(
+    ["a", "about", "above", "across", "after", "again", "against", "all", "also", "although", "among", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "due", "each", "either", "et", "etc", "few", "for", "from", "further", "had", "has", "have", "having", "here", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "more", "most", "much", "must", "new", "no", "nor", "not", "novel", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "paper", "per", "propose", "proposed", "propose", "provides", "same", "several", "should", "show", "shows", "significant", "significantly", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "use", "used", "uses", "using", "very", "via", "was", "we", "well", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would", "yet", "approach", "method", "methods", "results", "result", "based", "existing", "work", "works", "model", "models", "approaches", "achieve", "achieves"]
+)
 TITLE_WEIGHT = 2
 TOP_TERMS = 16
 POSTINGS = 100
@@ -94,8 +87,11 @@ def _hashes(words: Iterable[bytes]) -> list[int]:
             _HASHES.clear()
         for i, word in enumerate(words):
             if found[i] is None:
-                found[i] = _HASHES[word] = 0 if word in _STOP_BYTES or len(word) < 2 or word.isdigit() else \
-                    int.from_bytes(hashlib.blake2b(word, digest_size=8).digest(), "little") or 1
+                found[i] = _HASHES[word] = (
+                    0
+                    if word in _STOP_BYTES or len(word) < 2 or word.isdigit()
+                    else int.from_bytes(hashlib.blake2b(word, digest_size=8).digest(), "little") or 1
+                )
     return found
 
 
@@ -105,7 +101,7 @@ def terms_of(title: str, text: str) -> Terms:
     for word in _words(title):
         counts[word] += TITLE_WEIGHT
     pairs = sorted(zip(_hashes(counts), counts.values()))
-    pairs = pairs[bisect_right(pairs, (0, float("inf"))):]  # no terms
+    pairs = pairs[bisect_right(pairs, (0, float("inf"))) :]  # no terms
     return Terms(array("Q", [h for h, _ in pairs]), array("f", [c for _, c in pairs]))
 
 
@@ -137,8 +133,9 @@ def terms_of_many(papers: Sequence[tuple[str, str]]) -> list[Terms]:
     hashes, docs = hashes[starts], docs[starts]
     bounds = np.searchsorted(docs, np.arange(n + 1)).tolist()
     hashed, counted = hashes.tobytes(), counts.astype(np.float32).tobytes()
-    return [Terms(array("Q", hashed[8 * a:8 * b]), array("f", counted[4 * a:4 * b]))
-            for a, b in zip(bounds, bounds[1:])]
+    return [
+        Terms(array("Q", hashed[8 * a : 8 * b]), array("f", counted[4 * a : 4 * b])) for a, b in zip(bounds, bounds[1:])
+    ]
 
 
 def _max_df(n: int) -> int:
@@ -202,6 +199,7 @@ class Frequencies(NamedTuple):
 def _same_weighing(freq: Frequencies, old: Terms, new: Terms) -> bool:
     """Whether a doc keeps its weighing terms and their counts. Terms whose frequency moved weigh
     nowhere (checked before), so the old frequencies tell what weighs in both."""
+
     def weighing(terms: Terms) -> list[tuple[int, float]]:
         return [(h, c) for h, c in zip(terms.hashes, terms.counts) if _weighs(freq.of(h), freq.n)]
 
@@ -227,8 +225,9 @@ def frequencies(docs: Sequence[Doc]) -> tuple[Frequencies, np.ndarray, np.ndarra
     term_ids[order] = np.cumsum(first) - 1
     del order, first
     df = np.bincount(term_ids, minlength=len(vocabulary))
-    found = Frequencies(array("Q", vocabulary.astype(np.uint64).tobytes()), array("q", df.astype(np.int64).tobytes()),
-                        len(docs))
+    found = Frequencies(
+        array("Q", vocabulary.astype(np.uint64).tobytes()), array("q", df.astype(np.int64).tobytes()), len(docs)
+    )
     return found, term_ids, df
 
 
@@ -312,7 +311,7 @@ def related(docs: Sequence[Doc] | Vectors, k: int = 5) -> dict[str, tuple[str, .
     masks = [sum(1 << bits.setdefault(tag, len(bits)) for tag in sorted(doc.tags)) for doc in docs]
     out: dict[str, tuple[str, ...]] = {}
     for start in range(0, n, 2048):
-        block = (queries[start:start + 2048] @ candidates).tocsr()
+        block = (queries[start : start + 2048] @ candidates).tocsr()
         # A paper is never its own neighbour; scores are rounded so that float noise makes no order.
         block.data = np.round(block.data, 9)
         block.data[block.indices == np.repeat(np.arange(start, start + block.shape[0]), np.diff(block.indptr))] = 0
@@ -335,8 +334,11 @@ def related(docs: Sequence[Doc] | Vectors, k: int = 5) -> dict[str, tuple[str, .
     return out
 
 
-def related_unless_known(docs: Sequence[Doc], known: str | None, k: int = 5,
-                         ) -> tuple[str, Frequencies, dict[str, tuple[str, ...]] | None]:
+def related_unless_known(
+    docs: Sequence[Doc],
+    known: str | None,
+    k: int = 5,
+) -> tuple[str, Frequencies, dict[str, tuple[str, ...]] | None]:
     """The key of the docs' vectors (see `vectorize`), their frequencies and, unless the key is
     `known` (a result already at hand), the related docs (see `related`)."""
     vectors = vectorize(docs)

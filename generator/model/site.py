@@ -25,10 +25,31 @@ from .pagination import Pager, paginate
 from .records import SCHOLARLY_FIELDS, Scholarly
 from .text import plain_text, summarize_plain
 
-LINK_LABELS = {"code": "Code", "project": "Project page", "arxiv": "arXiv", "pdf": "PDF", "doi": "DOI",
-               "demo": "Demo", "data": "Data", "video": "Video", "huggingface": "Hugging Face"}
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
+LINK_LABELS = {
+    "code": "Code",
+    "project": "Project page",
+    "arxiv": "arXiv",
+    "pdf": "PDF",
+    "doi": "DOI",
+    "demo": "Demo",
+    "data": "Data",
+    "video": "Video",
+    "huggingface": "Hugging Face",
+}
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 GUID_NAMESPACE = uuid.UUID("6f1f8a4e-8d0a-4c36-9d0e-2b6a3c1f5e11")
 
 
@@ -74,9 +95,17 @@ class PaperView(Scholarly):
     @property
     def bibtex(self) -> str:
         """The paper as a BibTeX entry; derived from the fields above, so made only where shown."""
-        return format_bibtex(slug=self.slug, title=self.title, authors=self.authors, date=self.published or self.date,
-                             url=self.abs_url, arxiv=self.arxiv, doi=self.doi, journal_ref=self.journal_ref,
-                             categories=self.categories)
+        return format_bibtex(
+            slug=self.slug,
+            title=self.title,
+            authors=self.authors,
+            date=self.published or self.date,
+            url=self.abs_url,
+            arxiv=self.arxiv,
+            doi=self.doi,
+            journal_ref=self.journal_ref,
+            categories=self.categories,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,9 +212,16 @@ def sort_papers(papers: Iterable[PaperView]) -> list[PaperView]:
     return sorted(papers, key=lambda p: (-p.date.toordinal(), p.slug))
 
 
-def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str, str],
-               assets: Mapping[str, str], related: Mapping[str, Sequence[str]] | None = None,
-               search: bool = True, abstracts: Mapping[str, str] | None = None) -> Site:
+def build_site(
+    entries: Sequence[Entry],
+    config: Config,
+    *,
+    bodies: Mapping[str, str],
+    assets: Mapping[str, str],
+    related: Mapping[str, Sequence[str]] | None = None,
+    search: bool = True,
+    abstracts: Mapping[str, str] | None = None,
+) -> Site:
     """The whole site model.
 
     `bodies` maps slug -> rendered HTML, `abstracts` slug -> the body as plain text
@@ -197,65 +233,140 @@ def build_site(entries: Sequence[Entry], config: Config, *, bodies: Mapping[str,
     tags = _collect_tags(entries, config)
     tag_by_slug = {t.slug: t for t in tags}
     abstracts = abstracts or {}
-    papers = sort_papers(paper_view(e, config, bodies.get(e.slug, ""), abstracts.get(e.slug), tag_by_slug)
-                         for e in entries)
-    site_feeds = (("application/rss+xml", f"{config.title} (RSS)", origin + base + "feed.xml"),
-                  ("application/atom+xml", f"{config.title} (Atom)", origin + base + "atom.xml"))
+    papers = sort_papers(
+        paper_view(e, config, bodies.get(e.slug, ""), abstracts.get(e.slug), tag_by_slug) for e in entries
+    )
+    site_feeds = (
+        ("application/rss+xml", f"{config.title} (RSS)", origin + base + "feed.xml"),
+        ("application/atom+xml", f"{config.title} (Atom)", origin + base + "atom.xml"),
+    )
     info = SiteInfo(
-        title=config.title, description=config.description, base_url=origin + base, base_path=base, origin=origin,
-        language=config.language, author=config.author, generator=f"paperfeed {__version__}",
-        assets=dict(assets), rss_url=base + "feed.xml", atom_url=base + "atom.xml",
-        search_url=base + "search/", search=search,
-        top_tags=tuple(sorted(tags, key=lambda t: (-t.count, t.slug))[:12]), paper_count=len(papers),
+        title=config.title,
+        description=config.description,
+        base_url=origin + base,
+        base_path=base,
+        origin=origin,
+        language=config.language,
+        author=config.author,
+        generator=f"paperfeed {__version__}",
+        assets=dict(assets),
+        rss_url=base + "feed.xml",
+        atom_url=base + "atom.xml",
+        search_url=base + "search/",
+        search=search,
+        top_tags=tuple(sorted(tags, key=lambda t: (-t.count, t.slug))[:12]),
+        paper_count=len(papers),
     )
     pages: list[Page] = []
     for pager in paginate(papers, config.per_page, section="", base_path=base):
         title = config.title if pager.is_first else f"{config.title}, page {pager.number}"
-        pages.append(Page("list.html", pager.path, pager.url, title, description=config.description,
-                          pager=pager, feeds=site_feeds))
+        pages.append(
+            Page(
+                "list.html", pager.path, pager.url, title, description=config.description, pager=pager, feeds=site_feeds
+            )
+        )
     find = related_finder(papers, related or {})
     for i, paper in enumerate(papers):
-        pages.append(paper_page(paper, prev=papers[i - 1] if i > 0 else None,
-                                next=papers[i + 1] if i + 1 < len(papers) else None,
-                                related=find(paper.slug), feeds=site_feeds))
+        pages.append(
+            paper_page(
+                paper,
+                prev=papers[i - 1] if i > 0 else None,
+                next=papers[i + 1] if i + 1 < len(papers) else None,
+                related=find(paper.slug),
+                feeds=site_feeds,
+            )
+        )
     by_tag: dict[str, list[PaperView]] = defaultdict(list)
     for paper in papers:
         for ref in paper.tags:
             by_tag[ref.slug].append(paper)
     feeds = list(_feeds(f"{config.title}", config.description, "", base + "", papers, config))
     for tag in tags:
-        tag_feeds = (("application/rss+xml", f"{config.title}: {tag.name} (RSS)", origin + tag.rss_url),
-                     ("application/atom+xml", f"{config.title}: {tag.name} (Atom)", origin + tag.atom_url))
+        tag_feeds = (
+            ("application/rss+xml", f"{config.title}: {tag.name} (RSS)", origin + tag.rss_url),
+            ("application/atom+xml", f"{config.title}: {tag.name} (Atom)", origin + tag.atom_url),
+        )
         for pager in paginate(by_tag[tag.slug], config.per_page, section=f"tags/{tag.slug}/", base_path=base):
             title = f"{tag.name}" if pager.is_first else f"{tag.name}, page {pager.number}"
-            pages.append(Page("tag.html", pager.path, pager.url, title,
-                              description=tag.description or f"Papers tagged {tag.name}",
-                              pager=pager, tag=tag, feeds=tag_feeds + site_feeds))
-        feeds.extend(_feeds(f"{config.title}: {tag.name}", tag.description or f"Papers tagged {tag.name}.",
-                            f"tags/{tag.slug}/", tag.url, by_tag[tag.slug], config))
-    pages.append(Page("tags.html", "tags/index.html", base + "tags/", "Tags",
-                      description=f"All {len(tags)} tags of {config.title}", tags=tags, sort="name",
-                      feeds=site_feeds))
-    pages.append(Page("tags.html", "tags/by-count/index.html", base + "tags/by-count/", "Tags by count",
-                      description=f"All {len(tags)} tags of {config.title}, most papers first",
-                      tags=tuple(sorted(tags, key=lambda t: (-t.count, t.name.casefold(), t.slug))), sort="count",
-                      feeds=site_feeds))
+            pages.append(
+                Page(
+                    "tag.html",
+                    pager.path,
+                    pager.url,
+                    title,
+                    description=tag.description or f"Papers tagged {tag.name}",
+                    pager=pager,
+                    tag=tag,
+                    feeds=tag_feeds + site_feeds,
+                )
+            )
+        feeds.extend(
+            _feeds(
+                f"{config.title}: {tag.name}",
+                tag.description or f"Papers tagged {tag.name}.",
+                f"tags/{tag.slug}/",
+                tag.url,
+                by_tag[tag.slug],
+                config,
+            )
+        )
+    pages.append(
+        Page(
+            "tags.html",
+            "tags/index.html",
+            base + "tags/",
+            "Tags",
+            description=f"All {len(tags)} tags of {config.title}",
+            tags=tags,
+            sort="name",
+            feeds=site_feeds,
+        )
+    )
+    pages.append(
+        Page(
+            "tags.html",
+            "tags/by-count/index.html",
+            base + "tags/by-count/",
+            "Tags by count",
+            description=f"All {len(tags)} tags of {config.title}, most papers first",
+            tags=tuple(sorted(tags, key=lambda t: (-t.count, t.name.casefold(), t.slug))),
+            sort="count",
+            feeds=site_feeds,
+        )
+    )
     if search:
-        pages.append(Page("search.html", "search/index.html", base + "search/", "Search",
-                          description=f"Search the {len(papers)} papers of {config.title}", feeds=site_feeds,
-                          in_sitemap=False))
-    pages.append(Page("archive.html", "archive/index.html", base + "archive/", "Archive",
-                      description=f"Every paper of {config.title} by month", months=_months(papers),
-                      feeds=site_feeds))
-    pages.append(Page("404.html", "404.html", base + "404.html", "Page not found", feeds=site_feeds,
-                      in_sitemap=False))
+        pages.append(
+            Page(
+                "search.html",
+                "search/index.html",
+                base + "search/",
+                "Search",
+                description=f"Search the {len(papers)} papers of {config.title}",
+                feeds=site_feeds,
+                in_sitemap=False,
+            )
+        )
+    pages.append(
+        Page(
+            "archive.html",
+            "archive/index.html",
+            base + "archive/",
+            "Archive",
+            description=f"Every paper of {config.title} by month",
+            months=_months(papers),
+            feeds=site_feeds,
+        )
+    )
+    pages.append(Page("404.html", "404.html", base + "404.html", "Page not found", feeds=site_feeds, in_sitemap=False))
     site = Site(info=info, pages=tuple(pages), feeds=tuple(feeds), tags=tags, papers=tuple(papers))
     check_collisions(site)
     return site
 
 
-def related_finder(papers: Sequence[PaperView], related: Mapping[str, Sequence[str]],
-                   ) -> Callable[[str], tuple[PaperView, ...]]:
+def related_finder(
+    papers: Sequence[PaperView],
+    related: Mapping[str, Sequence[str]],
+) -> Callable[[str], tuple[PaperView, ...]]:
     """slug -> the papers `related` names for it (slug -> slugs), those of `papers` only."""
     by_slug = {paper.slug: paper for paper in papers}
     return lambda slug: tuple(by_slug[s] for s in related.get(slug, ()) if s in by_slug)
@@ -271,20 +382,37 @@ def with_related(site: Site, related: Mapping[str, Sequence[str]]) -> Site:
     """The site with the related papers of each paper page set from `related` (slug -> slugs),
     for a model built before they were known; the same as `build_site(..., related=related)`."""
     find = related_finder(site.papers, related)
-    return replace(site, pages=tuple(page if page.paper is None else page_with_related(page, find)
-                                     for page in site.pages))
+    return replace(
+        site, pages=tuple(page if page.paper is None else page_with_related(page, find) for page in site.pages)
+    )
 
 
 def paper_page_path(slug: str) -> str:
     return f"papers/{slug}/index.html"
 
 
-def paper_page(paper: PaperView, *, prev: PaperView | None, next: PaperView | None,
-               related: tuple[PaperView, ...], feeds: tuple[tuple[str, str, str], ...]) -> Page:
+def paper_page(
+    paper: PaperView,
+    *,
+    prev: PaperView | None,
+    next: PaperView | None,
+    related: tuple[PaperView, ...],
+    feeds: tuple[tuple[str, str, str], ...],
+) -> Page:
     """The page of one paper, between its newer (`prev`) and older (`next`) neighbours."""
-    return Page("paper.html", paper_page_path(paper.slug), paper.url, paper.title,
-                description=paper.summary, paper=paper, prev=prev, next=next, related=related,
-                feeds=feeds, lastmod=paper.date)
+    return Page(
+        "paper.html",
+        paper_page_path(paper.slug),
+        paper.url,
+        paper.title,
+        description=paper.summary,
+        paper=paper,
+        prev=prev,
+        next=next,
+        related=related,
+        feeds=feeds,
+        lastmod=paper.date,
+    )
 
 
 def check_collisions(site: Site) -> None:
@@ -319,11 +447,17 @@ def _collect_tags(entries: Sequence[Entry], config: Config) -> tuple[Tag, ...]:
     tags = []
     for slug in sorted(counts):
         spec = config.taxonomy.get(slug)
-        tags.append(Tag(
-            slug=slug, name=spec.name if spec else names[slug], description=spec.description if spec else "",
-            count=counts[slug], url=f"{base}tags/{slug}/", rss_url=f"{base}tags/{slug}/feed.xml",
-            atom_url=f"{base}tags/{slug}/atom.xml",
-        ))
+        tags.append(
+            Tag(
+                slug=slug,
+                name=spec.name if spec else names[slug],
+                description=spec.description if spec else "",
+                count=counts[slug],
+                url=f"{base}tags/{slug}/",
+                rss_url=f"{base}tags/{slug}/feed.xml",
+                atom_url=f"{base}tags/{slug}/atom.xml",
+            )
+        )
     return tuple(sorted(tags, key=lambda t: (t.name.casefold(), t.slug)))
 
 
@@ -342,10 +476,19 @@ def paper_view(entry: Entry, config: Config, html: str, plain: str | None, tags:
     if plain is None:
         plain = plain_text(entry.body)
     return PaperView(
-        slug=entry.slug, title=entry.title, date=entry.date, url=url, abs_url=config.origin + url,
-        guid=paper_guid(entry.slug), tags=tuple(refs), links=links, authors=entry.authors,
+        slug=entry.slug,
+        title=entry.title,
+        date=entry.date,
+        url=url,
+        abs_url=config.origin + url,
+        guid=paper_guid(entry.slug),
+        tags=tuple(refs),
+        links=links,
+        authors=entry.authors,
         sources=tuple((s.name, s.seen) for s in entry.sources),
-        summary=summarize_plain(plain, config.summary_chars), html=html, extra=entry.extra,
+        summary=summarize_plain(plain, config.summary_chars),
+        html=html,
+        extra=entry.extra,
         abstract=plain,
         bib_url=f"{url}{entry.slug}.bib" if config.bib_files else "",
         bib_path=f"papers/{entry.slug}/{entry.slug}.bib" if config.bib_files else "",
@@ -363,13 +506,23 @@ def _months(papers: Sequence[PaperView]) -> tuple[Month, ...]:
     )
 
 
-def _feeds(title: str, subtitle: str, section: str, page_url: str, papers: Sequence[PaperView],
-           config: Config) -> Iterable[FeedSpec]:
+def _feeds(
+    title: str, subtitle: str, section: str, page_url: str, papers: Sequence[PaperView], config: Config
+) -> Iterable[FeedSpec]:
     items = tuple(papers[: config.feed_items])  # callers pass papers already in feed order
     updated = items[0].date if items else dt.date(1970, 1, 1)
     origin = config.origin
     for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):
         path = f"{section}{name}"
         url = origin + config.base_path + path
-        yield FeedSpec(kind=kind, path=path, url=url, id=_uuid5_urn("feed:" + section),
-                       title=title, subtitle=subtitle, link=origin + page_url, items=items, updated=updated)
+        yield FeedSpec(
+            kind=kind,
+            path=path,
+            url=url,
+            id=_uuid5_urn("feed:" + section),
+            title=title,
+            subtitle=subtitle,
+            link=origin + page_url,
+            items=items,
+            updated=updated,
+        )

@@ -45,6 +45,6 @@ def summarize_plain(plain: str, limit: int) -> str:
         if len(out) >= limit:
             break
     if len(out) > limit * 1.3:
-        cut = out[: limit].rsplit(" ", 1)[0]
+        cut = out[:limit].rsplit(" ", 1)[0]
         out = cut.rstrip(",;:") + "…"
     return out

@@ -47,14 +47,31 @@ def _jsonld(paper: PaperView, info: SiteInfo) -> Markup:
     there is one per paper page, and this takes a fifth of the time."""
     q = _json_string
     title, url = q(paper.title), q(paper.abs_url)
-    parts = ['{"@context": "https://schema.org", "@type": "ScholarlyArticle", "headline": ', title, ', "name": ',
-             title, ', "url": ', url, ', "mainEntityOfPage": ', url, ', "datePublished": ',
-             q((paper.published or paper.date).isoformat()), ', "abstract": ', q(paper.abstract),
-             ', "isAccessibleForFree": true, "publisher": {"@type": "Organization", "name": ', q(info.title),
-             ', "url": ', q(info.base_url), "}"]
+    parts = [
+        '{"@context": "https://schema.org", "@type": "ScholarlyArticle", "headline": ',
+        title,
+        ', "name": ',
+        title,
+        ', "url": ',
+        url,
+        ', "mainEntityOfPage": ',
+        url,
+        ', "datePublished": ',
+        q((paper.published or paper.date).isoformat()),
+        ', "abstract": ',
+        q(paper.abstract),
+        ', "isAccessibleForFree": true, "publisher": {"@type": "Organization", "name": ',
+        q(info.title),
+        ', "url": ',
+        q(info.base_url),
+        "}",
+    ]
     if paper.authors:
-        parts += [', "author": [', ", ".join('{"@type": "Person", "name": %s}' % q(name) for name in paper.authors),
-                  "]"]
+        parts += [
+            ', "author": [',
+            ", ".join('{"@type": "Person", "name": %s}' % q(name) for name in paper.authors),
+            "]",
+        ]
     if paper.tags:
         parts += [', "keywords": ', q(", ".join(tag.name for tag in paper.tags))]
     identifiers = []
@@ -84,6 +101,7 @@ FILTERS = {"date": _date, "tex": _tex, "jsonld": _jsonld}
 try:  # markupsafe's C escaper for plain strings; its public escape() wraps each result in a Markup
     from markupsafe._speedups import _escape_inner
 except ImportError:  # pragma: no cover - pure-Python markupsafe
+
     def _escape_inner(text: str) -> str:
         return str(escape_html(text))
 
@@ -121,8 +139,9 @@ class Environment(jinja2.Environment):
 ALL_FIELDS = "*"
 _PLAIN = frozenset({str, Markup, int, float, bool, type(None), dt.date, dt.datetime})
 # Filters that pass papers along or count them without looking inside.
-_STRUCTURAL_FILTERS = frozenset({"length", "count", "first", "last", "reverse", "list", "batch", "slice",
-                                 "default", "d", "random"})
+_STRUCTURAL_FILTERS = frozenset(
+    {"length", "count", "first", "last", "reverse", "list", "batch", "slice", "default", "d", "random"}
+)
 
 
 def reads_text(reads: dict[str, set[str]]) -> str:
@@ -186,8 +205,7 @@ def _tracked(env: TrackingEnvironment, func):
     return call
 
 
-def make_environment(theme_dir: Path, bytecode_dir: Path | None = None, *,
-                     track: bool = False) -> jinja2.Environment:
+def make_environment(theme_dir: Path, bytecode_dir: Path | None = None, *, track: bool = False) -> jinja2.Environment:
     """The Jinja environment for a theme folder (templates in `templates/`).
 
     Templates are read once: an environment lives for one build, so it never
@@ -252,8 +270,10 @@ def render_sitemap(site: Site) -> str:
     for page in sorted((p for p in site.pages if p.in_sitemap), key=lambda p: p.url):
         lastmod = f"<lastmod>{page.lastmod.isoformat()}</lastmod>" if page.lastmod else ""
         rows.append(f"  <url><loc>{escape(origin + page.url)}</loc>{lastmod}</url>")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n"
+    )
 
 
 def render_robots(info: SiteInfo) -> str:

@@ -65,8 +65,9 @@ def render_opml(feeds: Iterable[FeedSpec], info: SiteInfo) -> str:
     """An OPML 2.0 subscription list of every RSS feed (the site's, then each tag's)."""
     outlines = [
         f'    <outline type="rss" text={quoteattr(xml_safe(f.title))} title={quoteattr(xml_safe(f.title))} '
-        f'xmlUrl={quoteattr(f.url)} htmlUrl={quoteattr(f.link)}/>'
-        for f in feeds if f.kind == "rss"
+        f"xmlUrl={quoteattr(f.url)} htmlUrl={quoteattr(f.link)}/>"
+        for f in feeds
+        if f.kind == "rss"
     ]
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -98,7 +98,7 @@ _BARE_AMP = re.compile(r"&(?!(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);)", re.IGNORECA
 _SENTINEL = re.compile("\x02(\\d+)\x03")
 
 
-_PRINTABLE_ASCII = bytes(range(0x20, 0x7f))
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 _LINES_ASCII = _PRINTABLE_ASCII + b"\n"  # what bodies may hold without Markdown seeing a control character
 _XML_ASCII = _PRINTABLE_ASCII + b"\t\n\r"  # what XML 1.0 allows of ASCII
 
@@ -117,8 +117,13 @@ def _block_syntax(text: str) -> bool:
     if _has_control(text):
         return True
     for line in text.split("\n"):
-        if line and (line[0] in _LINE_OPENERS or line[0].isspace() or line[-1].isspace()
-                     or line[0].isdigit() and _NUMBERED.match(line)):
+        if line and (
+            line[0] in _LINE_OPENERS
+            or line[0].isspace()
+            or line[-1].isspace()
+            or line[0].isdigit()
+            and _NUMBERED.match(line)
+        ):
             return True
     return False
 
@@ -144,7 +149,7 @@ def plain_paragraphs(text: str) -> str | None:
             while (m := _MATH.search(block, pos)) is not None:
                 mark = f"\x02{len(spans)}\x03"
                 spans.append(math_html(m.group(0)))
-                block = block[:m.start()] + mark + block[m.end():]
+                block = block[: m.start()] + mark + block[m.end() :]
                 pos = m.start() + len(mark)
             if spans and _SENTINEL.fullmatch(block):
                 return None  # a lone block-level <math> would not be wrapped in <p>

@@ -20,16 +20,74 @@ MATH_RE = r"(?<![\\$])\$(?=\S)((?:[^$\\\n]|\\.)+?)(?<=\S)\$(?!\d)"
 _MATH = re.compile(MATH_RE)
 
 _TAGS = {
-    "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup", "mfrac", "msqrt",
-    "mroot", "mstyle", "merror", "mpadded", "mphantom", "mfenced", "menclose", "munder", "mover",
-    "munderover", "mmultiscripts", "mprescripts", "none", "mtable", "mtr", "mtd", "mlabeledtr", "semantics",
+    "math",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mspace",
+    "msub",
+    "msup",
+    "msubsup",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mstyle",
+    "merror",
+    "mpadded",
+    "mphantom",
+    "mfenced",
+    "menclose",
+    "munder",
+    "mover",
+    "munderover",
+    "mmultiscripts",
+    "mprescripts",
+    "none",
+    "mtable",
+    "mtr",
+    "mtd",
+    "mlabeledtr",
+    "semantics",
     "annotation",
 }
 _ATTRS = {
-    "display", "mathvariant", "stretchy", "fence", "separator", "lspace", "rspace", "accent", "accentunder",
-    "movablelimits", "minsize", "maxsize", "symmetric", "largeop", "form", "linethickness", "columnalign",
-    "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines", "frame", "width", "height", "depth",
-    "notation", "scriptlevel", "displaystyle", "open", "close", "separators", "encoding", "voffset",
+    "display",
+    "mathvariant",
+    "stretchy",
+    "fence",
+    "separator",
+    "lspace",
+    "rspace",
+    "accent",
+    "accentunder",
+    "movablelimits",
+    "minsize",
+    "maxsize",
+    "symmetric",
+    "largeop",
+    "form",
+    "linethickness",
+    "columnalign",
+    "rowalign",
+    "columnspacing",
+    "rowspacing",
+    "columnlines",
+    "rowlines",
+    "frame",
+    "width",
+    "height",
+    "depth",
+    "notation",
+    "scriptlevel",
+    "displaystyle",
+    "open",
+    "close",
+    "separators",
+    "encoding",
+    "voffset",
 }
 _BARE_AMP = re.compile(r"&(?!#?\w+;)")
 
@@ -88,7 +146,7 @@ def text_to_html(text: str) -> str:
     parts = []
     last = 0
     for match in _MATH.finditer(text):
-        parts.append(escape(text[last:match.start()], quote=False))
+        parts.append(escape(text[last : match.start()], quote=False))
         parts.append(math_html(match.group(0)))
         last = match.end()
     parts.append(escape(text[last:], quote=False))

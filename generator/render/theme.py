@@ -49,8 +49,11 @@ def read_assets(theme_dir: Path) -> list[Asset]:
     static = theme_dir / "static"
     if not static.is_dir():
         return []
-    return [Asset(p.relative_to(static).as_posix(), p.read_bytes())
-            for p in sorted(static.rglob("*")) if p.is_file() and not p.is_symlink()]
+    return [
+        Asset(p.relative_to(static).as_posix(), p.read_bytes())
+        for p in sorted(static.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    ]
 
 
 def asset_urls(assets: list[Asset], base_path: str) -> dict[str, str]:

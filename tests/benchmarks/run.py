@@ -125,7 +125,9 @@ def export_hugo(entries: list, root: Path) -> None:
         path.write_text(text)
     for e in entries:
         meta = {"title": e.title, "date": e.date.isoformat(), "tags": list(e.tags), "slug": e.slug}
-        (content / f"{e.slug}.md").write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + e.body + "\n")
+        (content / f"{e.slug}.md").write_text(
+            "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + e.body + "\n"
+        )
 
 
 def export_pelican(entries: list, root: Path, *, cache: bool) -> None:
@@ -135,7 +137,8 @@ def export_pelican(entries: list, root: Path, *, cache: bool) -> None:
     for e in entries:
         title = " ".join(e.title.split())
         (content / f"{e.slug}.md").write_text(
-            f"Title: {title}\nDate: {e.date.isoformat()}\nTags: {', '.join(e.tags)}\nSlug: {e.slug}\n\n{e.body}\n")
+            f"Title: {title}\nDate: {e.date.isoformat()}\nTags: {', '.join(e.tags)}\nSlug: {e.slug}\n\n{e.body}\n"
+        )
 
 
 def set_aside(path: Path, work: Path) -> None:
@@ -176,8 +179,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     os.sync()
     warm(cwd)
     started = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True,
-                            env=env)
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"{command[0]} failed in {cwd}:\n{result.stderr[-2000:]}")
@@ -210,8 +212,11 @@ def run_size(size: int, work: Path, repeat: int, tools: list[str], *, quick: boo
     commands = {
         "paperfeed": (paperfeed + ["-q", "build", "--clean", "--no-search"], folder / "paperfeed", "site"),
         "hugo": ([HUGO, "--quiet"], folder / "hugo", "public"),
-        "pelican": ([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
-                    folder / "pelican", "output"),
+        "pelican": (
+            [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
+            folder / "pelican",
+            "output",
+        ),
     }
     samples: dict[str, list[tuple[float, int]]] = {t: [] for t in tools}
     for _ in range(repeat):
@@ -224,9 +229,16 @@ def run_size(size: int, work: Path, repeat: int, tools: list[str], *, quick: boo
     rows = []
     for tool in tools:
         _, cwd, out = commands[tool]
-        rows.append({"size": size, "tool": tool, "case": "full build",
-                     "wall": statistics.median(w for w, _ in samples[tool]),
-                     "rss": max(r for _, r in samples[tool]), "files": count_files(cwd / out)})
+        rows.append(
+            {
+                "size": size,
+                "tool": tool,
+                "case": "full build",
+                "wall": statistics.median(w for w, _ in samples[tool]),
+                "rss": max(r for _, r in samples[tool]),
+                "files": count_files(cwd / out),
+            }
+        )
     if "paperfeed" in tools:
         rows += incremental_rows(size, folder / "paperfeed", paperfeed, repeat, search=not quick)
     if quick:
@@ -247,22 +259,46 @@ def incremental_rows(size: int, root: Path, paperfeed: list[str], repeat: int, *
     timed(build, root)  # stores a fingerprint that is not racy
     settle(root)
     nothing = [timed(build, root) for _ in range(repeat)]
-    rows.append({"size": size, "tool": "paperfeed", "case": "rebuild, nothing changed",
-                 "wall": statistics.median(w for w, _ in nothing), "rss": max(r for _, r in nothing), "files": 0})
+    rows.append(
+        {
+            "size": size,
+            "tool": "paperfeed",
+            "case": "rebuild, nothing changed",
+            "wall": statistics.median(w for w, _ in nothing),
+            "rss": max(r for _, r in nothing),
+            "files": 0,
+        }
+    )
     edits = []
     target = sorted((root / "content" / "papers").glob("*.md"))[size // 2]
     for i in range(repeat):
         target.write_text(target.read_text() + f"\nEdited {i}.\n")
         edits.append(timed(build, root))
         settle(root)
-    rows.append({"size": size, "tool": "paperfeed", "case": "rebuild, one entry edited",
-                 "wall": statistics.median(w for w, _ in edits), "rss": max(r for _, r in edits), "files": 0})
+    rows.append(
+        {
+            "size": size,
+            "tool": "paperfeed",
+            "case": "rebuild, one entry edited",
+            "wall": statistics.median(w for w, _ in edits),
+            "rss": max(r for _, r in edits),
+            "files": 0,
+        }
+    )
     if not search:
         return rows
     started = time.perf_counter()
     subprocess.run(paperfeed + ["-q", "build"], cwd=root, check=True)
-    rows.append({"size": size, "tool": "paperfeed", "case": "build with search index",
-                 "wall": time.perf_counter() - started, "rss": 0, "files": count_files(root / "site")})
+    rows.append(
+        {
+            "size": size,
+            "tool": "paperfeed",
+            "case": "build with search index",
+            "wall": time.perf_counter() - started,
+            "rss": 0,
+            "files": count_files(root / "site"),
+        }
+    )
     return rows
 
 
@@ -272,8 +308,16 @@ def hugo_edit_rows(size: int, root: Path, repeat: int) -> list[dict]:
     for i in range(repeat):
         target.write_text(target.read_text() + f"\nEdited {i}.\n")
         edits.append(timed([HUGO, "--quiet"], root))
-    return [{"size": size, "tool": "hugo", "case": "rebuild, one entry edited",
-             "wall": statistics.median(w for w, _ in edits), "rss": max(r for _, r in edits), "files": 0}]
+    return [
+        {
+            "size": size,
+            "tool": "hugo",
+            "case": "rebuild, one entry edited",
+            "wall": statistics.median(w for w, _ in edits),
+            "rss": max(r for _, r in edits),
+            "files": 0,
+        }
+    ]
 
 
 def pelican_cached_rows(size: int, entries: list, root: Path, repeat: int, work: Path) -> list[dict]:
@@ -282,14 +326,24 @@ def pelican_cached_rows(size: int, entries: list, root: Path, repeat: int, work:
     command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
     timed(command, root)
     runs = [timed(command, root) for _ in range(repeat)]
-    return [{"size": size, "tool": "pelican", "case": "rebuild with content cache",
-             "wall": statistics.median(w for w, _ in runs), "rss": max(r for _, r in runs), "files": 0}]
+    return [
+        {
+            "size": size,
+            "tool": "pelican",
+            "case": "rebuild with content cache",
+            "wall": statistics.median(w for w, _ in runs),
+            "rss": max(r for _, r in runs),
+            "files": 0,
+        }
+    ]
 
 
 def table(rows: list[dict]) -> str:
     hugo = {r["size"]: r["wall"] for r in rows if r["tool"] == "hugo" and r["case"] == "full build"}
-    lines = ["| papers | tool | case | median wall | peak RSS | files | ratio to Hugo full build |",
-             "| ---: | --- | --- | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| papers | tool | case | median wall | peak RSS | files | ratio to Hugo full build |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: |",
+    ]
     for r in rows:
         ratio = f"{r['wall'] / hugo[r['size']]:.2f}" if r["size"] in hugo else "-"
         rss = f"{r['rss'] / 1024:.0f} MB" if r["rss"] else "-"
@@ -304,8 +358,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--tools", nargs="+", default=["paperfeed", "hugo", "pelican"])
     parser.add_argument("--work", type=Path, default=Path("/tmp/paperfeed-bench"))
-    parser.add_argument("--quick", action="store_true",
-                        help="full builds and paperfeed's rebuilds only: no search index, no rebuilds by the others")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="full builds and paperfeed's rebuilds only: no search index, no rebuilds by the others",
+    )
     args = parser.parse_args()
     trash = args.work / "trash"
     if trash.exists():  # left by an interrupted run: delete it, then let the deletion age (see above)
@@ -314,8 +371,10 @@ def main() -> None:
     # paperfeed and Pelican run on this interpreter, and how it was compiled matters: pyenv's default
     # build (a shared libpython, no profile-guided optimisation) runs them about a sixth slower than
     # a distribution's or python.org's.
-    print(f"Python {platform.python_version()} at {os.path.realpath(sys.executable)} "
-          f"({platform.python_compiler()})", flush=True)
+    print(
+        f"Python {platform.python_version()} at {os.path.realpath(sys.executable)} ({platform.python_compiler()})",
+        flush=True,
+    )
     rows = []
     try:
         for size in args.sizes:

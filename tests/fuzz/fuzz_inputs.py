@@ -37,9 +37,35 @@ SAMPLES = {
     "csv": ["tabular/papers.csv"],
     "entry": ["sample_site/content/papers/cachegen.md", "sample_site/content/papers/xss.md"],
 }
-NASTY = [b"\x00", b"\r", b"\r\n", b"\x1b", b"\xff\xfe", b"\xef\xbb\xbf", b'"', b"'", b"{", b"}", b"[", b"]", b"<",
-         b">", b"&", b"$", b"\\", b"---\n", b"\n\n", b"\xe2\x80\xae", b"\xf0\x9f\x92\xa5", b"\xc0\xaf", b"%",
-         b"@article{", b"<![CDATA[", b"&#0;", b"\ud800".decode("utf-8", "surrogatepass").encode("utf-8", "surrogatepass")]
+NASTY = [
+    b"\x00",
+    b"\r",
+    b"\r\n",
+    b"\x1b",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b'"',
+    b"'",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b"<",
+    b">",
+    b"&",
+    b"$",
+    b"\\",
+    b"---\n",
+    b"\n\n",
+    b"\xe2\x80\xae",
+    b"\xf0\x9f\x92\xa5",
+    b"\xc0\xaf",
+    b"%",
+    b"@article{",
+    b"<![CDATA[",
+    b"&#0;",
+    b"\ud800".decode("utf-8", "surrogatepass").encode("utf-8", "surrogatepass"),
+]
 OPTIONS = ParseOptions(today=dt.date(2026, 11, 21))
 
 
@@ -54,10 +80,10 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
         if op == 0:
             data[i] = rng.randrange(256)
         elif op == 1:
-            del data[i:i + rng.randint(1, 64)]
+            del data[i : i + rng.randint(1, 64)]
         elif op == 2:
             j = rng.randrange(len(data))
-            data[i:i] = data[j:j + rng.randint(1, 128)]
+            data[i:i] = data[j : j + rng.randint(1, 128)]
         elif op == 3:
             data[i:i] = rng.choice(NASTY)
         else:
@@ -88,7 +114,7 @@ def main() -> int:
     random.seed(args.seed)
     samples = {kind: [(FIXTURES / path).read_bytes() for path in paths] for kind, paths in SAMPLES.items()}
     assert set(samples) - {"entry"} == set(PARSERS)
-    counts = {kind: 0 for kind in samples}
+    counts = dict.fromkeys(samples, 0)
     crashes = 0
     deadline = time.monotonic() + args.seconds
     while time.monotonic() < deadline:
@@ -104,8 +130,10 @@ def main() -> int:
             (folder / f"{kind}-{crashes}.bin").write_bytes(data)
             print(f"crash in {kind}:\n{traceback.format_exc()}", file=sys.stderr)
     total = sum(counts.values())
-    print(f"{total} inputs in {args.seconds:.0f} s, {crashes} crashes: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print(
+        f"{total} inputs in {args.seconds:.0f} s, {crashes} crashes: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    )
     return 1 if crashes else 0
 
 
