@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import time
 
 import pytest
 
 from generator.build.parallel import Workers, chunks, in_background, map_chunks
+from generator.errors import BuildError
 
 
 def _square_all(state, chunk):
@@ -27,8 +31,7 @@ def _total(values):
 
 
 def test_in_background_computes_in_another_process():
-    wait = in_background(_total, [1, 2, 3])
-    total, pid = wait()
+    total, pid = in_background(_total, [1, 2, 3]).result()
     assert total == 6
     assert pid != os.getpid()
 
@@ -38,9 +41,8 @@ def _fail():
 
 
 def test_in_background_raises_the_tasks_error_in_the_caller():
-    wait = in_background(_fail)
     with pytest.raises(ValueError, match="bad input"):
-        wait()
+        in_background(_fail).result()
 
 
 PARENT = os.getpid()
@@ -52,8 +54,36 @@ def _die_in_a_child(value):
     return value * 2
 
 
-def test_in_background_computes_here_when_the_child_dies():
-    assert in_background(_die_in_a_child, 21)() == 42
+def test_a_background_process_that_dies_fails_the_step_clearly():
+    with pytest.raises(BuildError, match="a build process died .*exit status 3"):
+        in_background(_die_in_a_child, 21).result()
+
+
+def _die_on_chunk_five(state, chunk):
+    if 5 in chunk:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer does
+    return list(chunk)
+
+
+def test_a_worker_that_dies_fails_the_build_instead_of_hanging():
+    started = time.monotonic()
+    dies = pytest.raises(BuildError, match="a build worker process died \\(killed by signal 9")
+    with dies, Workers(_die_on_chunk_five, None, 2) as workers:
+        workers.submit(range(40))
+        workers.results()
+    assert time.monotonic() - started < 10
+
+
+def _sleep_forever(state, chunk):
+    time.sleep(3600)
+
+
+def test_workers_are_stopped_when_the_step_fails():
+    with pytest.raises(RuntimeError), Workers(_sleep_forever, None, 2) as workers:
+        workers.submit(range(4))
+        children = [p.pid for p in multiprocessing.active_children()]
+        raise RuntimeError("the parent gives up")
+    assert children and not set(children) & {p.pid for p in multiprocessing.active_children()}
 
 
 def _scaled(state, chunk, factor=1):

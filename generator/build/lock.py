@@ -1,7 +1,9 @@
 """One build or ingest at a time per project: an advisory lock on a file in the cache folder.
 
-The lock is released by the operating system when the process ends, so a
-killed build never leaves a stale lock behind.
+The lock belongs to the process that took it: forked children close their
+copy of the lock file at once, so a child can never keep the lock after its
+parent is gone, and the operating system releases it when the holder ends,
+however it ends (a kill included).
 """
 
 from __future__ import annotations
@@ -18,9 +20,25 @@ try:
 except ImportError:  # pragma: no cover - Windows: no advisory locks, run unguarded
     fcntl = None  # type: ignore[assignment]
 
+# Lock files this process holds open; a forked child closes its copies (see `_close_in_child`).
+_HELD: set[int] = set()
+
 
 class LockedError(PaperfeedError):
     """Another paperfeed process holds the project's lock. Raised by `project_lock`."""
+
+
+def _close_in_child() -> None:
+    for fd in _HELD:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_in_child)
 
 
 @contextmanager
@@ -28,7 +46,8 @@ def project_lock(root: Path, what: str) -> Iterator[None]:
     """Hold the project's lock while `what` (build, ingest) runs; fail at once if another process has it."""
     folder = root / ".paperfeed-cache"
     folder.mkdir(exist_ok=True)
-    fd = os.open(folder / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(folder / "lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    _HELD.add(fd)
     try:
         if fcntl is not None:
             try:
@@ -42,4 +61,5 @@ def project_lock(root: Path, what: str) -> Iterator[None]:
         os.pwrite(fd, f"paperfeed {what} (pid {os.getpid()})".encode(), 0)
         yield
     finally:
+        _HELD.discard(fd)
         os.close(fd)

@@ -215,3 +215,12 @@ def _remove_later(folder: Path) -> None:
         )
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def files_under(folder: Path) -> list[str]:
+    """The relative POSIX paths of every file under `folder`."""
+    base = len(os.fspath(folder)) + 1
+    found = []
+    for parent, _, names in os.walk(folder):
+        found.extend(os.path.join(parent, name)[base:].replace(os.sep, "/") for name in names)
+    return found

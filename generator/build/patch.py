@@ -16,28 +16,21 @@ from __future__ import annotations
 
 import os
 import pickle
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..config import Config
-from ..content.entry import ENTRY_SUFFIX, entry_names, parse_entry_bytes, shown_prefix
+from ..content.entry import Entry, entry_names, shown_prefix
 from ..errors import SourceError
-from .cache import (
-    BuildCache,
-    Rendered,
-    digest,
-    folder_stamp,
-    is_racy,
-    load_model,
-    model_key,
-    paper_pickles,
-    tree_stamp,
-)
-
-if TYPE_CHECKING:
-    from ..model.related import Frequencies
-    from ..model.site import SiteInfo, Tag
+from ..model.related import Frequencies, Terms
+from ..model.site import Page, PaperView, SiteInfo, Tag, paper_page, paper_page_path, paper_view
+from ..render.markup import Markup
+from .cache import BuildCache, EntryRow, OutputRow, Rendered, SiteState, digest, load_model, model_key, paper_pickles
+from .incremental import Plan, is_racy, restamp, tree_stamp
+from .output import discard, new_staging, update_in_place
+from .read import parse_entry_record
+from .renderer import place, render_item, templates_cache
+from .tracking import ALL_FIELDS, make_tracking_environment, parse_reads
 
 # More edited entries than this, and a full build (which renders in parallel) is no slower.
 PATCH_LIMIT = 50
@@ -54,58 +47,94 @@ class PatchState:
     problems: bool  # some entries could not be read (they would need a full build to join)
 
 
+@dataclass(frozen=True)
+class Patched:
+    """What a patch did: the papers of the site, and the files it rewrote."""
+
+    papers: int
+    written: int
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """An edited entry: its new cache row, its record as a build reads it, its rendered body, and its old terms."""
+
+    row: EntryRow
+    entry: Entry
+    terms: Terms
+    plain: str
+    html: str
+    old_terms: Terms
+
+
 def patch_inputs(config: Config, theme_dir: Path, *, strict: bool, search: bool) -> str:
     """Everything but the entries that the site depends on; a patch needs it unchanged."""
-    return f"{config!r}\0{strict}\0{search}\0{tree_stamp([theme_dir], racy=True)}"
+    return f"{config!r}\0{strict}\0{search}\0{tree_stamp([theme_dir])}"
 
 
 def try_patch(
-    root: Path,
-    config: Config,
-    theme_dir: Path,
-    cache: BuildCache,
-    *,
-    strict: bool,
-    search: bool,
-    stats: dict[str, tuple[int, int]] | None = None,
-) -> tuple[int, int] | None:
-    """Patch the site for edited entries; (papers, files written), or None when a full build is needed.
-
-    `stats`: the (mtime_ns, size) of files already looked at (see `tree_stamp`); others are looked at here.
-    """
-    from ..model.site import Page, PaperView, paper_page, paper_page_path, paper_view
-    from ..render.environment import make_environment, parse_reads
-    from .output import discard, new_staging, update_in_place
-    from .pipeline import place, render_item, templates_cache
-
-    output = root / config.output_dir
-    if search or cache.get_meta("site") != "complete" or cache.get_meta("output") != folder_stamp(output):
-        return None
-    state = cache.result("state", patch_inputs(config, theme_dir, strict=strict, search=search))
+    root: Path, config: Config, theme_dir: Path, cache: BuildCache, decided: Plan, *, strict: bool
+) -> Patched | None:
+    """Patch the site for edited entries; None, with nothing changed, when a full build is needed."""
+    state = cache.result("state", patch_inputs(config, theme_dir, strict=strict, search=False))
     if not isinstance(state, PatchState) or state.problems:
         return None
     rows = cache.entry_stats()
     folder = root / config.content_dir / "papers"
     names = entry_names(folder)
-    prefix = shown_prefix(folder, root)
-    found = _edited_files(folder, prefix, names, rows, stats or {})
+    found = _edited_files(folder, shown_prefix(folder, root), names, rows, decided)
     if found is None:
         return None
-    edited, touched = found
-    parsed = _reparse(edited, cache)
-    if parsed is None:
+    edits, touched = found
+    changes = _reparse(edits, cache)
+    if changes is None:
         return None
-    changes, fresh_rows = parsed
-    frequencies = (
-        state.frequencies.edited([(old_terms, record[1]) for old_terms, record, _ in changes])
-        if changes
-        else state.frequencies
-    )
+    frequencies = state.frequencies.edited([(e.old_terms, e.terms) for e in changes]) if changes else state.frequencies
     if frequencies is None:
         return None  # related papers may change
-
     tags = {tag.slug: tag for tag in state.tags}
-    papers = {record[0].slug: paper_view(record[0], config, html, record[2], tags) for _, record, html in changes}
+    papers = {e.entry.slug: paper_view(e.entry, config, e.html, e.plain, tags) for e in changes}
+    rendered = _rerender(root, theme_dir, cache, state, papers)
+    if rendered is None:
+        return None
+    files, old, models = rendered
+    output = root / config.output_dir
+    staging = new_staging(output)
+    try:
+        outputs: dict[str, tuple[str, str]] = {}
+        written = place(
+            staging, output, files, old, outputs, track=True, keys={p: r.model.key for p, r in models.items()}
+        )
+        before = {path: os.stat(output / path) for path in written}
+        if not update_in_place(staging, output, sorted(written), []):
+            return None
+    finally:
+        discard(staging)
+    new_pickles, new_digests = paper_pickles(papers.values())
+    with cache.transaction(SiteState.COMPLETE):
+        cache.store_entries([*touched, *(e.row for e in changes)], keep=None)
+        cache.update_outputs(
+            OutputRow(path, *outputs[path], models[path].model.refs, models[path].reads, models[path].model.blob)
+            for path in outputs
+        )
+        cache.store_papers(new_pickles, new_digests, replace=False)
+        if frequencies is not state.frequencies:
+            cache.store_result(
+                "state",
+                patch_inputs(config, theme_dir, strict=strict, search=False),
+                PatchState(state.info, state.salt, state.tags, frequencies, False),
+            )
+        cache.set_meta("fingerprint", decided.fingerprint)
+        recorded = int(cache.get_meta("files") or -1)
+        cache.set_meta("files", str(restamp(recorded, before, output) if recorded >= 0 else -1))
+    return Patched(len(rows), len(written))
+
+
+def _rerender(
+    root: Path, theme_dir: Path, cache: BuildCache, state: PatchState, papers: dict[str, PaperView]
+) -> tuple[dict[str, bytes], dict[str, OutputRow], dict[str, Rendered]] | None:
+    """The outputs that show what changed of `papers`, rendered from their stored models:
+    (path -> bytes, path -> old row, path -> new model and reads); None when that cannot be done."""
     try:
         showing = cache.outputs_showing(papers)
     except LookupError:
@@ -120,20 +149,19 @@ def try_patch(
     }
     # A paper's own page copies some of its fields (title, summary): it is made again whatever it read.
     own = {paper_page_path(slug) for slug, what in changed.items() if what}
-    affected = {path: row for path, row in showing.items() if path in own or _reads_any(parse_reads(row[3]), changed)}
-    needed = {slug for _, _, refs, _ in affected.values() for slug in refs} - set(papers)
+    affected = {
+        path: row for path, row in showing.items() if path in own or _reads_any(parse_reads(row.reads), changed)
+    }
+    needed = {slug for row in affected.values() for slug in row.refs} - set(papers)
     digests = cache.paper_digests(needed)
-    new_pickles, new_digests = paper_pickles(papers.values())
-    digests.update(new_digests)
+    digests.update(paper_pickles(papers.values())[1])
     views: dict[str, PaperView] = {slug: pickle.loads(data) for slug, data in cache.papers(needed).items()}
     views.update(papers)
 
-    env = make_environment(theme_dir, templates_cache(root), track=True)
+    env = make_tracking_environment(theme_dir, templates_cache(root))
     files: dict[str, bytes] = {}
-    old: dict[str, tuple[str, str]] = {}
     rendered: dict[str, Rendered] = {}
-    for path, (key, d, _, _) in sorted(affected.items()):
-        old[path] = (key, d)
+    for path in sorted(affected):
         if path in rendered:
             continue  # a page's .bib file, rendered with the page
         blob = cache.output_model(path)
@@ -142,56 +170,27 @@ def try_patch(
         item = load_model(blob, views)
         if isinstance(item, Page) and item.paper is not None and item.paper.slug in papers:
             # A paper's own page copies some of its fields: make it as the full build does.
-            item = paper_page(
-                papers[item.paper.slug], prev=item.prev, next=item.next, related=item.related, feeds=item.feeds
-            )
-        made, reads = render_item(env, item, state.info, track=True)
+            page = item
+            item = paper_page(papers[page.paper.slug], prev=page.prev, next=page.next, related=page.related,
+                              feeds=page.feeds)  # fmt: skip
+        made, reads = render_item(env, item, state.info)
         model = model_key(item, state.salt, digests, PaperView)
         rendered.update((p, Rendered(model, reads)) for p in made)
         files.update(made)
     if set(files) != set(affected):
         return None  # a stored model no longer renders the outputs it was stored for
-
-    staging = new_staging(output)
-    try:
-        outputs: dict[str, tuple[str, str]] = {}
-        written = place(
-            staging, output, files, old, outputs, track=True, keys={path: r.model.key for path, r in rendered.items()}
-        )
-        cache.set_meta("site", "updating")
-        if not update_in_place(staging, output, sorted(written), []):
-            cache.set_meta("site", "complete")
-            return None
-    finally:
-        discard(staging)
-    cache.store(fresh_rows, {prefix + name for name in names})
-    cache.touch_entries(touched)
-    cache.update_outputs((path, *outputs[path], rendered[path]) for path in outputs)
-    cache.store_papers(new_pickles, new_digests, replace=False)
-    if frequencies is not state.frequencies:
-        cache.store_result(
-            "state",
-            patch_inputs(config, theme_dir, strict=strict, search=search),
-            PatchState(state.info, state.salt, state.tags, frequencies, False),
-        )
-    cache.set_meta("site", "complete")
-    return len(rows), len(written)
+    return files, affected, rendered
 
 
 def _edited_files(
-    folder: Path,
-    prefix: str,
-    names: list[str],
-    rows: dict[str, tuple[int, int, str]],
-    seen: dict[str, tuple[int, int]],
-) -> tuple[list[tuple[str, Path, bytes, tuple[int, int]]], list[tuple[str, int, int]]] | None:
-    """Entry files whose bytes changed since the last build (cache `rows`), and those only touched
-    (new mtime, same bytes); None when files came or went, or too many changed. `seen` holds the
-    (mtime_ns, size) of files already looked at."""
+    folder: Path, prefix: str, names: list[str], rows: dict[str, EntryRow], decided: Plan
+) -> tuple[list[tuple[str, Path, bytes, os.stat_result]], list[EntryRow]] | None:
+    """Entry files whose bytes changed since the last build (cache `rows`), and the rows of those only
+    touched (new stat, same bytes); None when files came or went, or too many changed."""
     if len(names) != len(rows):
         return None
-    edited: list[tuple[str, Path, bytes, tuple[int, int]]] = []
-    touched: list[tuple[str, int, int]] = []
+    edited: list[tuple[str, Path, bytes, os.stat_result]] = []
+    touched: list[EntryRow] = []
     for name in names:
         shown = prefix + name
         row = rows.get(shown)
@@ -199,69 +198,46 @@ def _edited_files(
             return None
         path = os.path.join(folder, name)
         try:
-            mtime, size = seen.get(path) or _stat(path)
-            if row[0] == mtime and row[1] == size:
+            st = decided.stats.get(path) or os.stat(path)
+            if (row.mtime_ns, row.ctime_ns, row.size) == (st.st_mtime_ns, st.st_ctime_ns, st.st_size):
                 continue
             if len(edited) >= PATCH_LIMIT:
                 return None
             data = (folder / name).read_bytes()
         except OSError:
             return None
-        if digest(data) == row[2]:
-            touched.append((shown, -1 if is_racy(mtime) else mtime, size))
+        if digest(data) == row.digest:
+            touched.append(row._replace(mtime_ns=-1 if is_racy(st) else st.st_mtime_ns, ctime_ns=st.st_ctime_ns))
         else:
-            edited.append((shown, folder / name, data, (mtime, size)))
+            edited.append((shown, folder / name, data, st))
     return edited, touched
 
 
-def _stat(path: str) -> tuple[int, int]:
-    st = os.stat(path)
-    return st.st_mtime_ns, st.st_size
-
-
-def _reparse(edited: list[tuple[str, Path, bytes, tuple[int, int]]], cache: BuildCache) -> tuple[list, list] | None:
-    """Each edited entry read and rendered as a full build would: (old terms, (entry, terms, plain
-    text), html) and its new cache row; None when an edit is broken or moves the entry's date or tags."""
-    from ..model.related import terms_of
-    from ..model.text import plain_text
-    from ..render.markup import Markup
-
+def _reparse(edited: list[tuple[str, Path, bytes, os.stat_result]], cache: BuildCache) -> list[_Edit] | None:
+    """Each edited entry read and rendered as a full build would; None when an edit is broken
+    or moves the entry's date or tags."""
     markup = Markup()
     changes = []
-    rows = []
-    for shown, path, data, st in edited:
-        slug = path.name[: -len(ENTRY_SUFFIX)]
+    for shown, _, data, st in edited:
         try:
-            entry = parse_entry_bytes(data, slug, shown)
+            (entry, terms, plain), html = parse_entry_record(data, shown, markup)
         except SourceError:
             return None  # the full build reports it
-        stored = cache.entry_row(shown)
-        if stored is None:
+        stored = cache.entry(shown)
+        if stored is None or not stored.record:
             return None
-        before, old_terms, _ = pickle.loads(stored[0])
+        before, old_terms, _ = pickle.loads(stored.record)
         if (before.date, before.tags) != (entry.date, entry.tags):
             return None  # the order, tag pages or tag counts may change
-        record = (replace(entry, body=""), terms_of(entry.title, entry.body), plain_text(entry.body))
-        html = markup.render(entry.body)
-        changes.append((old_terms, record, html))
-        rows.append(
-            (
-                shown,
-                -1 if is_racy(st[0]) else st[0],
-                st[1],
-                digest(data),
-                pickle.dumps(record, pickle.HIGHEST_PROTOCOL),
-                html,
-            )
-        )
-    return changes, rows
+        record = pickle.dumps((entry, terms, plain), pickle.HIGHEST_PROTOCOL)
+        mtime = -1 if is_racy(st) else st.st_mtime_ns
+        row = EntryRow(shown, mtime, st.st_ctime_ns, st.st_size, digest(data), record, html)
+        changes.append(_Edit(row, entry, terms, plain, html, old_terms))
+    return changes
 
 
 def _reads_any(reads: dict[str, set[str]], changed: dict[str, set[str]]) -> bool:
     """Whether an output that read `reads` may show any of the `changed` fields of papers."""
-    from ..model.site import PaperView
-    from ..render.environment import ALL_FIELDS
-
     if ALL_FIELDS in reads:
         return True
     names = {f.name for f in fields(PaperView)}

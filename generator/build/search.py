@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import BuildError
+from .parallel import die_with_parent
 
 MISSING = "search needs the Pagefind binary: install it with `pip install 'pagefind[bin]'`, or build with --no-search"
 
@@ -34,7 +35,10 @@ def index_site(folder: Path) -> None:
     """Run Pagefind over a built site folder; its index goes to `folder/pagefind/`."""
     command = [*find_pagefind(), "--site", str(folder), "--quiet"]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        # Pagefind dies with this process, even when it is killed (see `die_with_parent`).
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=600, preexec_fn=die_with_parent, close_fds=True
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BuildError(f"search indexing failed: {exc}") from None
     if result.returncode != 0:

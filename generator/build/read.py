@@ -1,0 +1,148 @@
+"""Reading entries for a build: through the cache, parsed and rendered over worker processes.
+
+An entry file whose stat (or, failing that, whose bytes) matches its cache
+row is not parsed again; the others are parsed, their bodies rendered to
+HTML and their terms counted (for related papers) in forked workers. The
+new rows are handed back, to be stored together with the site they built.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..content.entry import ENTRY_SUFFIX, Entry, entry_files, parse_entry_bytes, read_entry_bytes
+from ..errors import Problem, SourceError
+from ..model.related import Terms, load_numpy, terms_of_many
+from ..model.text import plain_text
+from ..render.markup import Markup
+from .cache import EntryRow, digest, pack_record, unpack_record
+from .incremental import is_racy
+from .parallel import map_chunks
+
+# Fewer entries to parse than this, and forking workers costs more than it saves.
+_PARALLEL_FROM = 200
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The entries of a build, without their Markdown (`body` is empty): what the site needs of it
+    is in `bodies` (rendered HTML), `abstracts` (plain text) and `terms`, all by slug."""
+
+    entries: list[Entry]
+    bodies: dict[str, str]
+    abstracts: dict[str, str]
+    terms: dict[str, Terms]
+    problems: list[Problem]
+    rows: list[EntryRow] = field(default_factory=list)  # new and re-stamped cache rows, to store
+    names: set[str] = field(default_factory=set)  # every entry file, as cache rows name them
+
+
+def read_entries(
+    directory: Path,
+    root: Path,
+    cached: dict[str, EntryRow],
+    jobs: int,
+    *,
+    meanwhile: Callable[[], None] | None = None,
+) -> Loaded:
+    """Every entry under `directory`, reusing `cached` rows (path -> whole row) whose file is unchanged.
+
+    The others are parsed and rendered over `jobs` processes, while this one
+    calls `meanwhile()` (only when it has processes to wait for).
+    """
+    files = entry_files(directory, root)
+    found: list[tuple[tuple[Entry, Terms, str], str] | None] = [None] * len(files)
+    todo: list[tuple[int, str, Path, bytes | None]] = []  # bytes already read, or None: the worker reads
+    rows: list[EntryRow] = []
+    for i, (path, shown) in enumerate(files):
+        row = cached.get(shown)
+        if row is None:
+            todo.append((i, shown, path, None))
+            continue
+        try:
+            st = path.stat()
+            if (row.mtime_ns, row.ctime_ns, row.size) == (st.st_mtime_ns, st.st_ctime_ns, st.st_size):
+                found[i] = (unpack_record(row), row.html)
+                continue
+            data = path.read_bytes()
+        except OSError:
+            todo.append((i, shown, path, None))
+            continue
+        d = digest(data)
+        if row.digest == d:  # touched, not changed
+            found[i] = (unpack_record(row), row.html)
+            rows.append(_row(shown, st, d, row.record, row.html))
+            continue
+        todo.append((i, shown, path, data))
+    jobs = jobs if len(todo) > _PARALLEL_FROM else 1
+    if jobs > 1:
+        _MARKUP.prepare()  # once, before the reading workers fork, rather than in each of them
+        load_numpy()
+    results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs, meanwhile=meanwhile) for r in part]
+    problems: list[Problem] = []
+    for (i, shown, path, _), (record, html, errors, d) in zip(todo, results):
+        if record is None:
+            problems.extend(errors)
+            continue
+        found[i] = (record, html)
+        try:
+            st = path.stat()
+        except OSError:
+            continue  # gone since it was read: the next build sees that
+        rows.append(_row(shown, st, d, pack_record(record), html))
+    pairs = [pair for pair in found if pair is not None]
+    return Loaded(
+        entries=[record[0] for record, _ in pairs],
+        bodies={record[0].slug: html for record, html in pairs},
+        abstracts={record[0].slug: record[2] for record, _ in pairs},
+        terms={record[0].slug: record[1] for record, _ in pairs},
+        problems=problems,
+        rows=rows,
+        names={shown for _, shown in files},
+    )
+
+
+def _row(shown: str, st: os.stat_result, d: str, record: bytes, html: str) -> EntryRow:
+    # A stat in the racy window cannot vouch for the bytes: the next build compares them.
+    mtime = -1 if is_racy(st) else st.st_mtime_ns
+    return EntryRow(shown, mtime, st.st_ctime_ns, st.st_size, d, record, html)
+
+
+def parse_entry_record(data: bytes, shown: str, markup: Markup) -> tuple[tuple[Entry, Terms, str], str]:
+    """One entry file's bytes as a build reads them: (entry without body, terms, plain text), html.
+    A `SourceError` when the entry is broken."""
+    slug = Path(shown).name[: -len(ENTRY_SUFFIX)]
+    entry = parse_entry_bytes(data, slug, shown)
+    [terms] = terms_of_many([(entry.title, entry.body)])
+    return (replace(entry, body=""), terms, plain_text(entry.body)), markup.render(entry.body)
+
+
+# One converter per process, made before the workers fork (Markdown's set-up is costly, and not thread-safe).
+_MARKUP = Markup()
+
+
+def _parse_and_render(
+    todo: list[tuple[int, str, Path, bytes | None]], chunk: Sequence[int]
+) -> list[tuple[tuple[Entry, Terms, str] | None, str, list[Problem], str]]:
+    """(entry, terms, plain text), rendered body, problems and the file's digest, per task."""
+    out: list[tuple[tuple[Entry, Terms, str] | None, str, list[Problem], str]] = []
+    parsed: list[tuple[int, Entry, str]] = []
+    for k in chunk:
+        _, shown, path, data = todo[k]
+        slug = Path(shown).name[: -len(ENTRY_SUFFIX)]
+        try:
+            if data is None:
+                data = read_entry_bytes(path, shown)
+            entry = parse_entry_bytes(data, slug, shown)
+        except SourceError as exc:
+            out.append((None, "", exc.problems, ""))
+            continue
+        parsed.append((len(out), entry, digest(data)))
+        out.append((None, "", [], ""))
+    terms = terms_of_many([(entry.title, entry.body) for _, entry, _ in parsed])  # counted for all at once
+    for (i, entry, d), t in zip(parsed, terms):
+        out[i] = ((replace(entry, body=""), t, plain_text(entry.body)), _MARKUP.render(entry.body), [], d)
+    return out

@@ -1,0 +1,166 @@
+"""Rendering the site model's pages and feeds into a staging folder, over worker processes.
+
+Workers are forked with a `RenderJob` (the model, the environment, what the
+previous site holds) and render chunks of outputs by index: pages first,
+then feeds. An output whose model key equals the one it had at the last
+build, and whose file the previous site still holds, is not rendered; a
+rendered file whose bytes equal the previous one's is not written (it is
+linked from the previous site later, keeping its mtime).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from ..model.site import FeedSpec, Page, PaperView, Site, SiteInfo
+from ..render.environment import render_page
+from ..render.feeds import render_feed
+from .cache import CACHE_DIR, OutputRow, Rendered, digest, model_key
+from .output import write_files
+from .parallel import Workers
+from .tracking import ALL_FIELDS, TrackingEnvironment, reads_text
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What render workers share (they are forked with it, never sent it)."""
+
+    site: Site
+    env: jinja2.Environment  # a TrackingEnvironment when `salt` is set
+    staging: Path
+    previous: Path | None  # the live site, when its files may stand in for unchanged outputs
+    old: Mapping[str, OutputRow]  # the previous site's outputs, as the cache recorded them
+    salt: bytes = b""  # of model keys (theme, version, site info); empty when nothing is tracked
+    digests: Mapping[str, bytes] = field(default_factory=dict)  # of every paper, for model keys
+
+
+@dataclass
+class RenderResult:
+    """What rendering some outputs gave: every output's (key, digest), the paths written into the
+    staging folder, and (when tracked) the model and reads of each output rendered."""
+
+    outputs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+
+    def add(self, other: RenderResult) -> None:
+        self.outputs.update(other.outputs)
+        self.written.extend(other.written)
+        self.rendered.update(other.rendered)
+
+
+def templates_cache(root: Path) -> Path:
+    """Where compiled templates are kept between builds."""
+    folder = root / CACHE_DIR / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def render_outputs(job: RenderJob, chunk: Sequence[int]) -> RenderResult:
+    """Render pages and feeds by index (pages first, then feeds) into the staging folder."""
+    site, old, previous = job.site, job.old, job.previous
+    result = RenderResult()
+    files: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
+    pages = len(site.pages)
+    for i in chunk:
+        item: Page | FeedSpec = site.pages[i] if i < pages else site.feeds[i - pages]
+        model = model_key(item, job.salt, job.digests, PaperView) if job.salt else None
+        key = model.key if model else ""
+        paths = output_paths(item)
+        if key and previous is not None and _kept(paths, key, old, previous):
+            result.outputs.update((p, (old[p].key, old[p].digest)) for p in paths)
+            continue
+        for p in paths:
+            keys[p] = key
+        made, reads = render_item(job.env, item, site.info)
+        files.update(made)
+        if model:
+            result.rendered.update((p, Rendered(model, reads)) for p in made)
+    result.written = place(job.staging, previous, files, old, result.outputs, keys=keys, track=bool(job.salt))
+    return result
+
+
+def _kept(paths: list[str], key: str, old: Mapping[str, OutputRow], previous: Path) -> bool:
+    """Whether the previous site holds these files as rendered from a model with this key."""
+    return all(p in old and old[p].key == key for p in paths) and all(os.path.isfile(previous / p) for p in paths)
+
+
+def output_paths(item: Page | FeedSpec) -> list[str]:
+    """The files one page (its .bib file too, when the site has them) or feed makes."""
+    if isinstance(item, Page) and item.paper is not None and item.paper.bib_path:
+        return [item.path, item.paper.bib_path]
+    return [item.path]
+
+
+def render_all(job: RenderJob, indices: Sequence[int], jobs: int) -> RenderResult:
+    """`render_outputs` over `jobs` processes, for the outputs of these indices."""
+    result = RenderResult()
+    with Workers(render_outputs, job, jobs) as workers:
+        # Interleaved: paper pages, tag pages, listings and feeds cost differently, and come grouped by kind.
+        workers.submit(indices, interleave=True)
+        for part in workers.results():
+            result.add(part)
+    return result
+
+
+def place(
+    staging: Path,
+    previous: Path | None,
+    files: Mapping[str, bytes],
+    old: Mapping[str, OutputRow],
+    outputs: dict[str, tuple[str, str]],
+    *,
+    track: bool,
+    keys: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Write rendered files into the staging folder, except those the previous site already holds.
+
+    A file whose bytes hash as they did in the previous site is left there
+    (so it keeps its mtime, and hosts that sync by mtime upload only what
+    changed); the comparison uses the digests the cache kept, never a read
+    of the old file. Records each file's key and digest in `outputs`;
+    returns the paths written.
+    """
+    fresh: dict[str, bytes] = {}
+    for path, data in files.items():
+        d = digest(data) if track else ""
+        outputs[path] = ((keys or {}).get(path, ""), d)
+        if d and previous is not None and path in old and old[path].digest == d and (previous / path).is_file():
+            continue
+        fresh[path] = data
+    write_files(staging, fresh)
+    return list(fresh)
+
+
+def render_item(env: jinja2.Environment, item: Page | FeedSpec, info: SiteInfo) -> tuple[dict[str, bytes], str]:
+    """The files of one page (its .bib too, when the site has them) or one feed, and, with a
+    tracking environment, what they read of which papers (see `tracking.reads_text`)."""
+    track = isinstance(env, TrackingEnvironment)
+    if not isinstance(item, Page):
+        files = {item.path: render_feed(item, info)}
+        return files, reads_text({p.slug: {ALL_FIELDS} for p in item.items}) if track else ""
+    if not track:
+        return _page_files(item, render_page(env, item, info)), ""
+    assert isinstance(env, TrackingEnvironment)
+    env.reads = {}
+    try:
+        html = render_page(env, item, info)
+        reads = env.reads
+    finally:
+        env.reads = None
+    if item.paper is not None and item.paper.bib_path:
+        reads = {**reads, item.paper.slug: {ALL_FIELDS}}
+    return _page_files(item, html), reads_text(reads)
+
+
+def _page_files(page: Page, html: str) -> dict[str, bytes]:
+    files = {page.path: html.encode("utf-8")}
+    if page.paper is not None and page.paper.bib_path:
+        files[page.paper.bib_path] = page.paper.bibtex.encode("utf-8")
+    return files
