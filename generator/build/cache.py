@@ -8,17 +8,15 @@ results (related papers, the patch state); and one state record saying
 whether all of it describes the site folder (`SiteState`).
 
 Losing or deleting the cache only costs time: a build without it gives the
-same bytes. Its format is derived from the package version, the names of
-the fields of every record it stores, and the source of the code whose
-output it keeps, so a changed record or parser invalidates old caches by
-itself. A damaged or foreign cache raises `CacheError`; the build discards
-it and starts afresh.
+same bytes. Its format is derived from the package version and the source
+of every record it stores (their fields) and of the code that fills them,
+so a changed record or parser invalidates old caches by itself. A damaged
+or foreign cache raises `CacheError`; the build discards it and starts afresh.
 """
 
 from __future__ import annotations
 
 import copyreg
-import dataclasses
 import enum
 import hashlib
 import io
@@ -29,13 +27,14 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import __version__
-from ..content.entry import Entry
 from ..errors import PaperfeedError
-from ..model import pagination, site
-from ..model.related import Frequencies, Terms
+
+if TYPE_CHECKING:
+    from ..content.entry import Entry
+    from ..model.related import Terms
 
 CACHE_DIR = ".paperfeed-cache"
 _FILE = "cache.sqlite"
@@ -98,31 +97,20 @@ class Rendered(NamedTuple):
     reads: str
 
 
-# Every record the cache stores, pickled or as rows: a change to any of their fields changes the format.
-_RECORDS: tuple[Any, ...] = (
-    EntryRow, OutputRow, Entry, Terms, Frequencies, pagination.Pager, site.PaperView, site.Page, site.FeedSpec,
-    site.Tag, site.TagRef, site.Link, site.Month, site.SiteInfo,
-)  # fmt: skip
-# The code whose output the cache keeps (parsed entries, rendered bodies, terms, models).
-_SOURCES = ("content", "model", "render/markup.py", "render/texmath.py")
-
-
-def _fields(record: Any) -> list[str]:
-    if dataclasses.is_dataclass(record):
-        return [f.name for f in dataclasses.fields(record)]
-    return list(record._fields)
+# The code that defines every record the cache stores (rows, entries, terms, the model's pages and
+# papers) and that fills them (parsing, Markdown, TeX, terms): a change to any of it, a field of a
+# record above all, changes the format. Read as source, so that opening the cache loads none of it.
+_SOURCES = ("build/cache.py", "content", "model", "render/markup.py", "render/texmath.py")
 
 
 def cache_format() -> str:
-    """The cache's format: the version, every stored record's fields, and the source that fills them."""
-    h = hashlib.blake2b(digest_size=8)
-    h.update(__version__.encode())
-    for record in _RECORDS:
-        h.update(f"\0{record.__qualname__}:{','.join(_fields(record))}".encode())
+    """The cache's format: the version, and the source of every record it stores and of what fills them."""
+    h = hashlib.blake2b(__version__.encode(), digest_size=8)
     package = Path(__file__).resolve().parent.parent
     for name in _SOURCES:
         path = package / name
         for source in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            h.update(f"\0{source.relative_to(package).as_posix()}\0".encode())
             h.update(source.read_bytes())
     return f"{__version__}/{h.hexdigest()}"
 

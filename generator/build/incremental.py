@@ -17,7 +17,7 @@ import enum
 import hashlib
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,6 @@ from .cache import BuildCache, SiteState
 
 # A file changed this recently may change again within the same tick of a coarse file-system clock.
 RACY_NS = 2_000_000_000
-_MASK = (1 << 64) - 1
 
 
 def is_racy(st: os.stat_result) -> bool:
@@ -39,11 +38,11 @@ def tree_stamp(folders: Iterable[Path], *, stats: dict[str, os.stat_result] | No
     A file in the racy window is fingerprinted by its bytes instead. `stats`,
     when given, receives each file's stat by path, so later steps need not stat it again.
     """
-    rows = []
+    seen: dict[str, os.stat_result] = {} if stats is None else stats
     pending = []
     for folder in folders:
         if folder.is_file():
-            rows.append(_stamp_row(str(folder), folder.stat()))
+            seen[str(folder)] = folder.stat()
         else:
             pending.append(str(folder))
     while pending:
@@ -57,21 +56,26 @@ def tree_stamp(folders: Iterable[Path], *, stats: dict[str, os.stat_result] | No
                     pending.append(item.path)
                     continue
                 try:
-                    st = item.stat()
-                    rows.append(_stamp_row(item.path, st))
+                    seen[item.path] = item.stat()
                 except OSError:
                     continue
-                if stats is not None:
-                    stats[item.path] = st
+    racy = time.time_ns() - RACY_NS
+    rows = [
+        f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+        if st.st_mtime_ns < racy and st.st_ctime_ns < racy
+        else f"{path}\0{st.st_size}\0{_file_digest(path)}"
+        for path, st in seen.items()
+    ]
     rows.sort()
     return hashlib.blake2b("\n".join(rows).encode(), digest_size=16).hexdigest()
 
 
-def _stamp_row(path: str, st: os.stat_result) -> str:
-    if is_racy(st):
+def _file_digest(path: str) -> str:
+    try:
         with open(path, "rb") as file:
-            return f"{path}\0{st.st_size}\0{hashlib.blake2b(file.read(), digest_size=16).hexdigest()}"
-    return f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+            return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+    except OSError:
+        return "gone"
 
 
 def folder_stamp(folder: Path) -> str:
@@ -83,34 +87,28 @@ def folder_stamp(folder: Path) -> str:
     return f"{st.st_ino}"
 
 
-def output_stamp(folder: Path, paths: Iterable[str]) -> int:
-    """A fingerprint of the size and mtime of each file `paths` names under `folder`: a sum of one
-    number per file, so that replacing a few files updates it without a stat of the others (`restamp`).
-    -1 when a file is missing."""
+def file_stamps(folder: Path, paths: Sequence[str]) -> list[str]:
+    """The size, mtime and inode of each file `paths` names under `folder` ('' for a missing one):
+    a file deleted, replaced or written to no longer matches what was recorded."""
     base = os.fspath(folder) + "/"
-    total = 0
-    try:
-        for path in paths:
-            total += _file_number(path, os.stat(base + path))
-    except OSError:
-        return -1
-    return total & _MASK
+    stamps = []
+    for path in paths:
+        try:
+            st = os.stat(base + path)
+        except OSError:
+            stamps.append("")
+            continue
+        stamps.append(f"{st.st_size} {st.st_mtime_ns} {st.st_ino}")
+    return stamps
 
 
-def restamp(stamp: int, before: dict[str, os.stat_result], folder: Path) -> int:
-    """`stamp` once the files `before` describes (path -> stat before the change) were replaced."""
-    base = os.fspath(folder) + "/"
-    try:
-        for path, st in before.items():
-            stamp += _file_number(path, os.stat(base + path)) - _file_number(path, st)
-    except OSError:
-        return -1
-    return stamp & _MASK
-
-
-def _file_number(path: str, st: os.stat_result) -> int:
-    data = f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode()
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+def restamp(recorded: str, paths: str, changed: Sequence[str], folder: Path) -> str:
+    """The recorded `file_stamps` (lines, in the order of `paths`' lines) once `changed` files were replaced."""
+    stamps = recorded.split("\n")
+    where = {path: i for i, path in enumerate(paths.split("\n"))}
+    for path, stamp in zip(changed, file_stamps(folder, changed)):
+        stamps[where[path]] = stamp
+    return "\n".join(stamps)
 
 
 class Step(enum.Enum):
@@ -158,6 +156,7 @@ def _site_intact(cache: BuildCache, output: Path) -> bool:
     """Whether the site folder is the one the last build finished, with every file as it left them."""
     if cache.get_meta("folder") != folder_stamp(output):
         return False
-    recorded = cache.get_meta("files")
-    paths = cache.get_meta("paths")
-    return recorded is not None and paths is not None and output_stamp(output, paths.split("\n")) == int(recorded)
+    recorded, paths = cache.get_meta("files"), cache.get_meta("paths")
+    if recorded is None or paths is None:
+        return False
+    return "\n".join(file_stamps(output, paths.split("\n") if paths else [])) == recorded

@@ -20,18 +20,6 @@ from pathlib import Path, PurePosixPath
 from ..errors import BuildError
 
 
-def check_output_dir(output: Path, root: Path, protected: list[Path]) -> None:
-    """Refuse an output folder that is the project, holds it, or overlaps a protected folder."""
-    out = output.resolve()
-    root = root.resolve()
-    if out == root or out in root.parents:
-        raise BuildError(f"output folder {output} would replace the project itself; choose another output_dir")
-    for folder in protected:
-        folder = folder.resolve()
-        if out == folder or out in folder.parents or folder in out.parents:
-            raise BuildError(f"output folder {output} overlaps {folder}; choose another output_dir")
-
-
 def _safe_relative(path: str) -> PurePosixPath:
     rel = PurePosixPath(path)
     if rel.is_absolute() or ".." in rel.parts or not rel.parts:
@@ -220,7 +208,7 @@ def _remove_later(folder: Path) -> None:
 def files_under(folder: Path) -> list[str]:
     """The relative POSIX paths of every file under `folder`."""
     base = len(os.fspath(folder)) + 1
-    found = []
+    found: list[str] = []
     for parent, _, names in os.walk(folder):
         found.extend(os.path.join(parent, name)[base:].replace(os.sep, "/") for name in names)
     return found

@@ -105,7 +105,6 @@ def try_patch(
         written = place(
             staging, output, files, old, outputs, track=True, keys={p: r.model.key for p, r in models.items()}
         )
-        before = {path: os.stat(output / path) for path in written}
         if not update_in_place(staging, output, sorted(written), []):
             return None
     finally:
@@ -125,8 +124,7 @@ def try_patch(
                 PatchState(state.info, state.salt, state.tags, frequencies, False),
             )
         cache.set_meta("fingerprint", decided.fingerprint)
-        recorded = int(cache.get_meta("files") or -1)
-        cache.set_meta("files", str(restamp(recorded, before, output) if recorded >= 0 else -1))
+        cache.set_meta("files", restamp(cache.get_meta("files") or "", cache.get_meta("paths") or "", written, output))
     return Patched(len(rows), len(written))
 
 
@@ -170,9 +168,8 @@ def _rerender(
         item = load_model(blob, views)
         if isinstance(item, Page) and item.paper is not None and item.paper.slug in papers:
             # A paper's own page copies some of its fields: make it as the full build does.
-            page = item
-            item = paper_page(papers[page.paper.slug], prev=page.prev, next=page.next, related=page.related,
-                              feeds=page.feeds)  # fmt: skip
+            new = papers[item.paper.slug]
+            item = paper_page(new, prev=item.prev, next=item.next, related=item.related, feeds=item.feeds)
         made, reads = render_item(env, item, state.info)
         model = model_key(item, state.salt, digests, PaperView)
         rendered.update((p, Rendered(model, reads)) for p in made)

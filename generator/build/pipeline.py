@@ -1,4 +1,4 @@
-"""The build pipeline, as a table of contents: plan, read, model, render, write.
+"""The build pipeline, as a table of contents: plan, then read, model, render and write.
 
 Nothing reaches the output folder until every page and feed has rendered,
 and the cache records a site only together with the site itself: a build
@@ -10,50 +10,17 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-import jinja2
-
+from .. import lazy
 from ..config import Config
-from ..errors import BuildError, Problem, SourceError
-from ..ids import tag_slug
-from ..model.related import Doc, Frequencies, related_unless_known
-from ..model.site import Site, build_site, with_related
-from ..render.environment import render_robots, render_sitemap
-from ..render.feeds import render_opml
-from ..render.theme import asset_urls, find_theme, read_assets
-from .cache import CACHE_DIR, BuildCache, CacheError, OutputRow, SiteState, model_key, paper_pickles
-from .incremental import Plan, Step, folder_stamp, output_stamp, plan, tree_stamp
-from .output import check_output_dir, commit, discard, files_under, link_previous, new_staging, update_in_place
-from .parallel import Background, Workers, default_jobs, in_background, trim_memory
-from .patch import PatchState, patch_inputs, try_patch
-from .read import Loaded, read_entries
-from .renderer import RenderJob, RenderResult, place, render_outputs, templates_cache
-from .search import find_pagefind, index_site
-from .tracking import make_tracking_environment
-
-# Most files a build moves into the live site one at a time; more, and it swaps in a whole new tree.
-IN_PLACE_LIMIT = 500
-
-
-@dataclass
-class BuildReport:
-    """What a build did, for the command line's summary."""
-
-    papers: int = 0
-    pages: int = 0
-    feeds: int = 0
-    tags: int = 0
-    files: int = 0
-    seconds: float = 0.0
-    search_seconds: float = 0.0
-    up_to_date: bool = False
-    patched: int | None = None  # files rewritten when only a few entries were edited (see patch.py)
-    skipped: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+from ..errors import BuildError
+from ..render.theme import find_theme
+from .cache import CACHE_DIR, BuildCache, CacheError
+from .incremental import Plan, Step, plan
+from .report import BuildReport
 
 
 def build(
@@ -75,263 +42,87 @@ def build(
     rewrites the cache. `progress` is told, in words, each phase as it starts.
     """
     started = time.perf_counter()
-    output = root / config.output_dir
-    check_output_dir(output, root, [root / config.content_dir, root / "themes", root / CACHE_DIR])
-    theme_dir = find_theme(root, config.theme)
-    run = _Run(root, config, theme_dir, strict, search, jobs or default_jobs(), progress or (lambda message: None))
+    check_output_dir(root / config.output_dir, root, [root / config.content_dir, root / "themes", root / CACHE_DIR])
+    steps = _Steps(root, config, find_theme(root, config.theme), strict, search, jobs, progress)
     notes: list[str] = []
     try:
         with BuildCache(root, fresh=clean) as cache:
             notes += cache.notes
-            report = run.build(cache, clean=clean)
+            report = steps.run(cache, clean=clean)
     except CacheError as exc:  # damaged while in use: what it held cannot be trusted, the site can be made again
         notes.append(f"note: discarded a damaged build cache ({exc}); it is made again")
         with BuildCache(root, fresh=True) as cache:
-            report = run.build(cache, clean=True)
+            report = steps.run(cache, clean=True)
     report.notes = notes + report.notes
     report.seconds = time.perf_counter() - started
     return report
 
 
-@dataclass(frozen=True)
-class _Run:
-    """One build's settings, and its steps."""
+class _Steps:
+    """One build's settings, and the table of contents of its steps."""
 
-    root: Path
-    config: Config
-    theme_dir: Path
-    strict: bool
-    search: bool
-    jobs: int
-    progress: Callable[[str], None]
+    def __init__(
+        self,
+        root: Path,
+        config: Config,
+        theme_dir: Path,
+        strict: bool,
+        search: bool,
+        jobs: int | None,
+        progress: Callable[[str], None] | None,
+    ) -> None:
+        self.root, self.config, self.theme_dir = root, config, theme_dir
+        self.strict, self.search, self.jobs = strict, search, jobs
+        self.progress = progress or (lambda message: None)
 
-    @property
-    def output(self) -> Path:
-        return self.root / self.config.output_dir
-
-    @property
-    def papers_dir(self) -> Path:
-        return self.root / self.config.content_dir / "papers"
-
-    def build(self, cache: BuildCache, *, clean: bool) -> BuildReport:
-        settings = f"{self.config!r}\0{self.strict}\0{self.search}"
-        decided = plan(
-            cache,
-            inputs=[self.papers_dir, self.theme_dir],
-            settings=settings,
-            output=self.output,
-            clean=clean,
-            search=self.search,
-        )
+    def run(self, cache: BuildCache, *, clean: bool) -> BuildReport:
+        decided = self.plan(cache, clean=clean)
         if decided.step is Step.UP_TO_DATE:
             return BuildReport(up_to_date=True)
         cache.mark_building()
         with _collector_paused():
             if decided.step is Step.PATCH:
-                patched = try_patch(self.root, self.config, self.theme_dir, cache, decided, strict=self.strict)
-                if patched is not None:  # a patch that wrote nothing left the site as it was
-                    return BuildReport(papers=patched.papers, patched=patched.written or None,
-                                       up_to_date=not patched.written)  # fmt: skip
-            return self._full(cache, decided)
+                patched = self.patch(cache, decided)
+                if patched is not None:
+                    return patched
+            return self.full(cache, decided)
 
-    def _full(self, cache: BuildCache, decided: Plan) -> BuildReport:
-        bytecode = templates_cache(self.root)
-        environments: list[jinja2.Environment] = []
-        self.progress("reading entries")
-        loaded = read_entries(
-            self.papers_dir,
-            self.root,
-            cache.entries(),
-            self.jobs,
-            meanwhile=lambda: environments.append(_prepare(self.theme_dir, bytecode)),
-        )
-        if self.strict and loaded.problems:
-            raise SourceError(loaded.problems)
-        env = environments[0] if environments else _prepare(self.theme_dir, bytecode)
-        if self.search:
-            find_pagefind()  # fail before any work when the binary is missing
-        self.progress(f"building the site model while finding related papers for {len(loaded.entries)} papers")
-        # Vectors and related papers take a core for a while: the model is built, and pages that show
-        # no related papers are rendered, meanwhile.
-        pending = in_background(related_unless_known, _docs(loaded), cache.result_key("related"), fork=self.jobs > 1)
-        try:
-            site = self._model(loaded)
-            report = BuildReport(
-                papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds), tags=len(site.tags),
-                skipped=loaded.problems,
-            )  # fmt: skip
-            previous = self.output if decided.reuse and self.output.is_dir() and not self.output.is_symlink() else None
-            written = self._render_and_write(
-                cache, decided, site, env, previous, lambda: _related(pending, cache), loaded, report
-            )
-        finally:
-            pending.close()
-        report.files = written
-        return report
-
-    def _model(self, loaded: Loaded) -> Site:
-        assets = read_assets(self.theme_dir)
-        return build_site(
-            loaded.entries,
-            self.config,
-            bodies=loaded.bodies,
-            abstracts=loaded.abstracts,
-            assets=asset_urls(assets, self.config.base_path),
-            related=None,
+    def plan(self, cache: BuildCache, *, clean: bool) -> Plan:
+        return plan(
+            cache,
+            inputs=[self.root / self.config.content_dir / "papers", self.theme_dir],
+            settings=f"{self.config!r}\0{self.strict}\0{self.search}",
+            output=self.root / self.config.output_dir,
+            clean=clean,
             search=self.search,
         )
 
-    def _render_and_write(
-        self,
-        cache: BuildCache,
-        decided: Plan,
-        site: Site,
-        env: jinja2.Environment,
-        previous: Path | None,
-        related: Callable[[], _Related],
-        loaded: Loaded,
-        report: BuildReport,
-    ) -> int:
-        """Render every output into a staging folder and put it in place; returns the files in the site."""
-        old = cache.outputs() if previous is not None else {}
-        staging = new_staging(self.output)
-        try:
-            salt = _salt(self.theme_dir, site)
-            pickles, digests = paper_pickles(site.papers)  # once, before the workers fork
-            trim_memory()
-            self.progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {self.jobs} processes")
-            site, found, result = _render(
-                RenderJob(site, env, staging, previous, old, salt, digests), related, self.jobs
-            )
-            extra = self._extra_files(site)
-            result.written.extend(place(staging, previous, extra, old, result.outputs, track=True))
-            paths = self._put_in_place(staging, previous, old, result, decided, report)
-        except BaseException:
-            discard(staging)
-            raise
-        with cache.transaction(SiteState.COMPLETE_SEARCH if self.search else SiteState.COMPLETE):
-            cache.store_entries(loaded.rows, keep=loaded.names)
-            cache.store_outputs(result.outputs, result.rendered)
-            cache.store_papers(pickles, digests, replace=True)
-            if found.fresh:
-                cache.store_result("related", found.key, found.similar)
-            cache.store_result(
-                "state",
-                patch_inputs(self.config, self.theme_dir, strict=self.strict, search=self.search),
-                PatchState(site.info, salt, site.tags, found.frequencies, bool(loaded.problems)),
-            )
-            _record_site(cache, decided.fingerprint, self.output, paths)
-        cache.checkpoint()  # here, rather than in the next small rebuild
-        return len(paths)
+    def patch(self, cache: BuildCache, decided: Plan) -> BuildReport | None:
+        """The site patched for a few edited entries, or None when that cannot be done."""
+        patch = lazy.build_patch()
+        patched = patch.try_patch(self.root, self.config, self.theme_dir, cache, decided, strict=self.strict)
+        if patched is None:
+            return None
+        # A patch that wrote nothing (entries touched, not changed) left the site as it was.
+        return BuildReport(papers=patched.papers, patched=patched.written or None, up_to_date=not patched.written)
 
-    def _extra_files(self, site: Site) -> dict[str, bytes]:
-        files = {f"static/{a.name}": a.data for a in read_assets(self.theme_dir)}
-        files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
-        files["robots.txt"] = render_robots(site.info).encode("utf-8")
-        files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
-        return files
-
-    def _put_in_place(
-        self,
-        staging: Path,
-        previous: Path | None,
-        old: dict[str, OutputRow],
-        result: RenderResult,
-        decided: Plan,
-        report: BuildReport,
-    ) -> list[str]:
-        """Move the new site in: file by file for a small change, else as a whole folder. The site's files."""
-        written = set(result.written)
-        unchanged = [path for path in result.outputs if path not in written]
-        removed = sorted(set(old) - set(result.outputs))
-        small = decided.in_place and unchanged and len(written) + len(removed) <= IN_PLACE_LIMIT
-        # Each rename is atomic; the state stays "building" until the cache describes the result.
-        if small and update_in_place(staging, self.output, sorted(written), removed):
-            discard(staging)
-            return sorted(result.outputs)
-        for path in unchanged:
-            if not link_previous(previous, staging, path):
-                raise BuildError(f"{self.config.output_dir}/{path} changed while the site was built; build again")
-        paths = sorted(result.outputs)
-        if self.search:
-            self.progress("indexing for search (Pagefind)")
-            began = time.perf_counter()
-            index_site(staging)
-            report.search_seconds = time.perf_counter() - began
-            paths = sorted(files_under(staging))
-        commit(staging, self.output)
-        return paths
+    def full(self, cache: BuildCache, decided: Plan) -> BuildReport:
+        full = lazy.build_full()
+        return full.FullBuild(
+            self.root, self.config, self.theme_dir, self.strict, self.search, self.jobs, self.progress
+        ).run(cache, decided)
 
 
-def _render(job: RenderJob, related: Callable[[], _Related], jobs: int) -> tuple[Site, _Related, RenderResult]:
-    """Render the outputs of `job`'s site, paper pages once `related()` has answered; the others
-    meanwhile. Returns the site with related papers, the related papers, and what rendering gave."""
-    site = job.site
-    papers = [i for i, page in enumerate(site.pages) if page.paper is not None]
-    others = [i for i, page in enumerate(site.pages) if page.paper is None]
-    others += range(len(site.pages), len(site.pages) + len(site.feeds))
-    result = RenderResult()
-    with ExitStack() as stack:
-        first = stack.enter_context(Workers(render_outputs, job, jobs))
-        first.submit(others, interleave=True)
-        found = related()
-        # The model, complete: paper pages render from it in processes forked now.
-        final = RenderJob(with_related(site, found.similar), job.env, job.staging, job.previous, job.old, job.salt,
-                          job.digests)  # fmt: skip
-        second = stack.enter_context(Workers(render_outputs, final, jobs))
-        second.submit(papers, interleave=True)
-        for part in [*first.results(), *second.results()]:
-            result.add(part)
-    return final.site, found, result
-
-
-@dataclass(frozen=True)
-class _Related:
-    """Related papers (slug -> slugs), the document frequencies they came from, and the key of both."""
-
-    key: str
-    frequencies: Frequencies
-    similar: Mapping[str, Sequence[str]]
-    fresh: bool  # computed by this build (else taken from the cache)
-
-
-def _related(pending: Background[tuple[str, Frequencies, dict[str, tuple[str, ...]] | None]],
-             cache: BuildCache) -> _Related:  # fmt: skip
-    key, frequencies, similar = pending.result()
-    if similar is not None:
-        return _Related(key, frequencies, similar, fresh=True)
-    stored = cache.result("related", key)  # the key of the stored result: the same vectors
-    if not isinstance(stored, dict):
-        raise CacheError("the stored related papers are missing")
-    return _Related(key, frequencies, stored, fresh=False)
-
-
-def _docs(loaded: Loaded) -> list[Doc]:
-    return [Doc(e.slug, loaded.terms[e.slug], frozenset(tag_slug(x) for x in e.tags)) for e in loaded.entries]
-
-
-def _salt(theme_dir: Path, site: Site) -> bytes:
-    """What every output's model key depends on besides its model: the theme and the site's info."""
-    base = f"{tree_stamp([theme_dir])}".encode()
-    return base + model_key(site.info, base, {}).key.encode()
-
-
-def _prepare(theme_dir: Path, bytecode: Path) -> jinja2.Environment:
-    """The build's Jinja environment with every template compiled, made once before workers fork."""
-    env = make_tracking_environment(theme_dir, bytecode)
-    for name in env.list_templates(extensions=("html", "xml")):
-        try:
-            env.get_template(name)
-        except jinja2.TemplateError:
-            pass  # rendering reports template errors with their page
-    return env
-
-
-def _record_site(cache: BuildCache, fingerprint: str, output: Path, paths: list[str]) -> None:
-    cache.set_meta("fingerprint", fingerprint)
-    cache.set_meta("folder", folder_stamp(output))
-    cache.set_meta("paths", "\n".join(paths))
-    cache.set_meta("files", str(output_stamp(output, paths)))
+def check_output_dir(output: Path, root: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that is the project, holds it, or overlaps a protected folder."""
+    out = output.resolve()
+    root = root.resolve()
+    if out == root or out in root.parents:
+        raise BuildError(f"output folder {output} would replace the project itself; choose another output_dir")
+    for folder in protected:
+        folder = folder.resolve()
+        if out == folder or out in folder.parents or folder in out.parents:
+            raise BuildError(f"output folder {output} overlaps {folder}; choose another output_dir")
 
 
 @contextmanager

@@ -14,17 +14,21 @@ from pathlib import Path
 from ..errors import BuildError
 from .parallel import die_with_parent
 
+try:  # the binary's wheel (`pagefind[bin]`); a `pagefind` on PATH does as well
+    from pagefind_bin import get_executable
+except ImportError:  # pragma: no cover
+    get_executable = None
+
 MISSING = "search needs the Pagefind binary: install it with `pip install 'pagefind[bin]'`, or build with --no-search"
 
 
 def find_pagefind() -> list[str]:
     """The command that runs Pagefind; a `BuildError` saying how to get it when there is none."""
-    try:
-        from pagefind_bin import get_executable  # type: ignore[import-not-found]
-
-        return [str(get_executable())]
-    except (ImportError, FileNotFoundError, OSError):
-        pass
+    if get_executable is not None:
+        try:
+            return [str(get_executable())]
+        except (FileNotFoundError, OSError):
+            pass
     found = shutil.which("pagefind")
     if found:
         return [found]

@@ -62,12 +62,12 @@ class TrackingEnvironment(jinja2.Environment):
             self.note_opaque(value)
         return value
 
-    def getattr(self, obj, attribute):  # type: ignore[override]
+    def getattr(self, obj: Any, attribute: str) -> Any:
         if self.reads is not None and type(obj) is PaperView:
             self.reads.setdefault(obj.slug, set()).add(attribute)
         return super().getattr(obj, attribute)
 
-    def getitem(self, obj, argument):  # type: ignore[override]
+    def getitem(self, obj: Any, argument: Any) -> Any:
         if self.reads is not None and type(obj) is PaperView:
             self.reads.setdefault(obj.slug, set()).add(argument if isinstance(argument, str) else ALL_FIELDS)
         return super().getitem(obj, argument)
