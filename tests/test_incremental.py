@@ -201,10 +201,7 @@ def test_an_update_killed_midway_is_redone_whole(tmp_path, monkeypatch):
         real_replace(src, dst)
 
     monkeypatch.setattr("generator.build.output.os.replace", dies_on_the_second_file)
-    try:
-        build(root)
-    except KeyboardInterrupt:
-        pass
+    assert build(root) == 130  # the command line reports the interrupt as its exit status
     monkeypatch.undo()
     assert len(calls) == 2
     assert build(root) == 0
@@ -268,10 +265,12 @@ def test_edits_that_change_the_sites_shape_take_a_full_build(tmp_path, capsys, c
         text = text.replace("title:", "title: [", 1)
     path.write_text(text)
     capsys.readouterr()
-    main(["-C", str(root), "build", "--no-search"])
-    assert not capsys.readouterr().out.startswith("updated ")
-    if change != "broken":
-        assert_same_as_clean_build(root, tmp_path / "clean")
+    assert main(["-C", str(root), "build", "--no-search"]) == 0  # a broken entry is skipped, not fatal
+    out, err = capsys.readouterr()
+    assert not out.startswith("updated ")
+    if change == "broken":
+        assert "content/papers/wavthruvec.md" in err and not (root / "site/papers/wavthruvec").exists()
+    assert_same_as_clean_build(root, tmp_path / "clean")
 
 
 def test_a_clean_build_between_edits_leaves_no_stale_record(tmp_path):
@@ -312,3 +311,84 @@ def test_a_patch_renders_every_output_that_reads_what_changed(tmp_path, capsys, 
     assert main(["-C", str(root), "build", "--no-search"]) == 0
     assert capsys.readouterr().out.startswith("updated ")
     assert_same_as_clean_build(root, tmp_path / "clean")
+
+
+def test_a_failed_strict_build_leaves_the_next_build_equal_to_a_clean_one(tmp_path):
+    root = make_project(tmp_path / "p")
+    build(root)
+    edited = root / "content/papers/wavthruvec.md"
+    edited.write_text(edited.read_text().replace("WavThruVec:", "WavThruVec 2:"))
+    broken = root / "content/papers/broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nBody.\n")
+    assert build(root, "--strict") == 1
+    broken.unlink()
+    assert build(root) == 0
+    assert "WavThruVec 2:" in (root / "site/papers/wavthruvec/index.html").read_text()
+    assert_same_as_clean_build(root, tmp_path / "clean")
+
+
+def test_files_deleted_or_changed_in_the_site_folder_are_written_again(tmp_path):
+    root = make_project(tmp_path / "p")
+    backdate(root)
+    build(root)
+    page = root / "site/papers/wavthruvec/index.html"
+    page.unlink()
+    assert build(root) == 0 and page.is_file()
+    feed = root / "site/feed.xml"
+    feed.write_bytes(b"not a feed")
+    assert build(root) == 0
+    assert_same_as_clean_build(root, tmp_path / "clean")
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_picked_up(tmp_path):
+    root = make_project(tmp_path / "p")
+    backdate(root)
+    build(root)
+    path = root / "content/papers/wavthruvec.md"
+    st = path.stat()
+    path.write_text(path.read_text().replace("WavThruVec:", "WavThruVeX:"))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    assert build(root) == 0
+    assert "WavThruVeX:" in (root / "site/papers/wavthruvec/index.html").read_text()
+
+
+def test_template_edits_in_quick_succession_all_reach_the_site(tmp_path):
+    root = make_project(tmp_path / "p")
+    build(root)
+    template = root / "themes/default/templates/base.html"
+    original = template.read_text()
+    for mark in ("<!-- one -->", "<!-- two -->", "<!-- six -->"):  # same size, within one second
+        template.write_text(original.replace("</body>", mark + "</body>"))
+        assert build(root) == 0
+        assert mark in (root / "site/papers/wavthruvec/index.html").read_text()
+
+
+def test_a_damaged_cache_is_discarded_with_a_note_and_the_build_succeeds(tmp_path, capsys):
+    root = make_project(tmp_path / "p")
+    build(root)
+    database = root / ".paperfeed-cache/cache.sqlite"
+    for name in (database.name + "-wal", database.name + "-shm"):
+        (database.parent / name).unlink(missing_ok=True)
+    database.write_bytes(b"this is not a database" * 100)
+    assert main(["-C", str(root), "build", "--no-search", "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("note: discarded a damaged build cache (") and err.count("\n") == 1
+    assert_same_as_clean_build(root, tmp_path / "clean")
+
+
+def test_clean_builds_forget_every_cached_record(tmp_path):
+    root = make_project(tmp_path / "p")
+    backdate(root)
+    build(root)
+    path = root / "content/papers/wavthruvec.md"
+    st = path.stat()
+    text = path.read_text().replace("WavThruVec:", "WavThruVeX:")
+    path.write_text(text)
+    assert build(root, "--clean") == 0
+    assert "WavThruVeX:" in (root / "site/papers/wavthruvec/index.html").read_text()
+    # The clean build's records are the cache now: a later edit is compared with them, not with older ones.
+    path.write_text(text.replace("WavThruVeX:", "WavThruVec:"))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert build(root) == 0
+    assert "WavThruVec:" in (root / "site/papers/wavthruvec/index.html").read_text()
