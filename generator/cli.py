@@ -2,6 +2,9 @@
 
 Exit codes: 0 success; 1 the command ran into problems (bad input, build
 error); 2 wrong usage.
+
+Each command's handler imports the pipeline it runs when it runs, so a
+command loads only its own (see `generator.lazy` for what is loaded on use).
 """
 
 from __future__ import annotations
@@ -10,14 +13,18 @@ import argparse
 import datetime as dt
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
 from .build.lock import project_lock
-from .config import load_config, with_overrides
+from .config import Config, load_config, with_overrides
 from .errors import PaperfeedError, Problem
+from .ids import tag_slug
 from .ingest.formats import FORMAT_NAMES
 
 EPILOG = """examples:
@@ -109,7 +116,7 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--theme-copy", action="store_true", help="copy the default theme into DIR/themes/ to customise")
     init.add_argument("--force", action="store_true", help="overwrite an existing site")
 
-    check = command(
+    command(
         "check",
         help="lint content/ and site.yaml without building",
         description="Report problems in site.yaml and the entries, one `path:line: message` per problem: "
@@ -183,9 +190,16 @@ def run() -> None:
     os._exit(code)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # Unwinds like Ctrl-C: staging folders are removed and worker processes stopped on the way out.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         return _run(args)
@@ -225,7 +239,7 @@ def _print_problems(problems: list[Problem], prefix: str = "") -> None:
         print(f"{prefix}{problem}", file=sys.stderr)
 
 
-def _ingest(args: argparse.Namespace, root: Path, config) -> int:
+def _ingest(args: argparse.Namespace, root: Path, config: Config) -> int:
     from .ingest.pipeline import ingest
     from .ingest.registry import ParseOptions
 
@@ -303,10 +317,9 @@ def _check(args: argparse.Namespace, root: Path) -> int:
     return 1 if problems else 0
 
 
-def _tags(args: argparse.Namespace, root: Path, config) -> int:
+def _tags(args: argparse.Namespace, root: Path, config: Config) -> int:
     from .content.entry import load_entries
     from .content.taxonomy import uncovered_terms
-    from .ids import tag_slug
     from .model.related import STOP_WORDS
 
     entries, problems = load_entries(root / config.content_dir / "papers", root)
@@ -332,7 +345,7 @@ def _tags(args: argparse.Namespace, root: Path, config) -> int:
     return 0
 
 
-def _retag(args: argparse.Namespace, root: Path, config) -> int:
+def _retag(args: argparse.Namespace, root: Path, config: Config) -> int:
     from .content.retag import retag
 
     with project_lock(root, "retag"):
@@ -345,10 +358,8 @@ def _retag(args: argparse.Namespace, root: Path, config) -> int:
     return 0
 
 
-def _progress(args: argparse.Namespace):
+def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
     """Step messages: one line each with --verbose, one updating status line on a terminal, else none."""
-    import time
-
     started = time.perf_counter()
     if args.quiet:
         return None
@@ -363,7 +374,7 @@ def _progress(args: argparse.Namespace):
     return None
 
 
-def _build(args: argparse.Namespace, root: Path, config) -> int:
+def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
     from .build.pipeline import build
 
     if args.jobs is not None and args.jobs < 1:
@@ -382,6 +393,8 @@ def _build(args: argparse.Namespace, root: Path, config) -> int:
     if sys.stderr.isatty() and not args.quiet and not args.verbose:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     _print_problems(report.skipped, "warning: skipped ")
+    for note in report.notes:
+        print(note, file=sys.stderr)
     if report.up_to_date:
         if not args.quiet:
             print(f"{config.output_dir}/ is up to date ({report.seconds:.2f} s)")
@@ -402,10 +415,8 @@ def _build(args: argparse.Namespace, root: Path, config) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace, root: Path, config) -> int:
-    import time
-
-    from .build.cache import tree_stamp
+def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
+    from .build.incremental import tree_stamp
     from .build.pipeline import build
     from .server import serve
 
@@ -415,7 +426,7 @@ def _serve(args: argparse.Namespace, root: Path, config) -> int:
     watched = [root / config.content_dir, root / "themes", root / "site.yaml"]
 
     def stamp() -> str:
-        return tree_stamp(watched, racy=True)
+        return tree_stamp(watched)
 
     def rebuild() -> str:
         started = time.perf_counter()

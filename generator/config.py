@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .errors import ConfigError, Problem
-from .ids import split_url
+from .ids import split_url, tag_slug
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -66,7 +66,8 @@ class Config:
     max_tags: int = _doc(5, "Most tags auto-tagging gives one paper.")
     bib_files: bool = _doc(
         False,
-        "Also write each paper's BibTeX to papers/<slug>/<slug>.bib, so Download .bib works without JavaScript. Off, the browser makes the file from the page: half as many files to upload.",
+        "Also write each paper's BibTeX to papers/<slug>/<slug>.bib, so Download .bib works without JavaScript. "
+        "Off, the browser makes the file from the page: half as many files to upload.",
     )
     theme: str = _doc("default", "Theme folder under themes/.")
     content_dir: str = _doc("content", "Folder of entries (papers in content/papers/).")
@@ -187,8 +188,6 @@ def with_overrides(config: Config, **overrides: Any) -> Config:
 
 
 def _parse_taxonomy(value: Any, text: str, path: str, problems: list[Problem]) -> Mapping[str, TagSpec]:
-    from .ids import tag_slug
-
     line = _key_line(text, "taxonomy")
     if value is None:
         return MappingProxyType({})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Container
 from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit
 
@@ -90,7 +91,7 @@ def slugify(title: str) -> str:
     return slug
 
 
-def unique_slug(base: str, taken: set[str] | frozenset[str]) -> str:
+def unique_slug(base: str, taken: Container[str]) -> str:
     """`base`, or `base-2`, `base-3`, ... whichever is free, within SLUG_MAX."""
     if base not in taken:
         return base

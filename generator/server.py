@@ -72,8 +72,9 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             if request + "/" == self.base_path:
                 return self.directory
             return ""
-        parts = [p for p in posixpath.normpath(request[len(self.base_path) :]).split("/") if p not in ("", ".", "..")]
-        full = os.path.realpath(os.path.join(self.directory, *parts))
+        inside = posixpath.normpath(request[len(self.base_path) :])
+        segments = [p for p in inside.split("/") if p not in ("", ".", "..")]
+        full = os.path.realpath(os.path.join(self.directory, *segments))
         root = os.path.realpath(self.directory)
         if full != root and not full.startswith(root + os.sep):
             return ""

@@ -22,8 +22,9 @@ def test_help_lists_commands_with_examples(capsys):
 
 @pytest.mark.parametrize("command", ["ingest", "build", "serve"])
 def test_every_command_has_help_with_examples(command, capsys):
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exit_:
         main([command, "--help"])
+    assert exit_.value.code == 0
     assert "examples:" in capsys.readouterr().out
 
 
@@ -62,8 +63,10 @@ def test_a_project_without_themes_uses_the_built_in_theme(tmp_path):
 
 
 def test_unknown_format_flag_is_rejected(capsys):
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exit_:
         main(["ingest", "--format", "nope", "x"])
+    assert exit_.value.code == 2
+    assert "paperfeed ingest: error: argument --format: invalid choice: 'nope'" in capsys.readouterr().err
 
 
 def test_retag_reapplies_the_taxonomy_and_keeps_custom_tags(project, capsys):

@@ -149,9 +149,8 @@ def test_json_lines_records_and_a_broken_line():
 def test_csv_records_with_multi_line_cells():
     result = read("tabular/papers.csv")
     lora, plain = result.papers
-    assert (
-        lora.abstract
-        == "We propose LoRA, which freezes the pre-trained weights. It reduces trainable parameters by $10{,}000\\times$."
+    assert lora.abstract == (
+        "We propose LoRA, which freezes the pre-trained weights. It reduces trainable parameters by $10{,}000\\times$."
     )
     assert lora.authors == ("Edward J. Hu", "Yelong Shen") and lora.tags == ("fine-tuning", "llm")
     assert lora.arxiv == "2106.09685" and lora.links["code"] == "https://github.com/microsoft/LoRA"
@@ -170,7 +169,7 @@ def test_csv_records_with_multi_line_cells():
         ),
         ("t.rss", "<rss><channel><item><guid>oai:arXiv.org:2403.1v1</guid><title>x</item></channel></rss>", "t.rss:1:"),
         ("t.csv", 'title,abstract\nGood,Row\n"unterminated,x\n', "t.csv:3: invalid CSV"),
-        ("t.bib", "@article{a, title={Unbalanced, year=2020}\n", ""),
+        ("t.bib", "@article{a, title={Unbalanced, year=2020}\n", "t.bib:1: invalid BibTeX entry"),
     ],
 )
 def test_malformed_inputs_give_one_line_errors_with_positions(tmp_path, name, text, message):

@@ -116,7 +116,10 @@ def test_crlf_bom_and_control_characters_are_cleaned():
 
 
 def test_tex_is_kept_verbatim():
-    text = f"Subscribe\nPixArt-$α$: Fast $\\mathcal{{O}}(n)$ Training\nWe reach $T_{{\\mathrm{{c}}}}$ quickly. {ABSTRACT}\n"
+    text = (
+        "Subscribe\nPixArt-$α$: Fast $\\mathcal{O}(n)$ Training\n"
+        f"We reach $T_{{\\mathrm{{c}}}}$ quickly. {ABSTRACT}\n"
+    )
     [paper] = parse(text).papers
     assert paper.title == "PixArt-$α$: Fast $\\mathcal{O}(n)$ Training"
     assert paper.abstract.startswith("We reach $T_{\\mathrm{c}}$ quickly.")

@@ -20,10 +20,14 @@ def _square_all(state, chunk):
 def test_map_chunks_covers_every_index_once_in_order():
     values = list(range(37))
     for interleave in (False, True):
+        pieces = chunks(37, 2, interleave=interleave)
+        assert len(pieces) > 2  # more pieces than workers, so the workers finish them out of order
+        assert sorted(i for piece in pieces for i in piece) == values
+        if not interleave:
+            assert [i for piece in pieces for i in piece] == values  # contiguous pieces, one after another
+        # One result per piece, in the order of the pieces (not of the workers' finishing), each in its piece's order.
         parts = map_chunks(_square_all, values, len(values), 2, interleave=interleave)
-        got = sorted(x for part in parts for x in part)
-        assert got == [v * v for v in values]
-        assert sorted(i for piece in chunks(37, 2, interleave=interleave) for i in piece) == values
+        assert parts == [[v * v for v in piece] for piece in pieces]
 
 
 def _total(values):

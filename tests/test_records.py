@@ -54,12 +54,14 @@ def test_slugs_are_safe_file_names(title):
     assert SAFE.fullmatch(slug), slug
     assert len(slug) <= SLUG_MAX
     assert slug not in {".", "..", "con", "nul"}
-    assert slug == slugify(title), "slugs must be stable"
 
 
 def test_symbol_only_titles_get_distinct_hashed_slugs():
-    assert slugify("...").startswith("paper-")
-    assert slugify("...") != slugify("!!!")
+    # Pinned: an entry's file name, URL and feed GUID come from its slug, so it must be the same in every
+    # process, run and release (SHA-256 of the title, never Python's per-process `hash`).
+    assert slugify("...") == "paper-ab5df625bc"
+    assert slugify("!!!") == "paper-e84c538e7f"
+    assert slugify("") == "paper-e3b0c44298"
 
 
 def test_long_titles_cut_at_a_word():

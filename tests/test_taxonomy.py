@@ -32,7 +32,7 @@ def test_default_taxonomy_tags_are_topics_not_stop_words():
     stop = {"the", "a", "of", "and", "model", "models", "efficient", "learning", "new", "paper", "method"}
     for slug, spec in config.taxonomy.items():
         assert slug not in stop and spec.description, slug
-        assert not set(k.lower() for k in spec.keywords) & stop, slug
+        assert not {k.lower() for k in spec.keywords} & stop, slug
 
 
 def make(keywords: dict[str, list[str]], max_tags: int = 5) -> Tagger:

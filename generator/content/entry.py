@@ -305,8 +305,10 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
         title = str(title)
     if title is None:
         bad("title", "missing `title`", hint="every entry needs `title: ...` in its front matter")
+        title = ""
     elif not isinstance(title, str):
         bad("title", "`title` must be text", hint="put the title in quotes")
+        title = ""
     elif not title.strip():
         bad("title", "`title` is empty")
 
@@ -317,9 +319,11 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
     tags = _as_strings(meta.get("tags"))
     if tags is None:
         bad("tags", "`tags` must be a list of words", hint="tags: [llm, speech]")
+        tags = []
     authors = _as_strings(meta.get("authors"))
     if authors is None:
         bad("authors", "`authors` must be a list of names")
+        authors = []
 
     links = meta.get("links") or {}
     if not isinstance(links, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in links.items()):
@@ -329,11 +333,13 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
     sources = _as_sources(meta.get("sources"))
     if sources is None:
         bad("sources", "`sources` must be a list of {name, seen}")
+        sources = []
 
     categories = _as_strings(meta.get("categories"))
     if categories is None:
         bad("categories", "`categories` must be a list of words")
-    text_fields = {}
+        categories = []
+    text_fields: dict[str, str] = {}
     for key in ("arxiv", "doi", "comment", "journal_ref"):
         value = meta.get(key)
         if value is None:
@@ -342,6 +348,7 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
             value = str(value)
         if not isinstance(value, str):
             bad(key, f"`{key}` must be text")
+            value = ""
         text_fields[key] = value
     published = meta.get("published")
     published_date = _as_date(published) if published is not None else None
@@ -351,7 +358,7 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
     if upvotes is not None and (isinstance(upvotes, bool) or not isinstance(upvotes, int)):
         bad("upvotes", f"`upvotes` must be a whole number, not {upvotes!r}")
 
-    if problems:
+    if problems or date is None:  # a missing date is among the problems
         raise SourceError(problems)
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
     return Entry(

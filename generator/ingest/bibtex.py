@@ -50,18 +50,23 @@ def _authors(value: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _line(start_line: int | None) -> int:
+    """A block's 1-based line; 0 (unknown) when bibtexparser gives none."""
+    return 0 if start_line is None else start_line + 1
+
+
 def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
     library = bibtexparser.parse_string(text)
     result = ParseResult()
     for block in library.failed_blocks:
         error = getattr(block, "error", None)
         reason = " ".join(str(getattr(error, "abort_reason", "") or error or "unparseable entry").split())
-        result.problems.append(Problem(name, f"invalid BibTeX entry: {reason}; skipped", line=block.start_line + 1))
+        result.problems.append(Problem(name, f"invalid BibTeX entry: {reason}; skipped", line=_line(block.start_line)))
     for entry in library.entries:
         if entry.entry_type.lower() in _SKIP_TYPES:
             continue
         fields = {f.key.lower(): str(f.value) for f in entry.fields}
-        line = entry.start_line + 1
+        line = _line(entry.start_line)
         title = detex(fields.get("title", ""))
         if not title:
             result.problems.append(Problem(name, f"entry {entry.key!r} has no title; skipped", line=line))

@@ -22,20 +22,20 @@ def parse_feed(text: str, name: str) -> feedparser.FeedParserDict:
         parsed = feedparser.parse(text.encode("utf-8"), sanitize_html=False, resolve_relative_uris=False)
     except Exception as exc:  # noqa: BLE001 - feedparser fails in its own ways on hostile XML (odd namespaces)
         raise SourceError(Problem(name, f"unreadable feed: {type(exc).__name__}: {exc}")) from None
-    exc = parsed.get("bozo_exception")
-    if parsed.get("bozo") and isinstance(exc, xml.sax.SAXParseException):
+    error = parsed.get("bozo_exception")
+    if parsed.get("bozo") and isinstance(error, xml.sax.SAXParseException):
         # feedparser puts a declaration line in front of documents that have none.
         shift = 0 if text.startswith("<?xml") else 1
         raise SourceError(
             Problem(
                 name,
-                f"invalid XML: {exc.getMessage()}",
-                line=max(1, (exc.getLineNumber() or 1) - shift),
-                col=(exc.getColumnNumber() or 0) + 1,
+                f"invalid XML: {error.getMessage()}",
+                line=max(1, (error.getLineNumber() or 1) - shift),
+                col=(error.getColumnNumber() or 0) + 1,
             )
         )
     if parsed.get("bozo") and not parsed.entries and not parsed.feed:
-        raise SourceError(Problem(name, f"not a feed: {exc}"))
+        raise SourceError(Problem(name, f"not a feed: {error}"))
     return parsed
 
 

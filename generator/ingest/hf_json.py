@@ -42,7 +42,9 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
 def _paper(item: object, name: str, line: int, options: ParseOptions) -> tuple[Paper | None, Problem | None]:
     if not isinstance(item, dict):
         return None, Problem(name, "item is not an object; skipped", line=line)
-    paper = item.get("paper") if isinstance(item.get("paper"), dict) else {}
+    paper = item.get("paper")
+    if not isinstance(paper, dict):
+        paper = {}
     title = clean_text(str(paper.get("title") or item.get("title") or ""))
     if not title:
         return None, Problem(name, "item has no title; skipped", line=line)

@@ -10,34 +10,42 @@ Deterministic: ties fall to shared tags, then to slug order.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
+
+from .. import lazy
 
 if TYPE_CHECKING:
     import numpy as np
 
 
-def load_numpy():
-    """numpy, imported on first use: patching an edit reads terms and frequencies without it (70 ms saved)."""
-    global np
-    # Nothing here uses BLAS; its idle threads would only compete with the build's processes.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    import numpy as np
-
-    return np
+def load_numpy() -> ModuleType:
+    """numpy, loaded now rather than on first use (see `generator.lazy`): patching an edit reads
+    terms and frequencies without it (70 ms saved), and a build loads it before forking workers."""
+    return lazy.numpy()
 
 
 # A word is a run of ASCII letters and digits, lowercased, of two characters or more and not all digits.
 _WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z][a-z0-9]*")  # the definition; `_words` is the fast way to it
 _SPACE_OUT = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
 STOP_WORDS = frozenset(
-    ["a", "about", "above", "across", "after", "again", "against", "all", "also", "although", "among", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "due", "each", "either", "et", "etc", "few", "for", "from", "further", "had", "has", "have", "having", "here", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "more", "most", "much", "must", "new", "no", "nor", "not", "novel", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "paper", "per", "propose", "proposed", "propose", "provides", "same", "several", "should", "show", "shows", "significant", "significantly", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "use", "used", "uses", "using", "very", "via", "was", "we", "well", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would", "yet", "approach", "method", "methods", "results", "result", "based", "existing", "work", "works", "model", "models", "approaches", "achieve", "achieves"]
+    """
+    a about above across after again against all also although among an and any are as at be because
+    been before being between both but by can could did do does doing done due each either et etc few
+    for from further had has have having here how however i if in into is it its itself just may more
+    most much must new no nor not novel of off on once only or other our out over own paper per propose
+    proposed provides same several should show shows significant significantly so some such than
+    that the their them then there these they this those through thus to too under until up upon us use
+    used uses using very via was we well were what when where whether which while who whom why will with
+    within without would yet approach method methods results result based existing work works model
+    models approaches achieve achieves
+    """.split()
 )
 TITLE_WEIGHT = 2
 TOP_TERMS = 16
@@ -50,8 +58,9 @@ class Terms(NamedTuple):
 
     Arrays, not a dict of words, because they cross process boundaries and
     the build cache cheaply, and because every paper's are concatenated into
-    one sparse matrix. Arrays of the `array` module, so reading them back needs no numpy. Distinct words hash alike with a chance of about 1e-9
-    in a 200,000-word vocabulary, and then they merely count as one word.
+    one sparse matrix. Arrays of the `array` module, so reading them back needs no numpy.
+    Distinct words hash alike with a chance of about 1e-9 in a 200,000-word vocabulary, and then
+    they merely count as one word.
     """
 
     hashes: array  # typecode "Q"
@@ -68,7 +77,24 @@ class Doc:
 
 
 _STOP_BYTES = frozenset(word.encode() for word in STOP_WORDS)
-_HASHES: dict[bytes, int] = {}
+
+
+class _HashCache(dict[bytes, int]):
+    """Word -> its 64-bit hash, or 0 for a word that is no term (a stop word, one character, all
+    digits). Papers share most of their words: each is hashed once per process (bounded memory)."""
+
+    def __missing__(self, word: bytes) -> int:
+        if len(self) > 1_000_000:
+            self.clear()
+        found = self[word] = (
+            0
+            if word in _STOP_BYTES or len(word) < 2 or word.isdigit()
+            else int.from_bytes(hashlib.blake2b(word, digest_size=8).digest(), "little") or 1
+        )
+        return found
+
+
+_HASHES = _HashCache()
 
 
 def _words(text: str) -> list[bytes]:
@@ -79,20 +105,8 @@ def _words(text: str) -> list[bytes]:
 
 
 def _hashes(words: Iterable[bytes]) -> list[int]:
-    """Each word's 64-bit hash, or 0 for a word that is no term (a stop word, one character, all digits)."""
-    # Papers share most of their words: look each up once per process (bounded memory).
-    found = list(map(_HASHES.get, words))
-    if None in found:
-        if len(_HASHES) > 1_000_000:
-            _HASHES.clear()
-        for i, word in enumerate(words):
-            if found[i] is None:
-                found[i] = _HASHES[word] = (
-                    0
-                    if word in _STOP_BYTES or len(word) < 2 or word.isdigit()
-                    else int.from_bytes(hashlib.blake2b(word, digest_size=8).digest(), "little") or 1
-                )
-    return found
+    """Each word's 64-bit hash, or 0 for a word that is no term (see `_HashCache`)."""
+    return list(map(_HASHES.__getitem__, words))
 
 
 def terms_of(title: str, text: str) -> Terms:
@@ -108,7 +122,7 @@ def terms_of(title: str, text: str) -> Terms:
 def terms_of_many(papers: Sequence[tuple[str, str]]) -> list[Terms]:
     """`terms_of(title, text)` for each (title, text): the same terms, counted by numpy in a
     third of the time (a build reads thousands of papers per process)."""
-    np = load_numpy()
+    np = lazy.numpy()
     words: list[bytes] = []
     lengths: list[int] = []
     for title, text in papers:
@@ -209,7 +223,7 @@ def _same_weighing(freq: Frequencies, old: Terms, new: Terms) -> bool:
 def frequencies(docs: Sequence[Doc]) -> tuple[Frequencies, np.ndarray, np.ndarray]:
     """The document frequencies of `docs`, each of their terms' index in the vocabulary (in order),
     and the frequencies as one numpy array."""
-    np = load_numpy()
+    np = lazy.numpy()
     # Joined as bytes: a numpy view of each doc's small array would cost more than the copy.
     hashes = np.frombuffer(b"".join([doc.terms.hashes for doc in docs]), dtype=np.uint64)
     # np.unique, done by hand: each doc's hashes are a sorted run, which a stable sort (timsort)
@@ -237,6 +251,7 @@ def _vectors(docs: Sequence[Doc], df: np.ndarray, term_ids: np.ndarray):
 
     Term ids follow hash order: the same words give the same ids whatever order the docs came in.
     """
+    np = lazy.numpy()
     n = len(docs)
     idf = np.log((1 + n) / (1 + df)) + 1.0
     keep = _weighed(df[term_ids], n)
@@ -258,8 +273,9 @@ def _vectors(docs: Sequence[Doc], df: np.ndarray, term_ids: np.ndarray):
     return rows, np.searchsorted(kept, term_ids), weights[top] / norms[rows], len(kept)
 
 
-def _rank_in_groups(keys):
+def _rank_in_groups(keys: np.ndarray) -> np.ndarray:
     """For a sorted array, each element's position among the elements equal to it (0, 1, 2, ...)."""
+    np = lazy.numpy()
     return np.arange(len(keys)) - np.searchsorted(keys, keys, side="left")
 
 
@@ -276,7 +292,6 @@ class Vectors:
 def vectorize(docs: Sequence[Doc]) -> Vectors:
     """The vectors `related` compares. Edits that leave them equal (a new word used once, say)
     give an equal key, so a cached result stays valid."""
-    load_numpy()
     docs = tuple(sorted(docs, key=lambda d: d.key))
     freq, term_ids, df = frequencies(docs)
     arrays = _vectors(docs, df, term_ids) if len(docs) > 1 else ()
@@ -290,9 +305,7 @@ def vectorize(docs: Sequence[Doc]) -> Vectors:
 
 def related(docs: Sequence[Doc] | Vectors, k: int = 5) -> dict[str, tuple[str, ...]]:
     """key -> the keys of up to `k` most similar other docs, best first."""
-    from scipy import sparse
-
-    load_numpy()
+    np, sparse = lazy.numpy(), lazy.sparse()
     prepared = docs if isinstance(docs, Vectors) else vectorize(docs)
     docs = prepared.docs
     n = len(docs)

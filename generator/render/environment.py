@@ -113,7 +113,7 @@ def _template_line(exc: BaseException, template: str) -> str:
     where = f"templates/{template}"
     while tb is not None:
         name = tb.tb_frame.f_code.co_filename
-        if name.endswith(".html") or name.endswith(".xml"):
+        if name.endswith((".html", ".xml")):
             where = f"{name}:{tb.tb_lineno}"
         tb = tb.tb_next
     return where

@@ -9,28 +9,31 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING, Any
 
+from .. import lazy
 from ..ids import is_safe_url
-from .texmath import MATH_RE, load_tex, math_html
+from .texmath import MATH_RE, math_html
+
+if TYPE_CHECKING:
+    import markdown
 
 _MATH = re.compile(MATH_RE, re.DOTALL)  # as Markdown compiles inline patterns
 
 
-def _markdown():
+def _markdown() -> markdown.Markdown:
     """A Markdown converter that shows raw HTML as text, keeps TeX whole and drops unsafe links.
 
     Built on first use: most bodies take the plain-paragraph path and never need Markdown.
     """
-    import markdown
-    from markdown.inlinepatterns import InlineProcessor
-    from markdown.treeprocessors import Treeprocessor
+    md_lib: Any = lazy.markdown()  # the classes below extend its classes, known once it is loaded
 
-    class MathPattern(InlineProcessor):
+    class MathPattern(md_lib.inlinepatterns.InlineProcessor):
         def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 - Markdown's API
             # Stashed HTML is put back after Markdown is done, so emphasis never fires inside math.
             return self.md.htmlStash.store(math_html(m.group(0))), m.start(0), m.end(0)
 
-    class SafeLinks(Treeprocessor):
+    class SafeLinks(md_lib.treeprocessors.Treeprocessor):
         def run(self, root: etree.Element) -> None:
             for el in root.iter():
                 for attr in ("href", "src"):
@@ -40,7 +43,7 @@ def _markdown():
                 if el.tag == "a" and el.get("href", "").startswith(("http://", "https://")):
                     el.set("rel", "nofollow noopener")
 
-    class SafeMarkdown(markdown.Extension):
+    class SafeMarkdown(md_lib.Extension):
         def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
@@ -50,30 +53,31 @@ def _markdown():
             md.inlinePatterns.register(MathPattern(MATH_RE, md), "math", 186)
             md.treeprocessors.register(SafeLinks(md), "safe_links", 0)
 
-    return markdown.Markdown(extensions=[SafeMarkdown(), "sane_lists"], output_format="html")
+    return md_lib.Markdown(extensions=[SafeMarkdown(), "sane_lists"], output_format="html")
 
 
 class Markup:
     """A reusable Markdown converter; not thread-safe, so one per process."""
 
     def __init__(self) -> None:
-        self._md = None
+        self._md: markdown.Markdown | None = None
 
     def prepare(self) -> None:
         """Load Markdown and the TeX converter now rather than on first need (processes forked
         afterwards share them instead of each loading its own)."""
         if self._md is None:
             self._md = _markdown()
-        load_tex()
+        lazy.latex2mathml_convert()
 
     def render(self, text: str) -> str:
         fast = plain_paragraphs(text)
         if fast is not None:
             return fast
-        if self._md is None:
-            self._md = _markdown()
-        self._md.reset()
-        return self._md.convert(text)
+        md = self._md
+        if md is None:
+            md = self._md = _markdown()
+        md.reset()
+        return md.convert(text)
 
 
 # Most abstracts are plain paragraphs with some inline TeX. For those, Markdown's output is
@@ -165,9 +169,14 @@ def plain_paragraphs(text: str) -> str | None:
         if "<" in block or ">" in block or "&" in block:
             block = _BARE_AMP.sub("&amp;", block).replace("<", "&lt;").replace(">", "&gt;")
         if spans:
-            block = _SENTINEL.sub(lambda m: spans[int(m.group(1))], block)
+            block = _put_back(block, spans)
         out.append(f"<p>{block}</p>")
     return "\n".join(out)
+
+
+def _put_back(block: str, spans: list[str]) -> str:
+    """`block` with each math placeholder replaced by its span's HTML."""
+    return _SENTINEL.sub(lambda m: spans[int(m.group(1))], block)
 
 
 def _escape_placeholder(m: re.Match[str]) -> str:

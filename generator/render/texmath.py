@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 from functools import lru_cache
 from html import escape
 
+from .. import lazy
+
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 # Pandoc's rule: `$` opens when followed by non-space, closes when preceded by
 # non-space and not followed by a digit, so "$5 and $10" stays text.
@@ -110,17 +112,10 @@ def _clean(element: ET.Element) -> ET.Element | None:
     return out
 
 
-def load_tex():
-    """The TeX to MathML converter, loaded on first use: only pages that show math need it."""
-    from latex2mathml.converter import convert
-
-    return convert
-
-
 @lru_cache(maxsize=65536)
 def tex_to_mathml(tex: str) -> str | None:
     """Inline MathML for a TeX expression (without its `$`), or None when it cannot be converted."""
-    convert = load_tex()
+    convert = lazy.latex2mathml_convert()  # only pages that show math need it
     try:
         raw = convert(tex)
         root = ET.fromstring(_BARE_AMP.sub("&amp;", raw))
