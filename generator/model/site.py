@@ -206,6 +206,9 @@ def sort_papers(papers: Iterable[PaperView]) -> list[PaperView]:
     return sorted(papers, key=lambda p: (-p.date.toordinal(), p.slug))
 
 
+Alternates = tuple[tuple[str, str, str], ...]  # (type, title, absolute URL) of the feeds a page links
+
+
 def build_site(
     entries: Sequence[Entry],
     config: Config,
@@ -222,24 +225,53 @@ def build_site(
     (see `plain_text`; made here when not given), `assets` name -> URL, `related` slug ->
     the slugs of related papers (see `related.py`); `search` adds the search page.
     """
-    base = config.base_path
-    origin = config.origin
     tags = _collect_tags(entries, config)
     tag_by_slug = {t.slug: t for t in tags}
     abstracts = abstracts or {}
     papers = sort_papers(
         paper_view(e, config, bodies.get(e.slug, ""), abstracts.get(e.slug), tag_by_slug) for e in entries
     )
-    site_feeds = (
-        ("application/rss+xml", f"{config.title} (RSS)", origin + base + "feed.xml"),
-        ("application/atom+xml", f"{config.title} (Atom)", origin + base + "atom.xml"),
+    site_feeds = _alternates(config.title, config.origin + config.base_path)
+    pages = _home_pages(papers, config, site_feeds)
+    find = related_finder(papers, related or {})
+    for i, paper in enumerate(papers):
+        newer, older = papers[i - 1] if i > 0 else None, papers[i + 1] if i + 1 < len(papers) else None
+        pages.append(paper_page(paper, prev=newer, next=older, related=find(paper.slug), feeds=site_feeds))
+    feeds = list(_feeds(f"{config.title}", config.description, "", config.base_path, papers, config))
+    by_tag: dict[str, list[PaperView]] = defaultdict(list)
+    for paper in papers:
+        for ref in paper.tags:
+            by_tag[ref.slug].append(paper)
+    for tag in tags:
+        pages += _tag_pages(tag, by_tag[tag.slug], config, site_feeds)
+        description = tag.description or f"Papers tagged {tag.name}."
+        feeds += _feeds(
+            f"{config.title}: {tag.name}", description, f"tags/{tag.slug}/", tag.url, by_tag[tag.slug], config
+        )
+    pages += _index_pages(tags, papers, config, site_feeds, search=search)
+    info = _site_info(config, assets, tags, len(papers), search=search)
+    site = Site(info=info, pages=tuple(pages), feeds=tuple(feeds), tags=tags, papers=tuple(papers))
+    check_collisions(site)
+    return site
+
+
+def _alternates(title: str, base_url: str) -> Alternates:
+    return (
+        ("application/rss+xml", f"{title} (RSS)", base_url + "feed.xml"),
+        ("application/atom+xml", f"{title} (Atom)", base_url + "atom.xml"),
     )
-    info = SiteInfo(
+
+
+def _site_info(
+    config: Config, assets: Mapping[str, str], tags: tuple[Tag, ...], papers: int, *, search: bool
+) -> SiteInfo:
+    base = config.base_path
+    return SiteInfo(
         title=config.title,
         description=config.description,
-        base_url=origin + base,
+        base_url=config.origin + base,
         base_path=base,
-        origin=origin,
+        origin=config.origin,
         language=config.language,
         author=config.author,
         generator=f"paperfeed {__version__}",
@@ -249,85 +281,59 @@ def build_site(
         search_url=base + "search/",
         search=search,
         top_tags=tuple(sorted(tags, key=lambda t: (-t.count, t.slug))[:12]),
-        paper_count=len(papers),
+        paper_count=papers,
     )
-    pages: list[Page] = []
-    for pager in paginate(papers, config.per_page, section="", base_path=base):
+
+
+def _home_pages(papers: Sequence[PaperView], config: Config, feeds: Alternates) -> list[Page]:
+    """The paginated listing of every paper, newest first."""
+    pages = []
+    for pager in paginate(papers, config.per_page, section="", base_path=config.base_path):
         title = config.title if pager.is_first else f"{config.title}, page {pager.number}"
         pages.append(
-            Page(
-                "list.html", pager.path, pager.url, title, description=config.description, pager=pager, feeds=site_feeds
-            )
+            Page("list.html", pager.path, pager.url, title, description=config.description, pager=pager, feeds=feeds)
         )
-    find = related_finder(papers, related or {})
-    for i, paper in enumerate(papers):
+    return pages
+
+
+def _tag_pages(tag: Tag, papers: Sequence[PaperView], config: Config, site_feeds: Alternates) -> list[Page]:
+    """The paginated listing of one tag's papers; its pages link the tag's feeds, then the site's."""
+    tag_feeds = (
+        ("application/rss+xml", f"{config.title}: {tag.name} (RSS)", config.origin + tag.rss_url),
+        ("application/atom+xml", f"{config.title}: {tag.name} (Atom)", config.origin + tag.atom_url),
+    )
+    pages = []
+    for pager in paginate(papers, config.per_page, section=f"tags/{tag.slug}/", base_path=config.base_path):
+        title = f"{tag.name}" if pager.is_first else f"{tag.name}, page {pager.number}"
+        description = tag.description or f"Papers tagged {tag.name}"
         pages.append(
-            paper_page(
-                paper,
-                prev=papers[i - 1] if i > 0 else None,
-                next=papers[i + 1] if i + 1 < len(papers) else None,
-                related=find(paper.slug),
-                feeds=site_feeds,
-            )
+            Page(
+                "tag.html",
+                pager.path,
+                pager.url,
+                title,
+                description=description,
+                pager=pager,
+                tag=tag,
+                feeds=tag_feeds + site_feeds,
+            )  # fmt: skip
         )
-    by_tag: dict[str, list[PaperView]] = defaultdict(list)
-    for paper in papers:
-        for ref in paper.tags:
-            by_tag[ref.slug].append(paper)
-    feeds = list(_feeds(f"{config.title}", config.description, "", base + "", papers, config))
-    for tag in tags:
-        tag_feeds = (
-            ("application/rss+xml", f"{config.title}: {tag.name} (RSS)", origin + tag.rss_url),
-            ("application/atom+xml", f"{config.title}: {tag.name} (Atom)", origin + tag.atom_url),
-        )
-        for pager in paginate(by_tag[tag.slug], config.per_page, section=f"tags/{tag.slug}/", base_path=base):
-            title = f"{tag.name}" if pager.is_first else f"{tag.name}, page {pager.number}"
-            pages.append(
-                Page(
-                    "tag.html",
-                    pager.path,
-                    pager.url,
-                    title,
-                    description=tag.description or f"Papers tagged {tag.name}",
-                    pager=pager,
-                    tag=tag,
-                    feeds=tag_feeds + site_feeds,
-                )
-            )
-        feeds.extend(
-            _feeds(
-                f"{config.title}: {tag.name}",
-                tag.description or f"Papers tagged {tag.name}.",
-                f"tags/{tag.slug}/",
-                tag.url,
-                by_tag[tag.slug],
-                config,
-            )
-        )
-    pages.append(
-        Page(
-            "tags.html",
-            "tags/index.html",
-            base + "tags/",
-            "Tags",
-            description=f"All {len(tags)} tags of {config.title}",
-            tags=tags,
-            sort="name",
-            feeds=site_feeds,
-        )
-    )
-    pages.append(
-        Page(
-            "tags.html",
-            "tags/by-count/index.html",
-            base + "tags/by-count/",
-            "Tags by count",
-            description=f"All {len(tags)} tags of {config.title}, most papers first",
-            tags=tuple(sorted(tags, key=lambda t: (-t.count, t.name.casefold(), t.slug))),
-            sort="count",
-            feeds=site_feeds,
-        )
-    )
+    return pages
+
+
+def _index_pages(
+    tags: tuple[Tag, ...], papers: Sequence[PaperView], config: Config, feeds: Alternates, *, search: bool
+) -> list[Page]:
+    """The tag index (by name and by count), the search page, the archive and the 404 page."""
+    base, title = config.base_path, config.title
+    by_count = tuple(sorted(tags, key=lambda t: (-t.count, t.name.casefold(), t.slug)))
+    pages = [
+        Page("tags.html", "tags/index.html", base + "tags/", "Tags", description=f"All {len(tags)} tags of {title}",
+             tags=tags, sort="name", feeds=feeds),
+        Page("tags.html", "tags/by-count/index.html", base + "tags/by-count/", "Tags by count",
+             description=f"All {len(tags)} tags of {title}, most papers first", tags=by_count, sort="count",
+             feeds=feeds),
+    ]  # fmt: skip
     if search:
         pages.append(
             Page(
@@ -335,10 +341,10 @@ def build_site(
                 "search/index.html",
                 base + "search/",
                 "Search",
-                description=f"Search the {len(papers)} papers of {config.title}",
-                feeds=site_feeds,
+                description=f"Search the {len(papers)} papers of {title}",
+                feeds=feeds,
                 in_sitemap=False,
-            )
+            )  # fmt: skip
         )
     pages.append(
         Page(
@@ -346,15 +352,13 @@ def build_site(
             "archive/index.html",
             base + "archive/",
             "Archive",
-            description=f"Every paper of {config.title} by month",
+            description=f"Every paper of {title} by month",
             months=_months(papers),
-            feeds=site_feeds,
-        )
+            feeds=feeds,
+        )  # fmt: skip
     )
-    pages.append(Page("404.html", "404.html", base + "404.html", "Page not found", feeds=site_feeds, in_sitemap=False))
-    site = Site(info=info, pages=tuple(pages), feeds=tuple(feeds), tags=tags, papers=tuple(papers))
-    check_collisions(site)
-    return site
+    pages.append(Page("404.html", "404.html", base + "404.html", "Page not found", feeds=feeds, in_sitemap=False))
+    return pages
 
 
 def related_finder(
