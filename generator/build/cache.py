@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import __version__
-from ..errors import PaperfeedError
+from ..errors import BuildError, PaperfeedError
 
 if TYPE_CHECKING:
     from ..content.entry import Entry
@@ -154,6 +154,8 @@ class BuildCache:
             self.discard(folder)
         try:
             self._open(folder)
+        except sqlite3.OperationalError as exc:  # a full disk, an I/O error: not the cache's fault
+            raise BuildError(f"cannot use the build cache in {folder}: {exc}") from exc
         except (sqlite3.DatabaseError, CacheError) as exc:
             if fresh:
                 raise CacheError(f"cannot make a build cache in {folder}: {exc}") from None
@@ -220,6 +222,8 @@ class BuildCache:
     def _reading(self) -> Iterator[None]:
         try:
             yield
+        except sqlite3.OperationalError as exc:  # a full disk, an I/O error: the cache itself may be fine
+            raise BuildError(f"cannot use the build cache in {self.folder}: {exc}") from exc
         except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError) as exc:
             raise CacheError(f"the build cache is damaged: {exc}") from exc
 

@@ -53,6 +53,9 @@ def build(
         notes.append(f"note: discarded a damaged build cache ({exc}); it is made again")
         with BuildCache(root, fresh=True) as cache:
             report = steps.run(cache, clean=True)
+    except OSError as exc:  # a full disk, a folder that cannot be written: the previous site stays
+        where = f": {exc.filename}" if exc.filename else ""
+        raise BuildError(f"cannot build: {exc.strerror or exc}{where}") from exc
     report.notes = notes + report.notes
     report.seconds = time.perf_counter() - started
     return report
