@@ -20,7 +20,7 @@ from ..errors import BuildError, SourceError
 from ..ids import tag_slug
 from ..model.related import Doc, Frequencies, related_unless_known
 from ..model.site import Site, build_site, with_related
-from ..render.environment import render_robots, render_sitemap
+from ..render.environment import make_environment, render_robots, render_sitemap
 from ..render.feeds import render_opml
 from ..render.theme import asset_urls, read_assets
 from .cache import BuildCache, CacheError, OutputRow, SiteState, model_key, paper_pickles
@@ -63,8 +63,16 @@ class FullBuild:
         return self.root / self.config.content_dir / "papers"
 
     def run(self, cache: BuildCache, decided: Plan) -> BuildReport:
-        """Build the whole site; the cache records it once it is in place."""
-        bytecode = templates_cache(self.root)
+        """Build the whole site; the cache records it in one transaction that ends once the site is in place
+        (a build that fails or is killed before leaves the cache as it was, its state "building")."""
+        with cache.transaction(SiteState.COMPLETE_SEARCH if self.search else SiteState.COMPLETE):
+            report = self._build(cache, decided)
+        cache.checkpoint()  # here, rather than in the next small rebuild
+        return report
+
+    def _build(self, cache: BuildCache, decided: Plan) -> BuildReport:
+        # Compiled templates are kept for tracking environments only: plain ones compile to other code.
+        bytecode = templates_cache(self.root) if decided.track else None
         environments: list[jinja2.Environment] = []
         self.progress("reading entries")
         loaded = read_entries(
@@ -72,11 +80,14 @@ class FullBuild:
             self.root,
             cache.entries(),
             self.jobs,
-            meanwhile=lambda: environments.append(_prepare(self.theme_dir, bytecode)),
+            keep=decided.track,
+            meanwhile=lambda: environments.append(_prepare(self.theme_dir, bytecode, track=decided.track)),
         )
         if self.strict and loaded.problems:
             raise SourceError(loaded.problems)
-        env = environments[0] if environments else _prepare(self.theme_dir, bytecode)
+        cache.store_entries(loaded.rows, keep=loaded.names)
+        loaded.rows.clear()  # stored: not to be copied into the processes forked below
+        env = environments[0] if environments else _prepare(self.theme_dir, bytecode, track=decided.track)
         if self.search:
             find_pagefind()  # fail before any work when the binary is missing
         self.progress(f"building the site model while finding related papers for {len(loaded.entries)} papers")
@@ -89,9 +100,11 @@ class FullBuild:
                 papers=len(site.papers), pages=len(site.pages), feeds=len(site.feeds), tags=len(site.tags),
                 skipped=loaded.problems,
             )  # fmt: skip
+            problems = bool(loaded.problems)
+            del loaded  # the model holds what pages show: the parsed entries (their rows above all) can go
             previous = self.output if decided.reuse and self.output.is_dir() and not self.output.is_symlink() else None
             written = self._render_and_write(
-                cache, decided, site, env, previous, lambda: _related(pending, cache), loaded, report
+                cache, decided, site, env, previous, lambda: _related(pending, cache), problems, report
             )
         finally:
             pending.close()
@@ -118,39 +131,37 @@ class FullBuild:
         env: jinja2.Environment,
         previous: Path | None,
         related: Callable[[], _Related],
-        loaded: Loaded,
+        problems: bool,
         report: BuildReport,
     ) -> int:
         """Render every output into a staging folder and put it in place; returns the files in the site."""
         old = cache.outputs() if previous is not None else {}
         staging = new_staging(self.output)
         try:
-            salt = _salt(self.theme_dir, site)
-            pickles, digests = paper_pickles(site.papers)  # once, before the workers fork
+            # Model keys, digests and stored papers let later builds patch; a clean build keeps none (they cost time).
+            salt = _salt(self.theme_dir, site) if decided.track else b""
+            pickles, digests = paper_pickles(site.papers) if decided.track else ({}, {})  # before the workers fork
             trim_memory()
             self.progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {self.jobs} processes")
             site, found, result = _render(
                 RenderJob(site, env, staging, previous, old, salt, digests), related, self.jobs
             )
             extra = self._extra_files(site)
-            result.written.extend(place(staging, previous, extra, old, result.outputs, track=True))
+            result.written.extend(place(staging, previous, extra, old, result.outputs, track=decided.track))
             paths = self._put_in_place(staging, previous, old, result, decided, report)
         except BaseException:
             discard(staging)
             raise
-        with cache.transaction(SiteState.COMPLETE_SEARCH if self.search else SiteState.COMPLETE):
-            cache.store_entries(loaded.rows, keep=loaded.names)
-            cache.store_outputs(result.outputs, result.rendered)
-            cache.store_papers(pickles, digests, replace=True)
-            if found.fresh:
-                cache.store_result("related", found.key, found.similar)
-            cache.store_result(
-                "state",
-                patch_inputs(self.config, self.theme_dir, strict=self.strict, search=self.search),
-                PatchState(site.info, salt, site.tags, found.frequencies, bool(loaded.problems)),
-            )
-            _record_site(cache, decided.fingerprint, self.output, paths)
-        cache.checkpoint()  # here, rather than in the next small rebuild
+        cache.store_outputs(result.outputs, result.rendered)
+        cache.store_papers(pickles, digests, replace=True)
+        if found.fresh:
+            cache.store_result("related", found.key, found.similar)
+        cache.store_result(
+            "state",
+            patch_inputs(self.config, self.theme_dir, strict=self.strict, search=self.search),
+            PatchState(site.info, salt, site.tags, found.frequencies, problems),
+        )
+        _record_site(cache, decided.fingerprint, self.output, paths)
         return len(paths)
 
     def _extra_files(self, site: Site) -> dict[str, bytes]:
@@ -245,9 +256,9 @@ def _salt(theme_dir: Path, site: Site) -> bytes:
     return base + model_key(site.info, base, {}).key.encode()
 
 
-def _prepare(theme_dir: Path, bytecode: Path) -> jinja2.Environment:
+def _prepare(theme_dir: Path, bytecode: Path | None, *, track: bool) -> jinja2.Environment:
     """The build's Jinja environment with every template compiled, made once before workers fork."""
-    env = make_tracking_environment(theme_dir, bytecode)
+    env = make_tracking_environment(theme_dir, bytecode) if track else make_environment(theme_dir)
     for name in env.list_templates(extensions=("html", "xml")):
         try:
             env.get_template(name)

@@ -125,6 +125,7 @@ class Plan:
     fingerprint: str  # of every input, recorded when the build finishes
     reuse: bool  # the previous site's files and the cache's records of them may be reused
     in_place: bool  # a small change may be moved into the live site file by file
+    track: bool  # keep what later builds need to patch (model keys, reads); a clean build keeps none
     stats: dict[str, os.stat_result]  # of the entry files, taken for the fingerprint
 
 
@@ -142,14 +143,14 @@ def plan(
     stats: dict[str, os.stat_result] = {}
     fingerprint = tree_stamp(inputs, stats=stats) + "\0" + settings
     if clean:
-        return Plan(Step.FULL, fingerprint, reuse=False, in_place=False, stats=stats)
+        return Plan(Step.FULL, fingerprint, reuse=False, in_place=False, track=False, stats=stats)
     state = cache.state
     intact = state.complete and _site_intact(cache, output)
     if intact and cache.get_meta("fingerprint") == fingerprint:
-        return Plan(Step.UP_TO_DATE, fingerprint, reuse=True, in_place=False, stats=stats)
+        return Plan(Step.UP_TO_DATE, fingerprint, reuse=True, in_place=False, track=True, stats=stats)
     # A search index is rebuilt over the whole site, so only a site without one is patched or updated in place.
     small = intact and state is SiteState.COMPLETE and not search
-    return Plan(Step.PATCH if small else Step.FULL, fingerprint, reuse=intact, in_place=small, stats=stats)
+    return Plan(Step.PATCH if small else Step.FULL, fingerprint, reuse=intact, in_place=small, track=True, stats=stats)
 
 
 def _site_intact(cache: BuildCache, output: Path) -> bool:

@@ -46,12 +46,14 @@ def read_entries(
     cached: dict[str, EntryRow],
     jobs: int,
     *,
+    keep: bool = True,
     meanwhile: Callable[[], None] | None = None,
 ) -> Loaded:
     """Every entry under `directory`, reusing `cached` rows (path -> whole row) whose file is unchanged.
 
     The others are parsed and rendered over `jobs` processes, while this one
-    calls `meanwhile()` (only when it has processes to wait for).
+    calls `meanwhile()` (only when it has processes to wait for). With `keep`,
+    the rows of entries read afresh come back for the cache.
     """
     files = entry_files(directory, root)
     found: list[tuple[tuple[Entry, Terms, str], str] | None] = [None] * len(files)
@@ -88,6 +90,8 @@ def read_entries(
             problems.extend(errors)
             continue
         found[i] = (record, html)
+        if not keep:
+            continue
         try:
             st = path.stat()
         except OSError:
