@@ -5,13 +5,15 @@ error); 2 wrong usage.
 
 Each command's handler imports the pipeline it runs when it runs, so a
 command loads only its own (see `generator.lazy` for what is loaded on use).
+Nothing sets up `logging` (importing it alone costs start-up time): with no
+handler configured, a library's warning reaches standard error as its bare
+message through logging's last-resort handler.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import logging
 import os
 import signal
 import sys
@@ -19,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from . import __version__
 from .build.lock import project_lock
@@ -26,6 +29,10 @@ from .config import Config, load_config, with_overrides
 from .errors import PaperfeedError, Problem
 from .ids import tag_slug
 from .ingest.formats import FORMAT_NAMES
+
+if TYPE_CHECKING:
+    # What `add_subparsers` returns: the commands' parsers are added to it.
+    _Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
 EPILOG = """examples:
   paperfeed init mysite                 create a new site
@@ -51,6 +58,7 @@ def _year(text: str) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
+    """The `paperfeed` parser: the global options, then one subparser per command, added by `_COMMANDS`."""
     parser = argparse.ArgumentParser(
         prog="paperfeed",
         description="Turn paper records into a static site with tag pages and feeds.",
@@ -69,12 +77,21 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="print each step as it starts, with the time")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add_command in _COMMANDS:
+        add_command(sub)
+    return parser
 
-    def command(name: str, **kwargs) -> argparse.ArgumentParser:
-        # Raw formatting keeps each command's "examples:" epilog as written.
-        return sub.add_parser(name, formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
 
-    ingest = command(
+def _command(sub: _Subparsers, name: str, *, help: str, description: str, epilog: str) -> argparse.ArgumentParser:
+    # Raw formatting keeps each command's "examples:" epilog as written.
+    return sub.add_parser(
+        name, help=help, description=description, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
+def _ingest_parser(sub: _Subparsers) -> None:
+    ingest = _command(
+        sub,
         "ingest",
         help="parse sources into entries in content/papers/",
         description="Parse sources into Markdown entries in content/papers/, merging papers already there.",
@@ -104,7 +121,10 @@ def make_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--skip-cross", action="store_true", help="skip arXiv cross-lists")
     ingest.add_argument("--skip-replace", action="store_true", help="skip arXiv replacements")
 
-    init = command(
+
+def _init_parser(sub: _Subparsers) -> None:
+    init = _command(
+        sub,
         "init",
         help="create a new site that builds at once",
         description="Create a new paperfeed site in DIR: site.yaml with every key commented, one example "
@@ -116,7 +136,10 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--theme-copy", action="store_true", help="copy the default theme into DIR/themes/ to customise")
     init.add_argument("--force", action="store_true", help="overwrite an existing site")
 
-    command(
+
+def _check_parser(sub: _Subparsers) -> None:
+    _command(
+        sub,
         "check",
         help="lint content/ and site.yaml without building",
         description="Report problems in site.yaml and the entries, one `path:line: message` per problem: "
@@ -125,7 +148,10 @@ def make_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  paperfeed check\n  paperfeed -C mysite check",
     )
 
-    tags = command(
+
+def _tags_parser(sub: _Subparsers) -> None:
+    tags = _command(
+        sub,
         "tags",
         help="list tags with counts, and title words no tag covers",
         description="List every tag with its paper count, then the most frequent title words that no taxonomy "
@@ -134,7 +160,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     tags.add_argument("--limit", type=int, default=20, help="how many uncovered title words to show (default: 20)")
 
-    retag = command(
+
+def _retag_parser(sub: _Subparsers) -> None:
+    retag = _command(
+        sub,
         "retag",
         help="re-apply the taxonomy to every entry",
         description="Re-apply the taxonomy in site.yaml to every entry: taxonomy tags are recomputed from "
@@ -143,7 +172,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     retag.add_argument("--dry-run", action="store_true", help="list the changes, write nothing")
 
-    build = command(
+
+def _build_parser(sub: _Subparsers) -> None:
+    build = _command(
+        sub,
         "build",
         help="render content/ into the output folder",
         description="Render the entries in content/ with the theme into the output folder (site/).",
@@ -151,7 +183,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _build_flags(build)
 
-    serve = command(
+
+def _serve_parser(sub: _Subparsers) -> None:
+    serve = _command(
+        sub,
         "serve",
         help="build, then serve the site on 127.0.0.1 for a preview",
         description="Build the site, serve the output folder locally, rebuild when content/, themes/ or "
@@ -163,7 +198,6 @@ def make_parser() -> argparse.ArgumentParser:
     _build_flags(serve)
     serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    return parser
 
 
 def _build_flags(parser: argparse.ArgumentParser) -> None:
@@ -173,6 +207,18 @@ def _build_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind)")
     parser.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to render with (default: all cores)")
     parser.add_argument("--clean", action="store_true", help="ignore the build cache and build everything")
+
+
+# The commands in the order `paperfeed --help` lists them.
+_COMMANDS: tuple[Callable[[_Subparsers], None], ...] = (
+    _ingest_parser,
+    _init_parser,
+    _check_parser,
+    _tags_parser,
+    _retag_parser,
+    _build_parser,
+    _serve_parser,
+)
 
 
 def run() -> None:
@@ -200,7 +246,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         return _run(args)
     except PaperfeedError as exc:

@@ -13,7 +13,7 @@ from collections.abc import Container
 from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit
 
-from anyascii import anyascii
+from . import lazy
 
 
 def split_url(url: str) -> SplitResult | None:
@@ -66,6 +66,11 @@ def paper_key(title: str) -> str:
     return " ".join(words) if words else " ".join(folded.split())
 
 
+def _ascii(text: str) -> str:
+    """anyascii's transliteration; ASCII text is its own, without loading anyascii (see `generator.lazy`)."""
+    return text if text.isascii() else lazy.anyascii_convert()(text)
+
+
 def slugify(title: str) -> str:
     """A lowercase ASCII, hyphenated file name of at most SLUG_MAX characters.
 
@@ -73,7 +78,7 @@ def slugify(title: str) -> str:
     letters or digits gets `paper-` plus a hash of the title, so the result
     is stable across runs.
     """
-    ascii_title = anyascii(unicodedata.normalize("NFKC", title)).lower()
+    ascii_title = _ascii(unicodedata.normalize("NFKC", title)).lower()
     words = re.findall(r"[a-z0-9]+", ascii_title)
     slug = ""
     for word in words:
@@ -107,4 +112,4 @@ def unique_slug(base: str, taken: Container[str]) -> str:
 @lru_cache(maxsize=1 << 14)
 def tag_slug(name: str) -> str:
     """Lowercase ASCII words joined by hyphens; '' when the name has no letters or digits."""
-    return "-".join(re.findall(r"[a-z0-9+#]+", anyascii(name).lower())).replace("+", "p").replace("#", "sharp")
+    return "-".join(re.findall(r"[a-z0-9+#]+", _ascii(name).lower())).replace("+", "p").replace("#", "sharp")

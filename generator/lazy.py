@@ -13,6 +13,11 @@ Markdown 15 ms, as `python -X importtime` measures them).
 - Markdown (`render/markup.py`): only for bodies that are not plain
   paragraphs, which most abstracts are.
 - latex2mathml (`render/texmath.py`): only for text that has `$...$` math.
+- anyascii (`ids.py`): only to transliterate non-ASCII titles and tag names
+  into slugs. `config.py` imports `ids` for `tag_slug`, so at the top of
+  `ids.py` it would cost every command about 7 ms (most of it
+  importlib.resources, which anyascii loads to read its tables), and text
+  that is ASCII already, such as most taxonomy tags, never needs it.
 - feedgen: imported at the top of `render/feeds.py`, so that module belongs
   only in the build steps that write feeds, not in the build's own imports.
 - `build/pipeline.py`: the steps of a build that has work to do (`build/full.py`,
@@ -24,12 +29,12 @@ Markdown 15 ms, as `python -X importtime` measures them).
   `paperfeed ingest` the renderer.
 
 The functions below are how `model/related.py`, `render/markup.py`,
-`render/texmath.py` and `build/pipeline.py` reach them. Each imports on its
-first call and is cheap afterwards (a look-up in `sys.modules`). A full build
-calls them early (`related.load_numpy`, `markup.Markup.prepare`) before it
-forks its worker processes, so that the workers share one copy instead of
-each loading its own. For annotations, modules import the library under
-`if TYPE_CHECKING:`.
+`render/texmath.py`, `ids.py` and `build/pipeline.py` reach them. Each
+imports on its first call and is cheap afterwards (a look-up in
+`sys.modules`). A full build calls them early (`related.load_numpy`,
+`markup.Markup.prepare`) before it forks its worker processes, so that the
+workers share one copy instead of each loading its own. For annotations,
+modules import the library under `if TYPE_CHECKING:`.
 """
 
 from __future__ import annotations
@@ -69,6 +74,13 @@ def latex2mathml_convert() -> Callable[[str], str]:
     from latex2mathml.converter import convert
 
     return convert
+
+
+def anyascii_convert() -> Callable[[str], str]:
+    """anyascii's Unicode -> ASCII transliteration, for slugs."""
+    from anyascii import anyascii
+
+    return anyascii
 
 
 def build_full() -> ModuleType:

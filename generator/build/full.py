@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from ..config import Config
 from ..errors import BuildError, SourceError
 from ..ids import tag_slug
 from ..model.related import Doc, Frequencies, related_unless_known
-from ..model.site import Site, build_site, with_related
+from ..model.site import Site, build_site
 from ..render.environment import make_environment, render_robots, render_sitemap
 from ..render.feeds import render_opml
 from ..render.theme import asset_urls, read_assets
@@ -143,9 +142,7 @@ class FullBuild:
             pickles, digests = paper_pickles(site.papers) if decided.track else ({}, {})  # before the workers fork
             trim_memory()
             self.progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {self.jobs} processes")
-            site, found, result = _render(
-                RenderJob(site, env, staging, previous, old, salt, digests), related, self.jobs
-            )
+            found, result = _render(RenderJob(site, env, staging, previous, old, salt, digests), related, self.jobs)
             extra = self._extra_files(site)
             result.written.extend(place(staging, previous, extra, old, result.outputs, track=decided.track))
             paths = self._put_in_place(staging, previous, old, result, decided, report)
@@ -203,26 +200,29 @@ class FullBuild:
         return paths
 
 
-def _render(job: RenderJob, related: Callable[[], _Related], jobs: int) -> tuple[Site, _Related, RenderResult]:
-    """Render the outputs of `job`'s site, paper pages once `related()` has answered; the others
-    meanwhile. Returns the site with related papers, the related papers, and what rendering gave."""
+def _render(job: RenderJob, related: Callable[[], _Related], jobs: int) -> tuple[_Related, RenderResult]:
+    """Render the outputs of `job`'s site: paper pages once `related()` has answered, the others meanwhile.
+
+    The site was built without related papers; each paper page gets its own where it is rendered, through
+    the model's `page_with_related`, from the slugs handed out with its chunk (a few bytes, where the
+    pages themselves would be megabytes to send, or a second set of processes to fork).
+    """
     site = job.site
     papers = [i for i, page in enumerate(site.pages) if page.paper is not None]
     others = [i for i, page in enumerate(site.pages) if page.paper is None]
     others += range(len(site.pages), len(site.pages) + len(site.feeds))
     result = RenderResult()
-    with ExitStack() as stack:
-        first = stack.enter_context(Workers(render_outputs, job, jobs))
-        first.submit(others, interleave=True)
+    with Workers(render_outputs, job, jobs) as workers:
+        workers.submit(others, interleave=True)
         found = related()
-        # The model, complete: paper pages render from it in processes forked now.
-        final = RenderJob(with_related(site, found.similar), job.env, job.staging, job.previous, job.old, job.salt,
-                          job.digests)  # fmt: skip
-        second = stack.enter_context(Workers(render_outputs, final, jobs))
-        second.submit(papers, interleave=True)
-        for part in [*first.results(), *second.results()]:
+
+        def slugs(chunk: Sequence[int]) -> tuple[dict[str, Sequence[str]]]:
+            return ({p.slug: found.similar.get(p.slug, ()) for p in (site.pages[i].paper for i in chunk) if p},)
+
+        workers.submit(papers, slugs, interleave=True)
+        for part in workers.results():
             result.add(part)
-    return final.site, found, result
+    return found, result
 
 
 @dataclass(frozen=True)

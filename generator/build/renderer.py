@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..model.site import FeedSpec, Page, PaperView, Site, SiteInfo
+from ..model.site import FeedSpec, Page, PaperView, Site, SiteInfo, page_with_related, related_finder
 from ..render.environment import render_page
 from ..render.feeds import render_feed
 from .cache import CACHE_DIR, OutputRow, Rendered, digest, model_key
@@ -61,15 +61,21 @@ def templates_cache(root: Path) -> Path:
     return folder
 
 
-def render_outputs(job: RenderJob, chunk: Sequence[int]) -> RenderResult:
-    """Render pages and feeds by index (pages first, then feeds) into the staging folder."""
+def render_outputs(
+    job: RenderJob, chunk: Sequence[int], related: Mapping[str, Sequence[str]] | None = None
+) -> RenderResult:
+    """Render pages and feeds by index (pages first, then feeds) into the staging folder. With
+    `related` (slug -> slugs), the chunk's paper pages get those related papers (see `page_with_related`)."""
     site, old, previous = job.site, job.old, job.previous
+    find = related_finder(site.papers, related) if related is not None else None
     result = RenderResult()
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     pages = len(site.pages)
     for i in chunk:
         item: Page | FeedSpec = site.pages[i] if i < pages else site.feeds[i - pages]
+        if find is not None and isinstance(item, Page) and item.paper is not None:
+            item = page_with_related(item, find)
         model = model_key(item, job.salt, job.digests, PaperView) if job.salt else None
         key = model.key if model else ""
         paths = output_paths(item)

@@ -107,4 +107,29 @@ def make_tracking_environment(theme_dir: Path, bytecode_dir: Path | None = None)
         for name, func in list(table.items()):
             if callable(func) and name not in safe:
                 table[name] = _tracked(env, func)
+    env.globals["fragment"] = TrackedFragments(env)
     return env
+
+
+class TrackedFragments:
+    """`render.environment.Fragments` for a tracking environment: a block reused from an earlier
+    page counts, on this page too, as reading what it read when it was rendered."""
+
+    def __init__(self, env: TrackingEnvironment) -> None:
+        self._env = env
+        self._made: dict[tuple[object, ...], tuple[Markup, dict[str, set[str]]]] = {}
+
+    def __call__(self, *key: object, caller: Callable[[], str]) -> Markup:
+        env = self._env
+        made = self._made.get(key)
+        if made is None:
+            outer, env.reads = env.reads, {}
+            try:
+                made = self._made[key] = (Markup(caller()), env.reads)
+            finally:
+                env.reads = outer
+        html, reads = made
+        if env.reads is not None:
+            for slug, names in reads.items():
+                env.reads.setdefault(slug, set()).update(names)
+        return html

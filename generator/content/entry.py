@@ -295,71 +295,22 @@ def key_line(yaml_text: str, key: str) -> int:
 
 
 def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str) -> Entry:
-    problems: list[Problem] = []
-
-    def bad(key: str, message: str, hint: str = "") -> None:
-        problems.append(Problem(path, message, line=key_line(yaml_text, key), hint=hint))
-
-    title = meta.get("title")
-    if isinstance(title, (int, float)) and not isinstance(title, bool):
-        title = str(title)
-    if title is None:
-        bad("title", "missing `title`", hint="every entry needs `title: ...` in its front matter")
-        title = ""
-    elif not isinstance(title, str):
-        bad("title", "`title` must be text", hint="put the title in quotes")
-        title = ""
-    elif not title.strip():
-        bad("title", "`title` is empty")
-
+    bad = _Complaints(path, yaml_text)
+    title = _read_title(meta.get("title"), bad)
     date = _as_date(meta.get("date"))
     if date is None:
         bad("date", f"`date` must be a date like 2024-03-11, not {meta.get('date')!r}")
+    tags = _read_strings(meta, "tags", bad, "`tags` must be a list of words", hint="tags: [llm, speech]")
+    authors = _read_strings(meta, "authors", bad, "`authors` must be a list of names")
+    links = _read_links(meta.get("links"), bad)
+    sources = _read_sources(meta.get("sources"), bad)
+    categories = _read_strings(meta, "categories", bad, "`categories` must be a list of words")
+    text_fields = {key: _read_text(meta.get(key), key, bad) for key in ("arxiv", "doi", "comment", "journal_ref")}
+    published = _read_published(meta.get("published"), bad)
+    upvotes = _read_upvotes(meta.get("upvotes"), bad)
 
-    tags = _as_strings(meta.get("tags"))
-    if tags is None:
-        bad("tags", "`tags` must be a list of words", hint="tags: [llm, speech]")
-        tags = []
-    authors = _as_strings(meta.get("authors"))
-    if authors is None:
-        bad("authors", "`authors` must be a list of names")
-        authors = []
-
-    links = meta.get("links") or {}
-    if not isinstance(links, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in links.items()):
-        bad("links", "`links` must map names to URLs", hint="links: {code: https://github.com/...}")
-        links = {}
-
-    sources = _as_sources(meta.get("sources"))
-    if sources is None:
-        bad("sources", "`sources` must be a list of {name, seen}")
-        sources = []
-
-    categories = _as_strings(meta.get("categories"))
-    if categories is None:
-        bad("categories", "`categories` must be a list of words")
-        categories = []
-    text_fields: dict[str, str] = {}
-    for key in ("arxiv", "doi", "comment", "journal_ref"):
-        value = meta.get(key)
-        if value is None:
-            value = ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            bad(key, f"`{key}` must be text")
-            value = ""
-        text_fields[key] = value
-    published = meta.get("published")
-    published_date = _as_date(published) if published is not None else None
-    if published is not None and published_date is None:
-        bad("published", f"`published` must be a date like 2024-03-11, not {published!r}")
-    upvotes = meta.get("upvotes")
-    if upvotes is not None and (isinstance(upvotes, bool) or not isinstance(upvotes, int)):
-        bad("upvotes", f"`upvotes` must be a whole number, not {upvotes!r}")
-
-    if problems or date is None:  # a missing date is among the problems
-        raise SourceError(problems)
+    if bad.problems or date is None:  # a missing date is among the problems
+        raise SourceError(bad.problems)
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
     return Entry(
         slug=slug,
@@ -371,11 +322,93 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
         authors=tuple(authors),
         sources=tuple(sources),
         categories=tuple(categories),
-        published=published_date,
+        published=published,
         upvotes=upvotes,
         extra=extra,
         **text_fields,
     )
+
+
+class _Complaints:
+    """The problems found in one entry's front matter, each on the line of its key, in the order found."""
+
+    __slots__ = ("path", "yaml_text", "problems")
+
+    def __init__(self, path: str, yaml_text: str) -> None:
+        self.path = path
+        self.yaml_text = yaml_text
+        self.problems: list[Problem] = []
+
+    def __call__(self, key: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.path, message, line=key_line(self.yaml_text, key), hint=hint))
+
+
+# Each `_read_*` returns a field's value, or, when it is unusable, complains and returns an empty stand-in.
+
+
+def _read_title(title: Any, bad: _Complaints) -> str:
+    if isinstance(title, (int, float)) and not isinstance(title, bool):
+        title = str(title)
+    if title is None:
+        bad("title", "missing `title`", hint="every entry needs `title: ...` in its front matter")
+        return ""
+    if not isinstance(title, str):
+        bad("title", "`title` must be text", hint="put the title in quotes")
+        return ""
+    if not title.strip():
+        bad("title", "`title` is empty")
+    return title
+
+
+def _read_strings(meta: dict, key: str, bad: _Complaints, message: str, hint: str = "") -> list[str]:
+    strings = _as_strings(meta.get(key))
+    if strings is None:
+        bad(key, message, hint=hint)
+        return []
+    return strings
+
+
+def _read_links(value: Any, bad: _Complaints) -> dict[str, str]:
+    links = value or {}
+    if not isinstance(links, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in links.items()):
+        bad("links", "`links` must map names to URLs", hint="links: {code: https://github.com/...}")
+        return {}
+    return links
+
+
+def _read_sources(value: Any, bad: _Complaints) -> list[Source]:
+    sources = _as_sources(value)
+    if sources is None:
+        bad("sources", "`sources` must be a list of {name, seen}")
+        return []
+    return sources
+
+
+def _read_text(value: Any, key: str, bad: _Complaints) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        bad(key, f"`{key}` must be text")
+        return ""
+    return value
+
+
+def _read_published(value: Any, bad: _Complaints) -> dt.date | None:
+    if value is None:
+        return None
+    published = _as_date(value)
+    if published is None:
+        bad("published", f"`published` must be a date like 2024-03-11, not {value!r}")
+    return published
+
+
+def _read_upvotes(value: Any, bad: _Complaints) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    bad("upvotes", f"`upvotes` must be a whole number, not {value!r}")
+    return None
 
 
 def _as_date(value: Any) -> dt.date | None:
