@@ -238,6 +238,11 @@ def run() -> None:
 
 def _terminate(signum: int, frame: object) -> None:
     # Unwinds like Ctrl-C: staging folders are removed and worker processes stopped on the way out.
+    # A signal that lands in a finalizer has its exception swallowed ("Exception ignored in ..."):
+    # the process then ends anyway, a little later and without that cleanup (the next build does it).
+    deadline = threading.Timer(5.0, os._exit, args=(128 + signum,))
+    deadline.daemon = True
+    deadline.start()
     raise SystemExit(128 + signum)
 
 

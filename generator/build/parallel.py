@@ -174,7 +174,10 @@ class Workers(Generic[T]):
                     while self._queue and idle:
                         job = self._queue.pop(0)
                         connection = idle.pop()
-                        connection.send(job)
+                        try:
+                            connection.send(job)
+                        except OSError:  # its worker is gone
+                            raise self._died() from None
                         self._busy[connection] = job[0]
                     if not self._busy:
                         if self._pump is None:  # closing
