@@ -18,11 +18,12 @@ Markdown 15 ms, as `python -X importtime` measures them).
   `ids.py` it would cost every command about 7 ms (most of it
   importlib.resources, which anyascii loads to read its tables), and text
   that is ASCII already, such as most taxonomy tags, never needs it.
-- feedgen: imported at the top of `render/feeds.py`, so that module belongs
-  only in the build steps that write feeds, not in the build's own imports.
+- feedgen (with lxml): `render/feeds.py` imports it at the top, and the build
+  reaches that module through `feeds()` where it renders a feed, so a patch
+  that touches no feed never loads it (`build/full.py` imports it outright).
 - `build/pipeline.py`: the steps of a build that has work to do (`build/full.py`,
-  `build/patch.py`: the site model, Jinja, feedgen and the rest), once the plan
-  says the site is not up to date, which it answers with the cache alone.
+  `build/patch.py`: the site model, Jinja and the rest), once the plan says
+  the site is not up to date, which it answers with the cache alone.
 - `cli.py`: each command's handler imports the pipeline it runs (`_build`
   imports `build.pipeline`, `_ingest` the ingest parsers, `_serve` the
   server, ...), so that `paperfeed check` never loads the parsers, nor
@@ -91,7 +92,14 @@ def build_full() -> ModuleType:
 
 
 def build_patch() -> ModuleType:
-    """The patch step (`build/patch.py`): the model's papers and Jinja, without numpy or feedgen."""
+    """The patch step (`build/patch.py`): the model's papers and Jinja, without numpy or scipy."""
     from .build import patch
 
     return patch
+
+
+def feeds() -> ModuleType:
+    """Feed rendering (`render/feeds.py`, feedgen and lxml): a patch that touches no feed never loads it."""
+    from .render import feeds as feed_rendering
+
+    return feed_rendering

@@ -98,9 +98,11 @@ class Rendered(NamedTuple):
 
 
 # The code that defines every record the cache stores (rows, entries, terms, the model's pages and
-# papers) and that fills them (parsing, Markdown, TeX, terms): a change to any of it, a field of a
-# record above all, changes the format. Read as source, so that opening the cache loads none of it.
-_SOURCES = ("build/cache.py", "content", "model", "render/markup.py", "render/texmath.py")
+# papers, the patch state) and that fills them or renders what it describes (parsing, Markdown, TeX,
+# templates' filters, feeds): a change to any of it, a field of a record above all, changes the
+# format. Read as source, so that opening the cache loads none of it. Upgrading a library that
+# shapes the output (Markdown, Jinja) is not seen: build with --clean after one.
+_SOURCES = ("build", "content", "model", "render")
 
 
 def cache_format() -> str:
@@ -229,7 +231,10 @@ class BuildCache:
 
     def checkpoint(self) -> None:
         """Move the write-ahead log into the database file now (SQLite would, at some later write)."""
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError:
+            pass  # the log stays valid and is moved at a later write
 
     # -- meta and state ----------------------------------------------------
 
@@ -244,8 +249,10 @@ class BuildCache:
 
     @property
     def state(self) -> SiteState:
-        value = self.get_meta("state") or ""
-        return SiteState(value) if value in SiteState._value2member_map_ else SiteState.UNKNOWN
+        try:
+            return SiteState(self.get_meta("state") or "")
+        except ValueError:
+            return SiteState.UNKNOWN
 
     def mark_building(self) -> None:
         """Say, before the site or the cache changes, that nothing recorded may be trusted until the build ends."""
@@ -381,7 +388,7 @@ class BuildCache:
         """A stored result of a whole-site computation, if it was computed from inputs with this key."""
         with self._reading():
             row = self.db.execute("SELECT key, value FROM results WHERE name = ?", (name,)).fetchone()
-            return pickle.loads(row[1]) if row and row[0] == key else None
+        return unpickle(row[1]) if row and row[0] == key else None
 
     def result_key(self, name: str) -> str | None:
         """The key of the stored result of a whole-site computation, if there is one."""
@@ -454,7 +461,10 @@ def model_key(obj: object, salt: bytes, digests: Mapping[str, bytes], shared: ty
 
 def load_model(blob: bytes, papers: Mapping[str, object]) -> Any:
     """The piece of the site model `model_key` pickled, its papers taken from `papers` by slug."""
-    return _ModelUnpickler(blob, papers).load()
+    try:
+        return _ModelUnpickler(blob, papers).load()
+    except Exception as exc:
+        raise CacheError(f"the build cache is damaged: {type(exc).__name__}: {exc}") from exc
 
 
 def paper_pickles(papers: Iterable[Any]) -> tuple[dict[str, bytes], dict[str, bytes]]:
@@ -469,7 +479,16 @@ def digest(data: bytes) -> str:
 
 def unpack_record(row: EntryRow) -> tuple[Entry, Terms, str]:
     """The (entry, terms, plain text) a whole row holds."""
-    return pickle.loads(row.record)
+    return unpickle(row.record)
+
+
+def unpickle(data: bytes) -> Any:
+    """Something the cache stored pickled; a `CacheError` when the bytes are damaged
+    (SQLite keeps no checksums: a flipped bit fails in any of pickle's ways)."""
+    try:
+        return pickle.loads(data)
+    except Exception as exc:
+        raise CacheError(f"the build cache is damaged: {type(exc).__name__}: {exc}") from exc
 
 
 def pack_record(record: tuple[Entry, Terms, str]) -> bytes:

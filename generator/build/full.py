@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -21,9 +22,9 @@ from ..model.related import Doc, Frequencies, related_unless_known
 from ..model.site import Site, build_site
 from ..render.environment import make_environment, render_robots, render_sitemap
 from ..render.feeds import render_opml
-from ..render.theme import asset_urls, read_assets
+from ..render.theme import Asset, asset_urls, read_assets
 from .cache import BuildCache, CacheError, OutputRow, SiteState, model_key, paper_pickles
-from .incremental import Plan, file_stamps, folder_stamp, tree_stamp
+from .incremental import Plan, file_stamps, folder_stamp
 from .output import commit, discard, files_under, link_previous, new_staging, update_in_place
 from .parallel import Background, Workers, default_jobs, in_background, trim_memory
 from .patch import PatchState, patch_inputs
@@ -80,6 +81,7 @@ class FullBuild:
             cache.entries(),
             self.jobs,
             keep=decided.track,
+            stats=decided.stats,
             meanwhile=lambda: environments.append(_prepare(self.theme_dir, bytecode, track=decided.track)),
         )
         if self.strict and loaded.problems:
@@ -110,8 +112,13 @@ class FullBuild:
         report.files = written
         return report
 
+    @cached_property
+    def assets(self) -> list[Asset]:
+        """The theme's static files, read once: their URLs carry a hash of the bytes written."""
+        return read_assets(self.theme_dir)
+
     def _model(self, loaded: Loaded) -> Site:
-        assets = read_assets(self.theme_dir)
+        assets = self.assets
         return build_site(
             loaded.entries,
             self.config,
@@ -138,7 +145,7 @@ class FullBuild:
         staging = new_staging(self.output)
         try:
             # Model keys, digests and stored papers let later builds patch; a clean build keeps none (they cost time).
-            salt = _salt(self.theme_dir, site) if decided.track else b""
+            salt = _salt(decided.theme, site) if decided.track else b""
             pickles, digests = paper_pickles(site.papers) if decided.track else ({}, {})  # before the workers fork
             trim_memory()
             self.progress(f"rendering {len(site.pages)} pages and {len(site.feeds)} feeds over {self.jobs} processes")
@@ -155,14 +162,14 @@ class FullBuild:
             cache.store_result("related", found.key, found.similar)
         cache.store_result(
             "state",
-            patch_inputs(self.config, self.theme_dir, strict=self.strict, search=self.search),
+            patch_inputs(self.config, decided.theme, strict=self.strict, search=self.search),
             PatchState(site.info, salt, site.tags, found.frequencies, problems),
         )
         _record_site(cache, decided.fingerprint, self.output, paths)
         return len(paths)
 
     def _extra_files(self, site: Site) -> dict[str, bytes]:
-        files = {f"static/{a.name}": a.data for a in read_assets(self.theme_dir)}
+        files = {f"static/{a.name}": a.data for a in self.assets}
         files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
         files["robots.txt"] = render_robots(site.info).encode("utf-8")
         files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
@@ -250,9 +257,9 @@ def _docs(loaded: Loaded) -> list[Doc]:
     return [Doc(e.slug, loaded.terms[e.slug], frozenset(tag_slug(x) for x in e.tags)) for e in loaded.entries]
 
 
-def _salt(theme_dir: Path, site: Site) -> bytes:
+def _salt(theme: str, site: Site) -> bytes:
     """What every output's model key depends on besides its model: the theme and the site's info."""
-    base = f"{tree_stamp([theme_dir])}".encode()
+    base = theme.encode()
     return base + model_key(site.info, base, {}).key.encode()
 
 

@@ -63,7 +63,7 @@ def tree_stamp(folders: Iterable[Path], *, stats: dict[str, os.stat_result] | No
     rows = [
         f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
         if st.st_mtime_ns < racy and st.st_ctime_ns < racy
-        else f"{path}\0{st.st_size}\0{_file_digest(path)}"
+        else f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{_file_digest(path)}"
         for path, st in seen.items()
     ]
     rows.sort()
@@ -88,8 +88,8 @@ def folder_stamp(folder: Path) -> str:
 
 
 def file_stamps(folder: Path, paths: Sequence[str]) -> list[str]:
-    """The size, mtime and inode of each file `paths` names under `folder` ('' for a missing one):
-    a file deleted, replaced or written to no longer matches what was recorded."""
+    """The size, times and inode of each file `paths` names under `folder` ('' for a missing one):
+    a file deleted, replaced or written to (even with its mtime put back) no longer matches."""
     base = os.fspath(folder) + "/"
     stamps = []
     for path in paths:
@@ -98,7 +98,7 @@ def file_stamps(folder: Path, paths: Sequence[str]) -> list[str]:
         except OSError:
             stamps.append("")
             continue
-        stamps.append(f"{st.st_size} {st.st_mtime_ns} {st.st_ino}")
+        stamps.append(f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}")
     return stamps
 
 
@@ -126,6 +126,7 @@ class Plan:
     reuse: bool  # the previous site's files and the cache's records of them may be reused
     in_place: bool  # a small change may be moved into the live site file by file
     track: bool  # keep what later builds need to patch (model keys, reads); a clean build keeps none
+    theme: str  # the theme's stamp, taken before any template is read
     stats: dict[str, os.stat_result]  # of the entry files, taken for the fingerprint
 
 
@@ -133,6 +134,7 @@ def plan(
     cache: BuildCache,
     *,
     inputs: list[Path],
+    theme: Path,
     settings: str,
     output: Path,
     clean: bool,
@@ -141,16 +143,27 @@ def plan(
     """Decide what the build of `inputs` (entry and theme folders, site.yaml) under `settings`
     (everything else it depends on, as text) into `output` must do."""
     stats: dict[str, os.stat_result] = {}
-    fingerprint = tree_stamp(inputs, stats=stats) + "\0" + settings
+    theme_stamp = tree_stamp([theme])
+    fingerprint = f"{tree_stamp(inputs, stats=stats)}\0{theme_stamp}\0{settings}"
     if clean:
-        return Plan(Step.FULL, fingerprint, reuse=False, in_place=False, track=False, stats=stats)
+        return Plan(Step.FULL, fingerprint, reuse=False, in_place=False, track=False, theme=theme_stamp, stats=stats)
     state = cache.state
     intact = state.complete and _site_intact(cache, output)
     if intact and cache.get_meta("fingerprint") == fingerprint:
-        return Plan(Step.UP_TO_DATE, fingerprint, reuse=True, in_place=False, track=True, stats=stats)
+        return Plan(
+            Step.UP_TO_DATE, fingerprint, reuse=True, in_place=False, track=True, theme=theme_stamp, stats=stats
+        )
     # A search index is rebuilt over the whole site, so only a site without one is patched or updated in place.
     small = intact and state is SiteState.COMPLETE and not search
-    return Plan(Step.PATCH if small else Step.FULL, fingerprint, reuse=intact, in_place=small, track=True, stats=stats)
+    return Plan(
+        Step.PATCH if small else Step.FULL,
+        fingerprint,
+        reuse=intact,
+        in_place=small,
+        track=True,
+        theme=theme_stamp,
+        stats=stats,
+    )
 
 
 def _site_intact(cache: BuildCache, output: Path) -> bool:
@@ -160,4 +173,5 @@ def _site_intact(cache: BuildCache, output: Path) -> bool:
     recorded, paths = cache.get_meta("files"), cache.get_meta("paths")
     if recorded is None or paths is None:
         return False
-    return "\n".join(file_stamps(output, paths.split("\n") if paths else [])) == recorded
+    current = file_stamps(output, paths.split("\n") if paths else [])
+    return "" not in current and "\n".join(current) == recorded

@@ -45,8 +45,11 @@ if hasattr(os, "register_at_fork"):
 def project_lock(root: Path, what: str) -> Iterator[None]:
     """Hold the project's lock while `what` (build, ingest) runs; fail at once if another process has it."""
     folder = root / ".paperfeed-cache"
-    folder.mkdir(exist_ok=True)
-    fd = os.open(folder / "lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        folder.mkdir(exist_ok=True)
+        fd = os.open(folder / "lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        raise PaperfeedError(f"cannot {what}: cannot use {folder}/lock: {exc.strerror or exc}") from None
     _HELD.add(fd)
     try:
         if fcntl is not None:

@@ -17,6 +17,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -45,23 +46,36 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def die_with_parent() -> None:
+def _find_prctl() -> Callable[..., int] | None:
+    # Looked up once, here: a child between fork and exec (Pagefind's) must not load libraries.
+    if sys.platform != "linux":
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _find_prctl()
+
+
+def die_with_parent(parent: int | None = None) -> None:
     """In a freshly started child: be killed when the parent process ends, however it ends.
 
-    Linux only; elsewhere children end when their pipe to the parent closes.
+    `parent`: the parent's pid, when known (a child adopted by a subreaper
+    has another parent than pid 1). Linux only; elsewhere children end when
+    their pipe to the parent closes.
     """
-    if sys.platform != "linux":
+    if _PRCTL is None:
         return
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent ended before the signal was set up
-        os._exit(1)
+    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    orphaned = os.getppid() != parent if parent is not None else os.getppid() == 1
+    if orphaned:
+        os._exit(1)  # the parent ended before the signal was set up
 
 
-def _child_setup() -> None:
-    die_with_parent()
+def _child_setup(parent: int) -> None:
+    die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the parent handles it and stops the children.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -78,9 +92,9 @@ def chunks(count: int, jobs: int, *, per_job: int = 8, interleave: bool = False)
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _serve(task: Callable[..., Any], state: Any, connection: Connection) -> None:
+def _serve(task: Callable[..., Any], state: Any, connection: Connection, parent: int) -> None:
     """A worker's loop: (id, chunk, extra) in, (id, failed, result) out, until None arrives."""
-    _child_setup()
+    _child_setup(parent)
     # Reading and rendering make next to no cycles, but automatic collection keeps walking the
     # results a chunk piles up (6-9% of a build's time). So the collector is off in workers
     # and runs once per chunk: the last chunk's cycles, if any, go; memory stays bounded.
@@ -99,7 +113,10 @@ def _serve(task: Callable[..., Any], state: Any, connection: Connection) -> None
             reply = (number, False, task(state, chunk, *extra))
         except BaseException as exc:  # re-raised in the parent, as if the task had run there
             reply = (number, True, exc)
-        connection.send(reply)
+        try:
+            connection.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:  # an error the pipe cannot carry
+            connection.send((number, True, BuildError(f"{type(reply[2]).__name__}: {reply[2]} ({exc})")))
     connection.close()
 
 
@@ -129,7 +146,7 @@ class Workers(Generic[T]):
             try:
                 for _ in range(jobs):
                     mine, theirs = context.Pipe()
-                    child = context.Process(target=_serve, args=(task, state, theirs), daemon=True)
+                    child = context.Process(target=_serve, args=(task, state, theirs, os.getpid()), daemon=True)
                     child.start()
                     theirs.close()
                     self._children.append((child, mine))
@@ -191,6 +208,8 @@ class Workers(Generic[T]):
                             number, failed, value = ready.recv()
                         except (EOFError, OSError):
                             raise self._died() from None
+                        except Exception as exc:  # a reply that does not unpickle here
+                            raise BuildError(f"a build worker's answer could not be read: {exc}") from None
                         if failed:
                             raise value
                         with self._changed:
@@ -275,7 +294,7 @@ class Background(Generic[T]):
         if fork and can_fork():
             context = multiprocessing.get_context("fork")
             self._receiver, sender = context.Pipe(duplex=False)
-            self._child = context.Process(target=_background, args=(sender, task, args), daemon=True)
+            self._child = context.Process(target=_background, args=(sender, task, args, os.getpid()), daemon=True)
             self._child.start()
             sender.close()
 
@@ -318,8 +337,8 @@ def in_background(task: Callable[..., T], *args: Any, fork: bool = True) -> Back
     return Background(task, args, fork=fork)
 
 
-def _background(sender: Connection, task: Callable[..., Any], args: tuple) -> None:
-    _child_setup()
+def _background(sender: Connection, task: Callable[..., Any], args: tuple, parent: int) -> None:
+    _child_setup(parent)
     try:
         result = (False, task(*args))
     except BaseException as exc:  # re-raised in the parent, as if the task had run there

@@ -25,8 +25,19 @@ from ..errors import SourceError
 from ..model.related import Frequencies, Terms
 from ..model.site import Page, PaperView, SiteInfo, Tag, paper_page, paper_page_path, paper_view
 from ..render.markup import Markup
-from .cache import BuildCache, EntryRow, OutputRow, Rendered, SiteState, digest, load_model, model_key, paper_pickles
-from .incremental import Plan, is_racy, restamp, tree_stamp
+from .cache import (
+    BuildCache,
+    EntryRow,
+    OutputRow,
+    Rendered,
+    SiteState,
+    digest,
+    load_model,
+    model_key,
+    paper_pickles,
+    unpickle,
+)  # fmt: skip
+from .incremental import Plan, is_racy, restamp
 from .output import discard, new_staging, update_in_place
 from .read import parse_entry_record
 from .renderer import place, render_item, templates_cache
@@ -67,16 +78,16 @@ class _Edit:
     old_terms: Terms
 
 
-def patch_inputs(config: Config, theme_dir: Path, *, strict: bool, search: bool) -> str:
-    """Everything but the entries that the site depends on; a patch needs it unchanged."""
-    return f"{config!r}\0{strict}\0{search}\0{tree_stamp([theme_dir])}"
+def patch_inputs(config: Config, theme: str, *, strict: bool, search: bool) -> str:
+    """Everything but the entries that the site depends on (`theme`: the theme's stamp); a patch needs it unchanged."""
+    return f"{config!r}\0{strict}\0{search}\0{theme}"
 
 
 def try_patch(
     root: Path, config: Config, theme_dir: Path, cache: BuildCache, decided: Plan, *, strict: bool
 ) -> Patched | None:
     """Patch the site for edited entries; None, with nothing changed, when a full build is needed."""
-    state = cache.result("state", patch_inputs(config, theme_dir, strict=strict, search=False))
+    state = cache.result("state", patch_inputs(config, decided.theme, strict=strict, search=False))
     if not isinstance(state, PatchState) or state.problems:
         return None
     rows = cache.entry_stats()
@@ -120,7 +131,7 @@ def try_patch(
         if frequencies is not state.frequencies:
             cache.store_result(
                 "state",
-                patch_inputs(config, theme_dir, strict=strict, search=False),
+                patch_inputs(config, decided.theme, strict=strict, search=False),
                 PatchState(state.info, state.salt, state.tags, frequencies, False),
             )
         cache.set_meta("fingerprint", decided.fingerprint)
@@ -138,7 +149,7 @@ def _rerender(
     except LookupError:
         return None
     # What changed of each paper; an output that read none of it renders the same bytes.
-    before = {slug: pickle.loads(data) for slug, data in cache.papers(papers).items()}
+    before = {slug: unpickle(data) for slug, data in cache.papers(papers).items()}
     if set(before) != set(papers):
         return None
     changed = {
@@ -153,7 +164,7 @@ def _rerender(
     needed = {slug for row in affected.values() for slug in row.refs} - set(papers)
     digests = cache.paper_digests(needed)
     digests.update(paper_pickles(papers.values())[1])
-    views: dict[str, PaperView] = {slug: pickle.loads(data) for slug, data in cache.papers(needed).items()}
+    views: dict[str, PaperView] = {slug: unpickle(data) for slug, data in cache.papers(needed).items()}
     views.update(papers)
 
     env = make_tracking_environment(theme_dir, templates_cache(root))
@@ -223,7 +234,7 @@ def _reparse(edited: list[tuple[str, Path, bytes, os.stat_result]], cache: Build
         stored = cache.entry(shown)
         if stored is None or not stored.record:
             return None
-        before, old_terms, _ = pickle.loads(stored.record)
+        before, old_terms, _ = unpickle(stored.record)
         if (before.date, before.tags) != (entry.date, entry.tags):
             return None  # the order, tag pages or tag counts may change
         record = pickle.dumps((entry, terms, plain), pickle.HIGHEST_PROTOCOL)

@@ -46,13 +46,14 @@ def build(
     steps = _Steps(root, config, find_theme(root, config.theme), strict, search, jobs, progress)
     notes: list[str] = []
     try:
-        with BuildCache(root, fresh=clean) as cache:
-            notes += cache.notes
-            report = steps.run(cache, clean=clean)
-    except CacheError as exc:  # damaged while in use: what it held cannot be trusted, the site can be made again
-        notes.append(f"note: discarded a damaged build cache ({exc}); it is made again")
-        with BuildCache(root, fresh=True) as cache:
-            report = steps.run(cache, clean=True)
+        try:
+            with BuildCache(root, fresh=clean) as cache:
+                notes += cache.notes
+                report = steps.run(cache, clean=clean)
+        except CacheError as exc:  # damaged while in use: what it held cannot be trusted, the site can be made again
+            notes.append(f"note: discarded a damaged build cache ({exc}); it is made again")
+            with BuildCache(root, fresh=True) as cache:
+                report = steps.run(cache, clean=True)
     except OSError as exc:  # a full disk, a folder that cannot be written: the previous site stays
         where = f": {exc.filename}" if exc.filename else ""
         raise BuildError(f"cannot build: {exc.strerror or exc}{where}") from exc
@@ -93,7 +94,8 @@ class _Steps:
     def plan(self, cache: BuildCache, *, clean: bool) -> Plan:
         return plan(
             cache,
-            inputs=[self.root / self.config.content_dir / "papers", self.theme_dir],
+            inputs=[self.root / self.config.content_dir / "papers"],
+            theme=self.theme_dir,
             settings=f"{self.config!r}\0{self.strict}\0{self.search}",
             output=self.root / self.config.output_dir,
             clean=clean,

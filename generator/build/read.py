@@ -9,7 +9,7 @@ new rows are handed back, to be stored together with the site they built.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -47,22 +47,28 @@ def read_entries(
     jobs: int,
     *,
     keep: bool = True,
+    stats: Mapping[str, os.stat_result] | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> Loaded:
     """Every entry under `directory`, reusing `cached` rows (path -> whole row) whose file is unchanged.
 
     The others are parsed and rendered over `jobs` processes, while this one
     calls `meanwhile()` (only when it has processes to wait for). With `keep`,
-    the rows of entries read afresh come back for the cache.
+    the rows of entries read afresh come back for the cache, each with a stat
+    taken before its bytes were read (from `stats`, path -> stat, when given),
+    so that a row never pairs a newer stat with older bytes.
     """
     files = entry_files(directory, root)
     found: list[tuple[tuple[Entry, Terms, str], str] | None] = [None] * len(files)
     todo: list[tuple[int, str, Path, bytes | None]] = []  # bytes already read, or None: the worker reads
     rows: list[EntryRow] = []
+    before: dict[int, os.stat_result] = {}
     for i, (path, shown) in enumerate(files):
         row = cached.get(shown)
         if row is None:
             todo.append((i, shown, path, None))
+            if keep:
+                _stat_before(before, i, path, stats)
             continue
         try:
             st = path.stat()
@@ -72,6 +78,8 @@ def read_entries(
             data = path.read_bytes()
         except OSError:
             todo.append((i, shown, path, None))
+            if keep:
+                _stat_before(before, i, path, stats)
             continue
         d = digest(data)
         if row.digest == d:  # touched, not changed
@@ -79,24 +87,20 @@ def read_entries(
             rows.append(_row(shown, st, d, row.record, row.html))
             continue
         todo.append((i, shown, path, data))
+        before[i] = st
     jobs = jobs if len(todo) > _PARALLEL_FROM else 1
     if jobs > 1:
         _MARKUP.prepare()  # once, before the reading workers fork, rather than in each of them
         load_numpy()
     results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs, meanwhile=meanwhile) for r in part]
     problems: list[Problem] = []
-    for (i, shown, path, _), (record, html, errors, d) in zip(todo, results):
+    for (i, shown, _, _), (record, html, errors, d) in zip(todo, results):
         if record is None:
             problems.extend(errors)
             continue
         found[i] = (record, html)
-        if not keep:
-            continue
-        try:
-            st = path.stat()
-        except OSError:
-            continue  # gone since it was read: the next build sees that
-        rows.append(_row(shown, st, d, pack_record(record), html))
+        if keep and i in before:
+            rows.append(_row(shown, before[i], d, pack_record(record), html))
     pairs = [pair for pair in found if pair is not None]
     return Loaded(
         entries=[record[0] for record, _ in pairs],
@@ -107,6 +111,14 @@ def read_entries(
         rows=rows,
         names={shown for _, shown in files},
     )
+
+
+def _stat_before(before: dict[int, os.stat_result], i: int, path: Path,
+                 stats: Mapping[str, os.stat_result] | None) -> None:  # fmt: skip
+    try:
+        before[i] = (stats or {}).get(str(path)) or path.stat()
+    except OSError:
+        pass  # gone: no row; the next build sees that
 
 
 def _row(shown: str, st: os.stat_result, d: str, record: bytes, html: str) -> EntryRow:

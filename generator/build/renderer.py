@@ -17,12 +17,11 @@ from pathlib import Path
 
 import jinja2
 
+from .. import lazy
 from ..model.site import FeedSpec, Page, PaperView, Site, SiteInfo, page_with_related, related_finder
 from ..render.environment import render_page
-from ..render.feeds import render_feed
 from .cache import CACHE_DIR, OutputRow, Rendered, digest, model_key
 from .output import write_files
-from .parallel import Workers
 from .tracking import ALL_FIELDS, TrackingEnvironment, reads_text
 
 
@@ -104,17 +103,6 @@ def output_paths(item: Page | FeedSpec) -> list[str]:
     return [item.path]
 
 
-def render_all(job: RenderJob, indices: Sequence[int], jobs: int) -> RenderResult:
-    """`render_outputs` over `jobs` processes, for the outputs of these indices."""
-    result = RenderResult()
-    with Workers(render_outputs, job, jobs) as workers:
-        # Interleaved: paper pages, tag pages, listings and feeds cost differently, and come grouped by kind.
-        workers.submit(indices, interleave=True)
-        for part in workers.results():
-            result.add(part)
-    return result
-
-
 def place(
     staging: Path,
     previous: Path | None,
@@ -149,7 +137,7 @@ def render_item(env: jinja2.Environment, item: Page | FeedSpec, info: SiteInfo) 
     tracking environment, what they read of which papers (see `tracking.reads_text`)."""
     track = isinstance(env, TrackingEnvironment)
     if not isinstance(item, Page):
-        files = {item.path: render_feed(item, info)}
+        files = {item.path: lazy.feeds().render_feed(item, info)}
         return files, reads_text({p.slug: {ALL_FIELDS} for p in item.items}) if track else ""
     if not track:
         return _page_files(item, render_page(env, item, info)), ""

@@ -7,8 +7,10 @@ papers. Only paper pages are indexed (their `data-pagefind-body`).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from functools import partial
 from pathlib import Path
 
 from ..errors import BuildError
@@ -41,7 +43,12 @@ def index_site(folder: Path) -> None:
     try:
         # Pagefind dies with this process, even when it is killed (see `die_with_parent`).
         result = subprocess.run(
-            command, capture_output=True, text=True, timeout=600, preexec_fn=die_with_parent, close_fds=True
+            command,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            preexec_fn=partial(die_with_parent, os.getpid()),
+            close_fds=True,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BuildError(f"search indexing failed: {exc}") from None
