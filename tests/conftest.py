@@ -17,6 +17,23 @@ SEEDS = sorted((FIXTURES / "hf_page").glob("*.txt"))
 TODAY = dt.date(2026, 11, 21)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", default=False, help="also run the tests marked slow")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: a long run (a large property-test budget); skipped unless --slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow")
+    for item in items:
+        if item.get_closest_marker("slow") is not None:
+            item.add_marker(skip)
+
+
 def write_files(root: Path, files: dict[str, str]) -> None:
     """Write dedented files under root (paths may contain folders)."""
     for name, text in files.items():
