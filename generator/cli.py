@@ -229,6 +229,8 @@ def run() -> None:
     and the operating system frees it at once. Output is flushed first.
     """
     code = main()
+    if _TERMINATED and code == 0:
+        code = 128 + _TERMINATED[0]  # the SIGTERM's exception was swallowed: the command did not stop as asked
     if sys.gettrace() is not None or sys.getprofile() is not None:
         sys.exit(code)  # a profiler or coverage tool writes its results at exit
     sys.stdout.flush()
@@ -240,10 +242,16 @@ def _terminate(signum: int, frame: object) -> None:
     # Unwinds like Ctrl-C: staging folders are removed and worker processes stopped on the way out.
     # A signal that lands in a finalizer has its exception swallowed ("Exception ignored in ..."):
     # the process then ends anyway, a little later and without that cleanup (the next build does it).
+    # It is also remembered, so that a build which finishes before then still exits with it.
+    _TERMINATED.append(signum)
     deadline = threading.Timer(5.0, os._exit, args=(128 + signum,))
     deadline.daemon = True
     deadline.start()
     raise SystemExit(128 + signum)
+
+
+# The signal that asked this process to stop, if one did (see `_terminate`).
+_TERMINATED: list[int] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

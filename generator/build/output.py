@@ -168,21 +168,18 @@ def commit(staging: Path, output: Path) -> None:
     old = output.parent / f".{output.name}.old-{os.getpid()}-{time.time_ns()}"
     if output.is_dir() and not output.is_symlink() and _exchange(staging, output):
         os.replace(staging, old)
-        _remove_later(old)
-        return
-    if output.exists() or output.is_symlink():
-        os.replace(output, old)
-    try:
-        os.replace(staging, output)
-    except BaseException:
-        if old.exists() and not output.exists():
-            os.replace(old, output)
-        raise
-    if old.exists():
-        _remove_later(old)
+    else:
+        if output.exists() or output.is_symlink():
+            os.replace(output, old)
+        try:
+            os.replace(staging, output)
+        except BaseException:
+            if old.exists() and not output.exists():
+                os.replace(old, output)
+            raise
+    # This build's old site, and any an earlier build was killed before it could delete.
     for leftover in output.parent.glob(f".{output.name}.old-*"):
-        if leftover != old:
-            _remove_later(leftover)
+        _remove_later(leftover)
 
 
 def discard(staging: Path) -> None:

@@ -306,10 +306,9 @@ class Background(Generic[T]):
             failed, value = self._receiver.recv()
         except (EOFError, OSError):  # the child died without an answer
             self._child.join()
-            raise BuildError(
-                f"a build process died (exit status {self._child.exitcode}; out of memory?); "
-                "nothing was written to the site"
-            ) from None
+            code = self._child.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+            raise BuildError(f"a build process died ({how}; out of memory?); nothing was written to the site") from None
         finally:
             self.close()
         if failed:
