@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import BuildCache, SiteState
+from .cache import BuildCache, EntryRow, SiteState
 
 # A file changed this recently may change again within the same tick of a coarse file-system clock.
 RACY_NS = 2_000_000_000
@@ -30,6 +30,18 @@ RACY_NS = 2_000_000_000
 def is_racy(st: os.stat_result) -> bool:
     """Whether a file's stat is too recent to vouch for its bytes."""
     return time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS
+
+
+def entry_row(path: str, st: os.stat_result, digest: str, record: bytes = b"", html: str = "") -> EntryRow:
+    """The cache row of an entry file whose bytes (digest) were read after `st` was taken. A stat in
+    the racy window cannot vouch for the bytes: it is kept as -1, so the next build compares them."""
+    mtime = -1 if is_racy(st) else st.st_mtime_ns
+    return EntryRow(path, mtime, st.st_ctime_ns, st.st_size, digest, record, html)
+
+
+def unchanged(row: EntryRow, st: os.stat_result) -> bool:
+    """Whether a file's stat is the one its cache row vouches for (so its bytes are too)."""
+    return (row.mtime_ns, row.ctime_ns, row.size) == (st.st_mtime_ns, st.st_ctime_ns, st.st_size)
 
 
 def tree_stamp(folders: Iterable[Path], *, stats: dict[str, os.stat_result] | None = None) -> str:

@@ -15,7 +15,6 @@ full build, which gives the same bytes.
 from __future__ import annotations
 
 import os
-import pickle
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from ..content.entry import Entry, entry_names, shown_prefix
 from ..errors import SourceError
 from ..model.related import Frequencies, Terms
 from ..model.site import Page, PaperView, SiteInfo, Tag, paper_page, paper_page_path, paper_view
-from ..render.markup import Markup
 from .cache import (
     BuildCache,
     EntryRow,
@@ -34,10 +32,11 @@ from .cache import (
     digest,
     load_model,
     model_key,
+    pack_record,
     paper_pickles,
     unpickle,
 )  # fmt: skip
-from .incremental import Plan, is_racy, restamp
+from .incremental import Plan, entry_row, restamp, unchanged
 from .output import discard, new_staging, update_in_place
 from .read import parse_entry_record
 from .renderer import place, render_item, templates_cache
@@ -207,7 +206,7 @@ def _edited_files(
         path = os.path.join(folder, name)
         try:
             st = decided.stats.get(path) or os.stat(path)
-            if (row.mtime_ns, row.ctime_ns, row.size) == (st.st_mtime_ns, st.st_ctime_ns, st.st_size):
+            if unchanged(row, st):
                 continue
             if len(edited) >= PATCH_LIMIT:
                 return None
@@ -215,7 +214,7 @@ def _edited_files(
         except OSError:
             return None
         if digest(data) == row.digest:
-            touched.append(row._replace(mtime_ns=-1 if is_racy(st) else st.st_mtime_ns, ctime_ns=st.st_ctime_ns))
+            touched.append(entry_row(shown, st, row.digest))  # the stat alone: the blobs stay
         else:
             edited.append((shown, folder / name, data, st))
     return edited, touched
@@ -224,11 +223,10 @@ def _edited_files(
 def _reparse(edited: list[tuple[str, Path, bytes, os.stat_result]], cache: BuildCache) -> list[_Edit] | None:
     """Each edited entry read and rendered as a full build would; None when an edit is broken
     or moves the entry's date or tags."""
-    markup = Markup()
     changes = []
     for shown, _, data, st in edited:
         try:
-            (entry, terms, plain), html = parse_entry_record(data, shown, markup)
+            (entry, terms, plain), html = parse_entry_record(data, shown)
         except SourceError:
             return None  # the full build reports it
         stored = cache.entry(shown)
@@ -237,9 +235,7 @@ def _reparse(edited: list[tuple[str, Path, bytes, os.stat_result]], cache: Build
         before, old_terms, _ = unpickle(stored.record)
         if (before.date, before.tags) != (entry.date, entry.tags):
             return None  # the order, tag pages or tag counts may change
-        record = pickle.dumps((entry, terms, plain), pickle.HIGHEST_PROTOCOL)
-        mtime = -1 if is_racy(st) else st.st_mtime_ns
-        row = EntryRow(shown, mtime, st.st_ctime_ns, st.st_size, digest(data), record, html)
+        row = entry_row(shown, st, digest(data), pack_record((entry, terms, plain)), html)
         changes.append(_Edit(row, entry, terms, plain, html, old_terms))
     return changes
 

@@ -19,7 +19,7 @@ from ..model.related import Terms, load_numpy, terms_of, terms_of_many
 from ..model.text import plain_text
 from ..render.markup import Markup
 from .cache import EntryRow, digest, pack_record, unpack_record
-from .incremental import is_racy
+from .incremental import entry_row, unchanged
 from .parallel import map_chunks
 
 # Fewer entries to parse than this, and forking workers costs more than it saves.
@@ -72,7 +72,7 @@ def read_entries(
             continue
         try:
             st = path.stat()
-            if (row.mtime_ns, row.ctime_ns, row.size) == (st.st_mtime_ns, st.st_ctime_ns, st.st_size):
+            if unchanged(row, st):
                 found[i] = (unpack_record(row), row.html)
                 continue
             data = path.read_bytes()
@@ -84,7 +84,7 @@ def read_entries(
         d = digest(data)
         if row.digest == d:  # touched, not changed
             found[i] = (unpack_record(row), row.html)
-            rows.append(_row(shown, st, d, row.record, row.html))
+            rows.append(entry_row(shown, st, d, row.record, row.html))
             continue
         todo.append((i, shown, path, data))
         before[i] = st
@@ -100,7 +100,7 @@ def read_entries(
             continue
         found[i] = (record, html)
         if keep and i in before:
-            rows.append(_row(shown, before[i], d, pack_record(record), html))
+            rows.append(entry_row(shown, before[i], d, pack_record(record), html))
     pairs = [pair for pair in found if pair is not None]
     return Loaded(
         entries=[record[0] for record, _ in pairs],
@@ -121,20 +121,20 @@ def _stat_before(before: dict[int, os.stat_result], i: int, path: Path,
         pass  # gone: no row; the next build sees that
 
 
-def _row(shown: str, st: os.stat_result, d: str, record: bytes, html: str) -> EntryRow:
-    # A stat in the racy window cannot vouch for the bytes: the next build compares them.
-    mtime = -1 if is_racy(st) else st.st_mtime_ns
-    return EntryRow(shown, mtime, st.st_ctime_ns, st.st_size, d, record, html)
-
-
-def parse_entry_record(data: bytes, shown: str, markup: Markup) -> tuple[tuple[Entry, Terms, str], str]:
+def parse_entry_record(data: bytes, shown: str) -> tuple[tuple[Entry, Terms, str], str]:
     """One entry file's bytes as a build reads them: (entry without body, terms, plain text), html.
     A `SourceError` when the entry is broken."""
-    slug = Path(shown).name[: -len(ENTRY_SUFFIX)]
-    entry = parse_entry_bytes(data, slug, shown)
+    entry = parse_entry_bytes(data, _slug(shown), shown)
     # One entry's terms without numpy (a patch never loads it); `terms_of_many` gives the same (tested).
-    terms = terms_of(entry.title, entry.body)
-    return (replace(entry, body=""), terms, plain_text(entry.body)), markup.render(entry.body)
+    return _record(entry, terms_of(entry.title, entry.body))
+
+
+def _slug(shown: str) -> str:
+    return Path(shown).name[: -len(ENTRY_SUFFIX)]
+
+
+def _record(entry: Entry, terms: Terms) -> tuple[tuple[Entry, Terms, str], str]:
+    return (replace(entry, body=""), terms, plain_text(entry.body)), _MARKUP.render(entry.body)
 
 
 # One converter per process, made before the workers fork (Markdown's set-up is costly, and not thread-safe).
@@ -149,11 +149,10 @@ def _parse_and_render(
     parsed: list[tuple[int, Entry, str]] = []
     for k in chunk:
         _, shown, path, data = todo[k]
-        slug = Path(shown).name[: -len(ENTRY_SUFFIX)]
         try:
             if data is None:
                 data = read_entry_bytes(path, shown)
-            entry = parse_entry_bytes(data, slug, shown)
+            entry = parse_entry_bytes(data, _slug(shown), shown)
         except SourceError as exc:
             out.append((None, "", exc.problems, ""))
             continue
@@ -161,5 +160,5 @@ def _parse_and_render(
         out.append((None, "", [], ""))
     terms = terms_of_many([(entry.title, entry.body) for _, entry, _ in parsed])  # counted for all at once
     for (i, entry, d), t in zip(parsed, terms):
-        out[i] = ((replace(entry, body=""), t, plain_text(entry.body)), _MARKUP.render(entry.body), [], d)
+        out[i] = (*_record(entry, t), [], d)
     return out
