@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
+from html import escape
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import jinja2
 from jinja2.utils import htmlsafe_json_dumps
@@ -148,7 +148,7 @@ def render_sitemap(site: Site) -> str:
     rows = []
     for page in sorted((p for p in site.pages if p.in_sitemap), key=lambda p: p.url):
         lastmod = f"<lastmod>{page.lastmod.isoformat()}</lastmod>" if page.lastmod else ""
-        rows.append(f"  <url><loc>{escape(origin + page.url)}</loc>{lastmod}</url>")
+        rows.append(f"  <url><loc>{escape(origin + page.url, quote=False)}</loc>{lastmod}</url>")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n"
