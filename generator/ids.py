@@ -109,7 +109,23 @@ def unique_slug(base: str, taken: Container[str]) -> str:
         n += 1
 
 
+# Names the site's URL scheme gives to pages under tags/ (the index sorted by count, pagination).
+_TAG_RESERVED = {"by-count", "page", "index"}
+
+
 @lru_cache(maxsize=1 << 14)
 def tag_slug(name: str) -> str:
-    """Lowercase ASCII words joined by hyphens; '' when the name has no letters or digits."""
-    return "-".join(re.findall(r"[a-z0-9+#]+", _ascii(name).lower())).replace("+", "p").replace("#", "sharp")
+    """Lowercase ASCII words joined by hyphens; '' when the name has no letters or digits.
+
+    Never one of the tag index's own page names (those get `-tag`), and never
+    longer than SLUG_MAX: a longer one keeps its leading words and gains a hash
+    of the whole name, so two long tags that start alike stay two tags.
+    """
+    words = re.findall(r"[a-z0-9+#]+", _ascii(name).lower())
+    slug = "-".join(words).replace("+", "p").replace("#", "sharp")
+    if len(slug) > SLUG_MAX:
+        digest = hashlib.sha256(slug.encode("utf-8")).hexdigest()[:8]
+        slug = slug[: SLUG_MAX - len(digest) - 1].rstrip("-") + "-" + digest
+    if slug in _TAG_RESERVED:
+        slug += "-tag"
+    return slug

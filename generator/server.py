@@ -18,6 +18,7 @@ import os
 import posixpath
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
@@ -68,6 +69,8 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         if parts is None:
             return ""
         request = unquote(parts.path)
+        if "\0" in request:
+            return ""  # no file name holds one; os.path would raise
         if not request.startswith(self.base_path):
             if request + "/" == self.base_path:
                 return self.directory
@@ -102,6 +105,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file():
             self._send(404, self._inject(page.read_bytes()))
+            return
+        if code == 404 and self.live is not None and self.live.error:
+            # No site yet (the first build failed): a page that shows why.
+            self._send(404, self._inject(b"<!doctype html><html lang=en><title>paperfeed: no site yet</title></html>"))
             return
         super().send_error(code, message, explain)
 
@@ -202,13 +209,25 @@ def watch(
 ) -> None:
     """Poll `stamp` and call `rebuild` (which returns an error text, or '') whenever it changes."""
     stop = stop or threading.Event()
-    last = stamp()
+    last = _stamp_or_error(stamp)
     while not stop.wait(interval):
-        current = stamp()
+        current = _stamp_or_error(stamp)
         if current == last:
             continue
         last = current
-        live.built(rebuild())
+        try:
+            error = rebuild()
+        except Exception as exc:  # a bug in the build: keep serving the last good site, and try again on change
+            error = f"internal error, please report it: {type(exc).__name__}: {exc}"
+            print(f"{time.strftime('%H:%M:%S')} rebuild failed:\n{error}", file=sys.stderr, flush=True)
+        live.built(error)
+
+
+def _stamp_or_error(stamp: Callable[[], str]) -> str:
+    try:
+        return stamp()
+    except Exception as exc:  # a folder that cannot be read now: a change of its own, retried next time
+        return f"error: {exc}"
 
 
 def serve(
@@ -219,9 +238,13 @@ def serve(
     port: int,
     stamp: Callable[[], str] | None = None,
     rebuild: Callable[[], str] | None = None,
+    error: str = "",
 ) -> int:
-    """Serve until Ctrl-C, rebuilding on change when `stamp` and `rebuild` are given. Returns the exit code."""
+    """Serve until Ctrl-C, rebuilding on change when `stamp` and `rebuild` are given (`error`: the first
+    build's, shown until a rebuild succeeds). Returns the exit code."""
     live = LiveState() if rebuild is not None else None
+    if live is not None and error:
+        live.built(error)
     try:
         server = make_server(directory, base_path, bind=bind, port=port, live=live)
     except OSError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -110,13 +111,21 @@ def _get(url: str) -> tuple[int, str]:
         return err.code, err.read().decode()
 
 
-@pytest.fixture
-def served(tmp_path):
+def _project(tmp_path):
     root = tmp_path / "site-src"
     (root / "content/papers").mkdir(parents=True)
     for name in ("cachegen.md", "wavthruvec.md"):
         (root / "content/papers" / name).write_text((FIXTURES / "sample_site/content/papers" / name).read_text())
     (root / "site.yaml").write_text("title: Live\nbase_url: https://example.org/\n")
+    return root
+
+
+@pytest.fixture
+def served(tmp_path):
+    yield from _serving(_project(tmp_path))
+
+
+def _serving(root):
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
@@ -184,3 +193,39 @@ def test_serve_rebuilds_on_change_reloads_pages_and_survives_errors(served):
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=10)
     assert proc.returncode == 0 and "stopped" in out
+
+
+def test_serve_starts_despite_a_failing_first_build_and_survives_theme_errors(tmp_path):
+    root = _project(tmp_path)
+    shutil.copytree(REPO / "themes", root / "themes")
+    template = root / "themes/default/templates/paper.html"
+    good = template.read_text()
+    template.write_text(good.replace("{% block main %}", "{% block main %}{{ 1 / 0 }}", 1))
+    server = _serving(root)
+    _, base, proc = next(server)
+    # No site yet: every page says why.
+    status, page = _get(base + "/papers/cachegen/")
+    assert status == 404 and "the last rebuild failed" in page
+    assert "paper.html:" in page and "ZeroDivisionError: division by zero (while rendering /papers/" in page
+    events = _Events(base + "/__paperfeed/events")
+    events.start()
+    assert events.connected.wait(10)
+
+    template.write_text(good)
+    assert events.reloads.acquire(timeout=30)
+    status, page = _get(base + "/papers/cachegen/")
+    assert status == 200 and "the last rebuild failed" not in page
+
+    # An error that is not paperfeed's own (a TypeError in a filter call) keeps the last good site...
+    template.write_text(good.replace("{% block main %}", "{% block main %}{{ page.title|int(x=1) }}", 1))
+    assert events.reloads.acquire(timeout=30)
+    status, page = _get(base + "/papers/cachegen/")
+    assert status == 200 and "TypeError" in page and "the last rebuild failed" in page
+    # ...and the server still rebuilds on the next change.
+    template.write_text(good)
+    assert events.reloads.acquire(timeout=30)
+    assert "the last rebuild failed" not in _get(base + "/papers/cachegen/")[1]
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0 and "Traceback" not in err
+    server.close()

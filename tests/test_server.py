@@ -47,5 +47,5 @@ def test_unknown_and_escaping_paths_get_the_site_404(served):
 
 
 def test_malformed_request_paths_get_404_not_a_crash(served):
-    for path in ("//[x/", "/group/%ff%fe", "/group/\\..\\secret.txt"):
+    for path in ("//[x/", "/group/%ff%fe", "/group/\\..\\secret.txt", "/group/%00", "/group/papers/a%00/"):
         assert get(served + path)[0] == 404, path

@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -75,14 +76,16 @@ def tree_stamp(folders: Iterable[Path], *, stats: dict[str, os.stat_result] | No
     rows = [
         f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
         if st.st_mtime_ns < racy and st.st_ctime_ns < racy
-        else f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{_file_digest(path)}"
+        else f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{_file_digest(path, st)}"
         for path, st in seen.items()
     ]
     rows.sort()
     return hashlib.blake2b("\n".join(rows).encode(), digest_size=16).hexdigest()
 
 
-def _file_digest(path: str) -> str:
+def _file_digest(path: str, st: os.stat_result) -> str:
+    if not stat.S_ISREG(st.st_mode):
+        return "special"  # a FIFO or device is never read: it could block or never end
     try:
         with open(path, "rb") as file:
             return hashlib.blake2b(file.read(), digest_size=16).hexdigest()

@@ -58,7 +58,7 @@ def read_entries(
     taken before its bytes were read (from `stats`, path -> stat, when given),
     so that a row never pairs a newer stat with older bytes.
     """
-    files = entry_files(directory, root)
+    files, skipped = entry_files(directory, root)
     found: list[tuple[tuple[Entry, Terms, str], str] | None] = [None] * len(files)
     todo: list[tuple[int, str, Path, bytes | None]] = []  # bytes already read, or None: the worker reads
     rows: list[EntryRow] = []
@@ -75,8 +75,8 @@ def read_entries(
             if unchanged(row, st):
                 found[i] = (unpack_record(row), row.html)
                 continue
-            data = path.read_bytes()
-        except OSError:
+            data = read_entry_bytes(path, shown)
+        except (OSError, SourceError):
             todo.append((i, shown, path, None))
             if keep:
                 _stat_before(before, i, path, stats)
@@ -93,7 +93,7 @@ def read_entries(
         _MARKUP.prepare()  # once, before the reading workers fork, rather than in each of them
         load_numpy()
     results = [r for part in map_chunks(_parse_and_render, todo, len(todo), jobs, meanwhile=meanwhile) for r in part]
-    problems: list[Problem] = []
+    problems = skipped
     for (i, shown, _, _), (record, html, errors, d) in zip(todo, results):
         if record is None:
             problems.extend(errors)

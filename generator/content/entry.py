@@ -12,6 +12,7 @@ import datetime as dt
 import inspect
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -199,7 +200,10 @@ def parse_entry(text: str, slug: str, path: str) -> Entry:
     except yaml.YAMLError as exc:
         raise SourceError(Problem(path, f"invalid YAML: {exc}", line=1)) from None
     except (ValueError, OverflowError) as exc:  # a value YAML reads but Python refuses: 2024-02-30
-        raise SourceError(Problem(path, f"invalid value in front matter: {exc}", line=2)) from None
+        line = _value_line(yaml_text)
+        raise SourceError(
+            Problem(path, f"invalid value in front matter: {exc}", line=line, source_line=_line_of(text, line))
+        ) from None
     if not isinstance(meta, dict):
         raise SourceError(Problem(path, "front matter must be a mapping of keys to values", line=2))
     return _entry_from_meta(meta, body, slug, path, yaml_text)
@@ -215,8 +219,11 @@ def read_entry_bytes(path: Path, shown: str) -> bytes:
     """An entry file's bytes; `SourceError` naming `shown` when it cannot be read."""
     try:
         # os.open and os.read: a third of the system calls of Path.read_bytes, for 100,000 files a build.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise SourceError(Problem(shown, "not a regular file (a FIFO, device or folder)"))
             parts = []
             while part := os.read(fd, 1 << 20):
                 parts.append(part)
@@ -243,12 +250,16 @@ def entry_names(directory: Path) -> list[str]:
         names = os.listdir(directory)
     except OSError:  # missing, or not a folder
         return []
-    return [name for name in sorted(names) if name.endswith(ENTRY_SUFFIX) and not name.startswith(".")]
+    return [name for name in sorted(names) if _is_entry_name(name)]
 
 
-def entry_paths(directory: Path) -> list[Path]:
-    """The entry files of a folder, sorted (see `entry_names`)."""
-    return [directory / name for name in entry_names(directory)]
+def entry_paths(directory: Path, root: Path | None = None) -> list[Path]:
+    """The entry files of a folder that may be read, sorted (see `entry_files`; `root` defaults to the folder)."""
+    return [path for path, _ in entry_files(directory, root or directory)[0]]
+
+
+def _is_entry_name(name: str) -> bool:
+    return name.endswith(ENTRY_SUFFIX) and not name.startswith(".")
 
 
 def shown_prefix(directory: Path, root: Path) -> str:
@@ -257,17 +268,43 @@ def shown_prefix(directory: Path, root: Path) -> str:
     return "" if prefix == "." else prefix + "/"
 
 
-def entry_files(directory: Path, root: Path) -> list[tuple[Path, str]]:
-    """(path, name as messages show it; see `relative_name`) of every entry file of a folder, sorted."""
+def entry_files(directory: Path, root: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """(path, name as messages show it; see `relative_name`) of every entry file of a folder, sorted,
+    and a problem for each name that is not one: a FIFO, socket, device or folder, or a symlink
+    that leads outside the project (a build never reads what lies outside the project)."""
     prefix = shown_prefix(directory, root)
-    return [(directory / name, prefix + name) for name in entry_names(directory)]
+    files: list[tuple[Path, str]] = []
+    skipped: list[Problem] = []
+    try:
+        with os.scandir(directory) as scan:
+            items = sorted((item for item in scan if _is_entry_name(item.name)), key=lambda item: item.name)
+    except OSError:  # missing, or not a folder
+        return [], []
+    inside = None
+    for item in items:
+        shown = prefix + item.name
+        try:
+            if item.is_symlink():
+                inside = inside or os.path.realpath(root)
+                target = os.path.realpath(item.path)
+                if os.path.commonpath([inside, target]) != inside:
+                    skipped.append(Problem(shown, "a symlink to a file outside the project"))
+                    continue
+            if not item.is_file():  # the file type comes with the listing: no system call for a plain file
+                skipped.append(Problem(shown, "not a regular file (a FIFO, device or folder)"))
+                continue
+        except OSError as exc:
+            skipped.append(Problem(shown, f"cannot read: {exc.strerror or exc}"))
+            continue
+        files.append((Path(item.path), shown))
+    return files, skipped
 
 
 def load_entries(directory: Path, root: Path) -> tuple[list[Entry], list[Problem]]:
     """Every entry under `directory` (sorted by slug), and a problem for each that could not be read."""
     entries: list[Entry] = []
-    problems: list[Problem] = []
-    for path in entry_paths(directory):
+    files, problems = entry_files(directory, root)
+    for path, _ in files:
         try:
             entries.append(read_entry(path, root))
         except SourceError as exc:
@@ -288,10 +325,34 @@ def _line_of(text: str, line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-def key_line(yaml_text: str, key: str) -> int:
-    """The file line of a top-level key in front matter text (which starts on line 2)."""
+def key_line(yaml_text: str, key: str, sub: str = "") -> int:
+    """The file line of a top-level key in front matter text (which starts on line 2), or of
+    `sub`, a key of the block under it, when that key is on a line of its own."""
     match = re.search(rf"^{re.escape(key)}\s*:", yaml_text, re.MULTILINE)
-    return yaml_text[: match.start()].count("\n") + 2 if match else 2
+    if not match:
+        return 2
+    at = match.start()
+    if sub:
+        # The block under the key ends at the next top-level line.
+        end = re.compile(r"^\S", re.MULTILINE).search(yaml_text, match.end())
+        inner = re.compile(rf"^[ \t]+{re.escape(sub)}\s*:", re.MULTILINE).search(
+            yaml_text, match.end(), end.start() if end else len(yaml_text)
+        )
+        at = inner.start() if inner else at
+    return yaml_text[:at].count("\n") + 2
+
+
+def _value_line(yaml_text: str) -> int:
+    """The file line of the first value YAML reads but Python refuses (2024-02-30), found line by line."""
+    for i, line in enumerate(yaml_text.split("\n")):
+        _, colon, value = line.partition(":")
+        try:
+            frontmatter.load(f"x: {value.strip()}" if colon else line)
+        except (ValueError, OverflowError):
+            return i + 2
+        except yaml.YAMLError:
+            continue
+    return 2
 
 
 def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str) -> Entry:
@@ -339,8 +400,9 @@ class _Complaints:
         self.yaml_text = yaml_text
         self.problems: list[Problem] = []
 
-    def __call__(self, key: str, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.path, message, line=key_line(self.yaml_text, key), hint=hint))
+    def __call__(self, key: str, message: str, hint: str = "", sub: str = "") -> None:
+        line = key_line(self.yaml_text, key, sub)
+        self.problems.append(Problem(self.path, message, line=line, hint=hint))
 
 
 # Each `_read_*` returns a field's value, or, when it is unusable, complains and returns an empty stand-in.
@@ -370,8 +432,14 @@ def _read_strings(meta: dict, key: str, bad: _Complaints, message: str, hint: st
 
 def _read_links(value: Any, bad: _Complaints) -> dict[str, str]:
     links = value or {}
-    if not isinstance(links, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in links.items()):
-        bad("links", "`links` must map names to URLs", hint="links: {code: https://github.com/...}")
+    wrong = (
+        [k for k, v in links.items() if not (isinstance(k, str) and isinstance(v, str))]
+        if isinstance(links, dict)
+        else []
+    )
+    if not isinstance(links, dict) or wrong:
+        sub = str(wrong[0]) if wrong else ""
+        bad("links", "`links` must map names to URLs", hint="links: {code: https://github.com/...}", sub=sub)
         return {}
     return links
 

@@ -435,10 +435,12 @@ def _collect_tags(entries: Sequence[Entry], config: Config) -> tuple[Tag, ...]:
     counts: dict[str, int] = defaultdict(int)
     names: dict[str, str] = {}
     for entry in sorted(entries, key=lambda e: e.slug):
+        seen = set()
         for name in entry.tags:
             slug = tag_slug(name)
-            if not slug:
-                continue
+            if not slug or slug in seen:
+                continue  # "Graph" and "graph" on one paper are one tag, counted once
+            seen.add(slug)
             counts[slug] += 1
             names.setdefault(slug, name)
     base = config.base_path

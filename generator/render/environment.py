@@ -129,6 +129,13 @@ def render_page(env: jinja2.Environment, page: Page, info: SiteInfo) -> str:
         raise BuildError(f"theme has no template {exc.name!r} (needed for {page.url})") from exc
     except jinja2.UndefinedError as exc:
         raise BuildError(f"{_template_line(exc, page.template)}: {exc.message} (while rendering {page.url})") from exc
+    except BuildError:
+        raise
+    except Exception as exc:  # a theme is code: any error it raises is the theme's, told on one line
+        message = " ".join(str(exc).split()) or "no message"
+        raise BuildError(
+            f"{_template_line(exc, page.template)}: {type(exc).__name__}: {message} (while rendering {page.url})"
+        ) from exc
 
 
 def _template_line(exc: BaseException, template: str) -> str:
