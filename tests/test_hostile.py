@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import time
 
 import pytest
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -106,3 +109,20 @@ def test_a_ten_megabyte_abstract_and_a_hundred_thousand_line_dump_parse():
     ]
     result = parse_source("\n".join(lines), "long.txt", OPTIONS, format="hf-page")
     assert len(result.papers) == 50_000 and result.problems == []
+
+
+def _fuzzer():
+    spec = importlib.util.spec_from_file_location("fuzz_inputs", REPO / "tests/fuzz/fuzz_inputs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "tests/fuzz/crashes").glob("*.bin")), ids=lambda p: p.name)
+def test_inputs_the_fuzzer_once_broke_now_pass_within_budget(path):
+    fuzz = _fuzzer()
+    [kind] = [k for k in fuzz.SAMPLES if path.name.startswith(k + "-")]
+    data = path.read_bytes()
+    started = time.perf_counter()
+    fuzz.run_one(kind, data)  # anything but a clean result or a SourceError escapes
+    assert time.perf_counter() - started < 3 * fuzz.budget(len(data))

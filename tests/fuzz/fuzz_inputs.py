@@ -1,12 +1,14 @@
-"""Fuzz the ingest parsers and the entry reader for a while, by hand (not in CI).
+"""Fuzz the ingest parsers, the entry reader and the Markdown renderer for a while, by hand (not in CI).
 
-Each round takes a valid sample of a format (the test fixtures), mutates it
-(byte flips, slice deletions and duplications, insertions of control
-characters, quotes, brackets and odd Unicode) and parses it. Anything but a
-clean result or a `SourceError` is a bug: the input is saved to
-tests/fuzz/crashes/ and reported.
+Each round takes a valid sample of a kind of input (the test fixtures and
+the demo's entries), mutates it (byte flips, slice deletions, duplications
+and long repeats, insertions of control characters, quotes, brackets, list
+markers and odd Unicode) and parses or renders it. Anything but a clean
+result or a `SourceError` is a bug, and so is an input that takes longer
+than SLOW_PER_100KB seconds per 100 KB (at least MIN_BUDGET): the input is
+saved to tests/fuzz/crashes/ (which tests/test_hostile.py replays) and reported.
 
-    python tests/fuzz/fuzz_inputs.py --seconds 300
+    python tests/fuzz/fuzz_inputs.py --seconds 600
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ sys.path.insert(0, str(HERE.parents[1]))
 from generator.content.entry import parse_entry_bytes  # noqa: E402
 from generator.errors import SourceError  # noqa: E402
 from generator.ingest.registry import PARSERS, ParseOptions, decode, parse_source  # noqa: E402
+from generator.render.markup import Markup  # noqa: E402
 
 FIXTURES = HERE.parent / "fixtures"
+DEMO = HERE.parents[1] / "content" / "papers"
 SAMPLES = {
     "hf-page": ["hf_page/001_57bc9e7ee142a0d4.txt"],
     "hf-json": ["hf_json/daily_papers.json"],
@@ -36,7 +40,11 @@ SAMPLES = {
     "jsonl": ["tabular/papers.jsonl"],
     "csv": ["tabular/papers.csv"],
     "entry": ["sample_site/content/papers/cachegen.md", "sample_site/content/papers/xss.md"],
+    "markdown": ["sample_site/content/papers/cachegen.md", "sample_site/content/papers/xss.md"],
 }
+# The budget an input of n bytes gets: 1 s per 100 KB, and never less than MIN_BUDGET (start-up noise).
+SLOW_PER_100KB = 1.0
+MIN_BUDGET = 0.25
 NASTY = [
     b"\x00",
     b"\r",
@@ -64,7 +72,21 @@ NASTY = [
     b"@article{",
     b"<![CDATA[",
     b"&#0;",
-    b"\ud800".decode("utf-8", "surrogatepass").encode("utf-8", "surrogatepass"),
+    "\ud800".encode("utf-8", "surrogatepass"),
+    b"[",
+    b"](",
+    b"![",
+    b"- ",
+    b"    - ",
+    b"> ",
+    b"1. ",
+    b"*",
+    b"_",
+    b"`",
+    b"$",
+    b"\\(",
+    b"&#106;avascript:",
+    b"<javascript:alert(1)>",
 ]
 OPTIONS = ParseOptions(today=dt.date(2026, 11, 21))
 
@@ -76,7 +98,7 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
             data += rng.choice(NASTY)
             continue
         i = rng.randrange(len(data))
-        op = rng.randrange(5)
+        op = rng.randrange(6)
         if op == 0:
             data[i] = rng.randrange(256)
         elif op == 1:
@@ -86,12 +108,27 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
             data[i:i] = data[j : j + rng.randint(1, 128)]
         elif op == 3:
             data[i:i] = rng.choice(NASTY)
-        else:
+        elif op == 4:
             data = data[:i]
+        else:  # a long run of one piece: where superlinear parsing shows
+            piece = data[i : i + rng.randint(1, 8)] or rng.choice(NASTY)
+            data[i:i] = piece * rng.choice((100, 1000, 10000))
     return bytes(data)
 
 
+def budget(size: int) -> float:
+    """Seconds an input of `size` bytes may take."""
+    return max(MIN_BUDGET, SLOW_PER_100KB * size / 100_000)
+
+
+_MARKUP = Markup()
+
+
 def run_one(kind: str, data: bytes) -> None:
+    """Parse or render one input; a SourceError is a clean result, anything else escapes."""
+    if kind == "markdown":
+        _MARKUP.render(data.decode("utf-8", "replace"))
+        return
     if kind == "entry":
         try:
             parse_entry_bytes(data, "x", "x.md")
@@ -105,6 +142,12 @@ def run_one(kind: str, data: bytes) -> None:
         pass
 
 
+def save(name: str, data: bytes) -> None:
+    folder = HERE / "crashes"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.bin").write_bytes(data)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
@@ -113,7 +156,9 @@ def main() -> int:
     rng = random.Random(args.seed)
     random.seed(args.seed)
     samples = {kind: [(FIXTURES / path).read_bytes() for path in paths] for kind, paths in SAMPLES.items()}
-    assert set(samples) - {"entry"} == set(PARSERS)
+    # Real abstracts: the demo's entry bodies.
+    samples["markdown"] += [p.read_bytes().split(b"\n---\n", 1)[-1] for p in sorted(DEMO.glob("*.md"))[:300]]
+    assert set(samples) - {"entry", "markdown"} == set(PARSERS)
     counts = dict.fromkeys(samples, 0)
     crashes = 0
     deadline = time.monotonic() + args.seconds
@@ -121,17 +166,22 @@ def main() -> int:
         kind = rng.choice(sorted(samples))
         data = mutate(rng.choice(samples[kind]), rng)
         counts[kind] += 1
+        started = time.perf_counter()
         try:
             run_one(kind, data)
         except Exception:  # noqa: BLE001 - any escape is the bug this script looks for
             crashes += 1
-            folder = HERE / "crashes"
-            folder.mkdir(exist_ok=True)
-            (folder / f"{kind}-{crashes}.bin").write_bytes(data)
+            save(f"{kind}-{args.seed}-{crashes}", data)
             print(f"crash in {kind}:\n{traceback.format_exc()}", file=sys.stderr)
+            continue
+        took = time.perf_counter() - started
+        if took > budget(len(data)):
+            crashes += 1
+            save(f"{kind}-{args.seed}-{crashes}", data)
+            print(f"slow {kind}: {len(data)} bytes took {took:.2f} s", file=sys.stderr)
     total = sum(counts.values())
     print(
-        f"{total} inputs in {args.seconds:.0f} s, {crashes} crashes: "
+        f"{total} inputs in {args.seconds:.0f} s, {crashes} crashes or slow inputs: "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     )
     return 1 if crashes else 0
