@@ -134,7 +134,7 @@ def _init_parser(sub: _Subparsers) -> None:
     init.add_argument("directory", type=Path, metavar="DIR")
     init.add_argument("--title", default="My paper feed", help="site title (default: My paper feed)")
     init.add_argument("--theme-copy", action="store_true", help="copy the default theme into DIR/themes/ to customise")
-    init.add_argument("--force", action="store_true", help="overwrite an existing site")
+    init.add_argument("--force", action="store_true", help="overwrite files that DIR already holds (default: refuse)")
 
 
 def _check_parser(sub: _Subparsers) -> None:
@@ -202,7 +202,12 @@ def _serve_parser(sub: _Subparsers) -> None:
 
 def _build_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", help="override base_url from site.yaml")
-    parser.add_argument("-o", "--output", help="override output_dir from site.yaml")
+    parser.add_argument(
+        "-o",
+        "--output",
+        help="override output_dir from site.yaml: a folder anywhere that is empty, new or an earlier site "
+        "(relative to the project folder)",
+    )
     parser.add_argument("--strict", action="store_true", help="fail on any broken entry instead of skipping it")
     parser.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind)")
     parser.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to render with (default: all cores)")
@@ -317,6 +322,7 @@ def _ingest(args: argparse.Namespace, root: Path, config: Config) -> int:
             format=args.format,
             dry_run=args.dry_run,
             refresh=args.refresh,
+            debug=args.debug,
             progress=_progress(args),
         )
     if sys.stderr.isatty() and not args.quiet and not args.verbose:
@@ -328,14 +334,22 @@ def _ingest(args: argparse.Namespace, root: Path, config: Config) -> int:
         rows += [("unchanged", slug, "") for slug in plan.unchanged]
         rows += [("skipped", "-", f"{title}: {reason}") for title, reason in plan.skipped]
         rows += [("rejected", "-", str(p).split("\n")[0]) for p in report.problems]
+        rows += [("failed", "-", str(p).split("\n")[0]) for p in report.failed]
         width = max([len(r[1]) for r in rows] + [4])
         print(f"{'action':9}  {'slug':{width}}  title or reason")
         for action, slug, text in rows:
             print(f"{action:9}  {slug:{width}}  {text}")
     else:
+        _print_problems(report.failed, "error: ")
         _print_problems(report.problems, "warning: ")
         for title, reason in plan.skipped:
             print(f"warning: skipped {title!r}: {reason}", file=sys.stderr)
+    if report.removed and not args.quiet:
+        print(
+            f"note: removed {report.removed} temporary file(s) an interrupted ingest left in "
+            f"{config.content_dir}/papers/",
+            file=sys.stderr,
+        )
     if not args.quiet:
         verb = "would write" if args.dry_run else "wrote"
         count = len(plan.writes) if args.dry_run else report.written
@@ -344,8 +358,9 @@ def _ingest(args: argparse.Namespace, root: Path, config: Config) -> int:
             f"{len(plan.updated)} merged, {len(plan.unchanged)} unchanged, "
             f"{len(plan.skipped) + len(report.problems)} skipped; "
             f"{verb} {count} entries in {config.content_dir}/papers/"
+            + (f"; {len(report.failed)} source(s) not read" if report.failed else "")
         )
-    return 1 if not report.sources else 0
+    return 1 if report.failed or not report.sources else 0
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -478,7 +493,12 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
     from .build.pipeline import build
     from .server import serve
 
-    code = _build(args, root, config)
+    error = ""
+    try:
+        code = _build(args, root, config)
+    except PaperfeedError as exc:  # served anyway: the page shows the error until an edit fixes it
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        error, code = str(exc), 0
     if code:
         return code
     watched = [root / config.content_dir, root / "themes", root / "site.yaml"]
@@ -493,9 +513,10 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
             # Strict: a broken entry keeps the last good site served instead of dropping the paper.
             with project_lock(root, "build"):
                 report = build(root, current, strict=True, search=not args.no_search, jobs=args.jobs)
-        except PaperfeedError as exc:
-            print(f"{time.strftime('%H:%M:%S')} rebuild failed:\n{exc}", file=sys.stderr, flush=True)
-            return str(exc)
+        except (PaperfeedError, OSError) as exc:
+            message = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else str(exc)
+            print(f"{time.strftime('%H:%M:%S')} rebuild failed:\n{message}", file=sys.stderr, flush=True)
+            return message
         if not args.quiet:
             print(
                 f"{time.strftime('%H:%M:%S')} rebuilt {report.pages} pages in "
@@ -505,5 +526,11 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
         return ""
 
     return serve(
-        root / config.output_dir, config.base_path, bind=args.bind, port=args.port, stamp=stamp, rebuild=rebuild
+        root / config.output_dir,
+        config.base_path,
+        bind=args.bind,
+        port=args.port,
+        stamp=stamp,
+        rebuild=rebuild,
+        error=error,
     )

@@ -8,10 +8,11 @@ stage. Command-line flags override file values through `with_overrides`.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
@@ -152,7 +153,7 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
                     hint="base_url: https://example.org/reading-group/",
                 )
             )
-    for key in ("theme", "content_dir", "output_dir"):
+    for key in ("theme", "content_dir"):
         value = values.get(key)
         if isinstance(value, str) and (
             not value.strip() or ".." in Path(value).parts or Path(value).is_absolute() and key == "theme"
@@ -162,6 +163,11 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
                     path, f"`{key}` must be a folder name inside the project, not {value!r}", line=_key_line(text, key)
                 )
             )
+    output_dir = values.get("output_dir")
+    if isinstance(output_dir, str):
+        reason = _output_dir_problem(output_dir, values.get("content_dir", Config.content_dir))
+        if reason:
+            problems.append(Problem(path, reason, line=_key_line(text, "output_dir")))
     if problems:
         raise ConfigError(problems)
     return Config(**values)
@@ -176,7 +182,13 @@ def load_config(root: Path) -> Config:
         return Config()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(Problem(CONFIG_NAME, f"cannot read: {exc}")) from None
-    return parse_config(text, CONFIG_NAME)
+    config = parse_config(text, CONFIG_NAME)
+    line = _key_line(text, "output_dir")  # the default is checked by the build, which writes it
+    output = root / config.output_dir
+    if line and os.path.lexists(output) and not output.is_dir():
+        message = f"`output_dir` must be a folder, not the file {config.output_dir!r}"
+        raise ConfigError(Problem(CONFIG_NAME, message, line=line))
+    return config
 
 
 def with_overrides(config: Config, **overrides: Any) -> Config:
@@ -234,6 +246,22 @@ def _parse_taxonomy(value: Any, text: str, path: str, problems: list[Problem]) -
             slug=slug, name=name, description=description, keywords=tuple(k.strip() for k in keywords)
         )
     return MappingProxyType(specs)
+
+
+def _output_dir_problem(value: str, content_dir: str) -> str:
+    """Why `value` cannot be `output_dir` ('' when it can): a build replaces that folder whole."""
+    parts = PurePosixPath(value).parts
+    if not value.strip() or not parts or ".." in parts or Path(value).is_absolute():
+        return f"`output_dir` must be a folder name inside the project, not {value!r}"
+    if any(part.startswith(".") for part in parts):
+        return f"`output_dir` must not be a hidden folder (a name starting with a dot), not {value!r}"
+    if parts == (CONFIG_NAME,):
+        return f"`output_dir` must be a folder, not the file {value!r}"
+    for name, folder in (("content", content_dir), ("themes", "themes")):
+        other = PurePosixPath(folder).parts
+        if other and (parts[: len(other)] == other or other[: len(parts)] == parts):
+            return f"`output_dir` must not overlap the {name} folder {folder!r}, not {value!r}"
+    return ""
 
 
 def _key_line(text: str, key: str, *, indent: bool = False) -> int:

@@ -1,12 +1,14 @@
 """`paperfeed init`: a new site that builds at once.
 
 Writes site.yaml (every key, commented), one example entry, a .gitignore,
-a GitHub Pages workflow and, on request, a copy of the default theme.
+a GitHub Pages workflow and, on request, a copy of the default theme. A file
+that is already there is overwritten only with `force`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from dataclasses import fields
 from pathlib import Path
@@ -130,30 +132,58 @@ def example_entry(today: dt.date) -> Entry:
 
 
 def init_site(target: Path, *, title: str, theme_copy: bool, force: bool, today: dt.date) -> list[Path]:
-    """Create a site in `target`; returns the files written. Refuses to overwrite a site unless `force`."""
-    if (target / "site.yaml").exists() and not force:
-        raise UsageError(f"{target} already holds a site (site.yaml); use --force to overwrite it")
+    """Create a site in `target`; returns the files written.
+
+    Without `force`, nothing is written when any of those files exists: the
+    error names them. With it, they are overwritten (files of a copied theme
+    that init does not write stay).
+    """
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} is a file, not a folder")
-    written: list[Path] = []
-
-    def write(relative: str, text: str) -> None:
-        path = target / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-
-    write("site.yaml", site_yaml(title))
     entry = example_entry(today)
-    write(f"content/papers/{entry.slug}.md", format_entry(entry))
-    write(".gitignore", GITIGNORE)
-    write(".github/workflows/pages.yml", PAGES_WORKFLOW)
-    if theme_copy:
-        destination = target / "themes" / "default"
-        if destination.exists():
-            if not force:
-                raise UsageError(f"{destination} exists; use --force to replace it")
-            shutil.rmtree(destination)
-        shutil.copytree(builtin_theme("default"), destination)
-        written.append(destination)
+    files = {
+        "site.yaml": site_yaml(title),
+        f"content/papers/{entry.slug}.md": format_entry(entry),
+        ".gitignore": GITIGNORE,
+        ".github/workflows/pages.yml": PAGES_WORKFLOW,
+    }
+    theme = builtin_theme("default")
+    copied = sorted(p.relative_to(theme) for p in theme.rglob("*") if p.is_file()) if theme_copy else []
+    if not force:
+        _refuse_to_overwrite(target, [*files, *(f"themes/default/{p.as_posix()}" for p in copied)])
+    written: list[Path] = []
+    try:
+        for relative, text in files.items():
+            path = target / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _replace_link(path)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        if theme_copy:
+            destination = target / "themes" / "default"
+            for relative_path in copied:
+                path = destination / relative_path
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _replace_link(path)
+                shutil.copyfile(theme / relative_path, path)
+            written.append(destination)
+    except OSError as exc:
+        raise UsageError(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from exc
     return written
+
+
+def _refuse_to_overwrite(target: Path, relatives: list[str]) -> None:
+    """Raise `UsageError` naming the files of `relatives` that exist under `target`."""
+    existing = [r for r in relatives if os.path.lexists(target / r)]
+    if "site.yaml" in existing:
+        raise UsageError(f"{target} already holds a site (site.yaml); use --force to overwrite it")
+    if existing:
+        shown = ", ".join(existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")
+        them = "it" if len(existing) == 1 else "them"
+        raise UsageError(f"{target} already holds {shown}; use --force to overwrite {them}")
+
+
+def _replace_link(path: Path) -> None:
+    # An existing link is replaced, not written through: --force overwrites the file in the site, not its target.
+    if path.is_symlink():
+        path.unlink()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -114,3 +116,28 @@ def test_a_template_runtime_error_is_one_line_with_template_line_and_page(sample
     where = f"error: {sample}/themes/default/templates/paper.html:{line}: "
     assert err[0].startswith(where + message) and "(while rendering /papers/" in err[0], err[0]
     assert sorted(p.relative_to(sample).as_posix() for p in (sample / "site").rglob("*")) == before
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MB file system, where the test may mount one (root on Linux)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    mount = ["mount", "-t", "tmpfs", "-o", "size=1000k", "tmpfs", str(folder)]
+    if subprocess.run(mount, capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def test_a_full_disk_is_one_line_naming_the_file_and_the_old_site_stays(sample, small_disk, capsys):
+    root = small_disk / "project"
+    shutil.copytree(sample, root)
+    for i in range(60):  # the project fits, its site does not
+        write_files(root, {f"content/papers/p{i}.md": entry(f"Paper {i}", "[speech]")})
+    assert build(root) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    # The file that could not be written (in the staging folder beside the output).
+    assert re.fullmatch(rf"error: cannot build: No space left on device: {root}/\.site\.new-\w+/\S+", line), line
+    assert not (root / "site").exists()
+    assert not list(root.glob(".site.*"))

@@ -25,7 +25,7 @@ import pickle
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -493,3 +493,18 @@ def unpickle(data: bytes) -> Any:
 
 def pack_record(record: tuple[Entry, Terms, str]) -> bytes:
     return pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def last_site_record(root: Path) -> dict[str, str]:
+    """The cache's record of the site it last built ("folder", "paths", "files"), read without opening
+    the cache: opening it discards a cache written by another paperfeed version, and so the record
+    of a site built before that version wrote a marker. {} when there is none."""
+    path = root / CACHE_DIR / _FILE
+    if not path.is_file():
+        return {}
+    try:
+        with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as db:
+            rows = db.execute("SELECT key, value FROM meta WHERE key IN ('folder', 'paths', 'files')").fetchall()
+    except sqlite3.Error:  # damaged, locked or of another shape: nothing is known, so nothing is replaced
+        return {}
+    return {key: value for key, value in rows if isinstance(value, str)}

@@ -2,6 +2,8 @@
 
 The new site is written to a temporary folder beside the output and swapped
 in at the end, so a failed or interrupted build leaves the previous site.
+Every site carries a marker file (`MARKER`), so that a later build knows the
+folder it replaces is a site and not someone's files.
 """
 
 from __future__ import annotations
@@ -18,6 +20,44 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from ..errors import BuildError
+
+# In every built site: a build replaces only a folder that has it, is empty, or the cache knows as its own.
+# Outside the site's outputs (no sitemap or search entry, not in the cache's record of the site's files).
+MARKER = ".paperfeed-site"
+MARKER_TEXT = b"This folder is a site built by paperfeed: `paperfeed build` replaces everything in it.\n"
+
+
+def may_replace(folder: Path) -> bool:
+    """Whether a build may replace `folder` whole: it is empty, or a site that carries the marker."""
+    if os.path.isfile(folder / MARKER):
+        return True
+    with os.scandir(folder) as items:
+        return next(items, None) is None
+
+
+def mark_site(folder: Path) -> None:
+    """Put the marker in the site at `folder`, unless it is there already with its bytes.
+
+    A marker deleted or changed by hand is written again; one that is a link
+    is replaced, never followed.
+    """
+    path = os.path.join(folder, MARKER)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        pass
+    else:
+        if stat.S_ISREG(st.st_mode) and st.st_size == len(MARKER_TEXT):
+            with open(path, "rb") as file:
+                if file.read() == MARKER_TEXT:
+                    return
+        os.unlink(path)
+    # Written where it stands (no temporary file that a killed build would leave in the site).
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        os.write(fd, MARKER_TEXT)
+    finally:
+        os.close(fd)
 
 
 def _safe_relative(path: str) -> PurePosixPath:
@@ -57,6 +97,9 @@ def write_files(staging: Path, files: Mapping[str, bytes]) -> int:
             data = memoryview(files[path])
             while data:
                 data = data[os.write(fd, data) :]
+        except OSError as exc:  # a full disk: say which file could not be written
+            exc.filename = exc.filename or f"{base}/{relative}"
+            raise
         finally:
             os.close(fd)
     return len(files)
@@ -164,6 +207,7 @@ def commit(staging: Path, output: Path) -> None:
     without a complete site at `output`; elsewhere the gap is two renames.
     """
     output = output.absolute()
+    mark_site(staging)
     # A fresh name: an earlier build's old site may still be being deleted in the background.
     old = output.parent / f".{output.name}.old-{os.getpid()}-{time.time_ns()}"
     if output.is_dir() and not output.is_symlink() and _exchange(staging, output):

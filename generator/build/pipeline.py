@@ -1,14 +1,17 @@
-"""The build pipeline, as a table of contents: plan, then read, model, render and write.
+"""The build pipeline, as a table of contents: check, plan, then read, model, render and write.
 
 Nothing reaches the output folder until every page and feed has rendered,
 and the cache records a site only together with the site itself: a build
 marks the site "building" before it changes anything, and only the finished
 swap (or in-place update) plus the cache's write marks it complete again.
+Before all that, the output folder is checked: a build replaces it whole, so
+it must be an earlier site (with the marker, or recorded by the cache) or empty.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,8 +21,9 @@ from .. import lazy
 from ..config import Config
 from ..errors import BuildError
 from ..render.theme import find_theme
-from .cache import CACHE_DIR, BuildCache, CacheError
-from .incremental import Plan, Step, plan
+from .cache import CACHE_DIR, BuildCache, CacheError, last_site_record
+from .incremental import Plan, Step, file_stamps, folder_stamp, plan
+from .output import MARKER, mark_site, may_replace
 from .report import BuildReport
 
 
@@ -42,10 +46,12 @@ def build(
     rewrites the cache. `progress` is told, in words, each phase as it starts.
     """
     started = time.perf_counter()
-    check_output_dir(root / config.output_dir, root, [root / config.content_dir, root / "themes", root / CACHE_DIR])
-    steps = _Steps(root, config, find_theme(root, config.theme), strict, search, jobs, progress)
+    output = root / config.output_dir
+    theme_dir = find_theme(root, config.theme)
+    steps = _Steps(root, config, theme_dir, strict, search, jobs, progress)
     notes: list[str] = []
     try:
+        check_output_dir(output, root, [root / config.content_dir, root / "themes", theme_dir, root / CACHE_DIR])
         try:
             with BuildCache(root, fresh=clean) as cache:
                 notes += cache.notes
@@ -54,6 +60,7 @@ def build(
             notes.append(f"note: discarded a damaged build cache ({exc}); it is made again")
             with BuildCache(root, fresh=True) as cache:
                 report = steps.run(cache, clean=True)
+        mark_site(output)  # put back if deleted by hand since: a build that changed nothing does not write it
     except OSError as exc:  # a full disk, a folder that cannot be written: the previous site stays
         where = f": {exc.filename}" if exc.filename else ""
         raise BuildError(f"cannot build: {exc.strerror or exc}{where}") from exc
@@ -119,15 +126,57 @@ class _Steps:
 
 
 def check_output_dir(output: Path, root: Path, protected: list[Path]) -> None:
-    """Refuse an output folder that is the project, holds it, or overlaps a protected folder."""
-    out = output.resolve()
-    root = root.resolve()
-    if out == root or out in root.parents:
-        raise BuildError(f"output folder {output} would replace the project itself; choose another output_dir")
+    """Refuse an output folder that a build must not replace, with one line saying why.
+
+    That is the project or a folder holding it, the home folder, one that
+    overlaps a `protected` folder, a file, or a folder that holds files no
+    paperfeed build wrote: one that is not empty, has no marker file and is
+    not the site the build cache recorded (how sites built before the marker
+    are known). Nothing is written or deleted here.
+    """
+    out, project = output.resolve(), root.resolve()
+    shown = _shown(output, root)
+    if out == project or out in project.parents:
+        raise BuildError(f"output folder {shown} would replace the project itself; choose another output_dir")
+    if out == Path(os.path.expanduser("~")).resolve():
+        raise BuildError(f"output folder {shown} is the home folder; choose another output_dir")
     for folder in protected:
         folder = folder.resolve()
         if out == folder or out in folder.parents or folder in out.parents:
-            raise BuildError(f"output folder {output} overlaps {folder}; choose another output_dir")
+            raise BuildError(f"output folder {shown} overlaps {_shown(folder, root)}; choose another output_dir")
+    if not os.path.lexists(output):
+        return
+    if not output.is_dir():
+        raise BuildError(f"output folder {shown} is a file, not a folder; choose another output_dir")
+    if not may_replace(output) and not _recorded_site(root, output):
+        raise BuildError(
+            f"output folder {shown} is not empty and was not written by paperfeed (it has no {MARKER} file): "
+            "a build would delete what it holds; empty or delete it, or choose another output_dir"
+        )
+
+
+def _shown(path: Path, root: Path) -> str:
+    """`path` as the user knows it: relative to the project when inside it."""
+    for base in (root, root.resolve()):
+        try:
+            relative = path.relative_to(base)
+        except ValueError:
+            continue
+        return relative.as_posix() if relative.parts else str(root.resolve())
+    return str(path)
+
+
+def _recorded_site(root: Path, output: Path) -> bool:
+    """Whether the build cache records `output` as the site of its last build, with a file of it unchanged.
+
+    The folder's stamp alone could match a new folder that reuses a deleted
+    one's inode; one file with its recorded size, times and inode cannot.
+    """
+    record = last_site_record(root)
+    if not record.get("folder") or record["folder"] != folder_stamp(output):
+        return False
+    paths, stamps = record.get("paths", "").split("\n"), record.get("files", "").split("\n")
+    return any(stamp and file_stamps(output, [path]) == [stamp] for path, stamp in zip(paths, stamps))
 
 
 @contextmanager
