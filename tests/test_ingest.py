@@ -114,7 +114,7 @@ def test_dry_run_writes_nothing_and_lists_the_plan(project, capsys):
 def test_unreadable_sources_are_reported_and_the_rest_goes_in(project, capsys):
     good = project / "good.txt"
     good.write_text(f"Subscribe\nA Speech Paper\n{ABSTRACT}\n")
-    assert ingest(project, str(project / "missing.txt"), str(good)) == 0
+    assert ingest(project, str(project / "missing.txt"), str(good)) == 1  # one source could not be read
     err = capsys.readouterr().err
     assert "missing.txt: cannot read" in err
     assert (project / "content/papers/a-speech-paper.md").exists()

@@ -131,8 +131,26 @@ def format_entry(entry: Entry) -> str:
 
 def write_entry(directory: Path, entry: Entry) -> bool:
     """Write an entry atomically; False (and no write) when the file already holds these bytes."""
-    path = directory / f"{entry.slug}{ENTRY_SUFFIX}"
-    data = format_entry(entry).encode("utf-8")
+    return _write_changed(directory / f"{entry.slug}{ENTRY_SUFFIX}", entry_bytes(entry))
+
+
+def write_entries(directory: Path, entries: list[Entry]) -> int:
+    """Write entries atomically, every one encoded before the first is written: an entry that cannot
+    be written (a `SourceError` naming it) leaves all files as they were. Returns how many changed."""
+    files = [(directory / f"{entry.slug}{ENTRY_SUFFIX}", entry_bytes(entry)) for entry in entries]
+    return sum(_write_changed(path, data) for path, data in files)
+
+
+def entry_bytes(entry: Entry) -> bytes:
+    """An entry's file as UTF-8; a `SourceError` naming the entry when its text cannot be encoded."""
+    try:
+        return format_entry(entry).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end].encode("unicode_escape").decode("ascii")
+        raise SourceError(Problem(f"{entry.slug}{ENTRY_SUFFIX}", f"cannot be written as UTF-8: {bad}")) from None
+
+
+def _write_changed(path: Path, data: bytes) -> bool:
     try:
         if path.read_bytes() == data:
             return False
@@ -140,6 +158,35 @@ def write_entry(directory: Path, entry: Entry) -> bool:
         pass
     write_atomic(path, data)
     return True
+
+
+# `write_atomic`'s temporary files: hidden, so no reader takes one for an entry, and named
+# `.<name>.<random>.tmp`, so that `remove_temporary_files` finds those a killed writer left.
+_TEMPORARY = re.compile(r"\..+\.md\.[^.]+\.tmp")
+
+
+def remove_temporary_files(directory: Path) -> int:
+    """Delete the temporary entry files a writer killed mid-write left in `directory`; how many.
+
+    Only for a writer that holds the project lock (ingest, retag): another
+    writer's file in progress would go too.
+    """
+    stale = []
+    try:
+        with os.scandir(directory) as scan:
+            for item in scan:
+                if _TEMPORARY.fullmatch(item.name) and item.is_file(follow_symlinks=False):
+                    stale.append(item.path)
+    except OSError:  # missing, or not a folder
+        return 0
+    removed = 0
+    for path in stale:
+        try:
+            os.unlink(path)
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..errors import Problem
@@ -16,6 +17,7 @@ from ..model.records import (
     arxiv_links,
     clean_text,
 )
+from .record import Fields, RecordError, split_name_text
 
 
 @dataclass(frozen=True)
@@ -58,18 +60,18 @@ _CODE_HOSTS = {"github.com", "www.github.com", "gitlab.com", "www.gitlab.com", "
 
 def find_urls(text: str) -> list[str]:
     """URLs in running text, without the sentence's trailing punctuation."""
-    urls = []
+    urls: dict[str, None] = {}
     for match in _URL.finditer(text):
-        url = match.group(0)
-        while url and url[-1] in ".,;:!?*_~":
-            url = url[:-1]
-        # A closing parenthesis belongs to the URL only when it opens one too.
-        while url.endswith(")") and url.count("(") < url.count(")"):
-            url = url[:-1]
+        url = match.group(0).rstrip(".,;:!?*_~")
+        # A closing parenthesis belongs to the URL only when it opens one too (counted once:
+        # one character at a time is quadratic in a run of them).
+        unmatched = min(len(url) - len(url.rstrip(")")), url.count(")") - url.count("("))
+        if unmatched > 0:
+            url = url[:-unmatched]
         parts = split_url(url)
-        if parts is not None and parts.netloc and "." in parts.netloc and url not in urls:
-            urls.append(url)
-    return urls
+        if parts is not None and parts.netloc and "." in parts.netloc:
+            urls.setdefault(url)
+    return list(urls)
 
 
 def links_from_text(text: str) -> dict[str, str]:
@@ -82,9 +84,9 @@ def links_from_text(text: str) -> dict[str, str]:
     return links
 
 
-def line_at(text: str, offset: int) -> int:
-    """The 1-based line of a character offset."""
-    return text.count("\n", 0, offset) + 1
+def quoted(text: str, limit: int = 80) -> str:
+    """Text from a source, quoted for a one-line message and cut to about `limit` characters."""
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -104,9 +106,8 @@ def parse_date(value: object) -> dt.date | None:
 def split_names(value: object) -> tuple[str, ...]:
     """Author names from a list (of names or {name: ...}) or a string joined by ';', ' and ' or ','."""
     if isinstance(value, str):
-        pattern = r"\s*;\s*" if ";" in value else r"\s*,\s*(?:and\s+)?|\s+and\s+"
-        parts = re.split(pattern, value.strip())
-    elif isinstance(value, list):
+        return split_name_text(value)
+    if isinstance(value, list):
         parts = [item.get("name", "") if isinstance(item, dict) else item for item in value]
     else:
         return ()
@@ -116,7 +117,7 @@ def split_names(value: object) -> tuple[str, ...]:
 def split_words(value: object) -> tuple[str, ...]:
     """Tags or keywords from a list or a string separated by ',' or ';'."""
     if isinstance(value, str):
-        value = re.split(r"\s*[,;]\s*", value)
+        value = re.split(r"[,;]", value)  # each word is stripped below
     if not isinstance(value, list):
         return ()
     return tuple(w for w in (" ".join(str(item).split()) for item in value if item is not None) if w)
@@ -131,22 +132,33 @@ def link_kind(url: str) -> str:
     return "code" if host in _CODE_HOSTS else "project"
 
 
-def paper_from_record(record: dict, name: str, line: int, options: ParseOptions) -> tuple[Paper | None, Problem | None]:
+def paper_from_record(
+    record: Mapping[str, object], name: str, line: int, options: ParseOptions
+) -> tuple[Paper | None, Problem | None]:
     """A paper from a flat record (JSON Lines, CSV): title, abstract (or summary), and optional
-    date, authors, tags, url, arxiv, doi, code, project."""
-    fields = {str(k).strip().lower(): v for k, v in record.items() if k is not None}
-    title = clean_text(str(fields.get("title") or ""))
-    abstract = " ".join(str(fields.get("abstract") or fields.get("summary") or "").split())
+    date, authors, tags, url, arxiv, doi, code, project. A field of the wrong type skips the record."""
+    fields = Fields({str(k).strip().lower(): v for k, v in record.items() if k is not None})
+    try:
+        return _paper_from_fields(fields, name, line, options)
+    except RecordError as exc:
+        return None, Problem(name, f"{exc}; skipped", line=line)
+
+
+def _paper_from_fields(
+    fields: Fields, name: str, line: int, options: ParseOptions
+) -> tuple[Paper | None, Problem | None]:
+    title = clean_text(fields.text("title"))
     if not title:
         return None, Problem(name, "record has no title; skipped", line=line)
-    raw_date = fields.get("date")
-    date = parse_date(raw_date) if raw_date not in (None, "") else None
-    if raw_date not in (None, "") and date is None:
-        return None, Problem(name, f"record {title!r} has an invalid date {raw_date!r}; skipped", line=line)
+    abstract = " ".join((fields.text("abstract") or fields.text("summary")).split())
+    raw_date = fields.text("date")
+    date = parse_date(raw_date) if raw_date else None
+    if raw_date and date is None:
+        return None, Problem(name, f"record {quoted(title)} has an invalid date {quoted(raw_date)}; skipped", line=line)
     date = date or options.date or options.today
-    identifier = arxiv_id(str(fields.get("arxiv") or ""))
+    identifier = arxiv_id(fields.text("arxiv"))
     links: dict[str, str] = {}
-    url = str(fields.get("url") or "").strip()
+    url = fields.text("url").strip()
     if is_http_url(url):
         kind = link_kind(url)
         if kind == "arxiv" and not identifier:
@@ -154,14 +166,14 @@ def paper_from_record(record: dict, name: str, line: int, options: ParseOptions)
         if kind != "arxiv":
             links[kind] = url
     for kind in ("code", "project"):
-        value = str(fields.get(kind) or "").strip()
+        value = fields.text(kind).strip()
         if is_http_url(value):
             links[kind] = value
     for kind, value in links_from_text(abstract).items():
         links.setdefault(kind, value)
     if identifier:
         links = {**arxiv_links(identifier), **links}
-    doi = str(fields.get("doi") or "").strip()
+    doi = fields.text("doi").strip()
     if doi and not identifier:
         identifier = arxiv_from_doi(doi)
         links = {**arxiv_links(identifier), **links} if identifier else links
@@ -172,8 +184,8 @@ def paper_from_record(record: dict, name: str, line: int, options: ParseOptions)
         line=line,
         sources=(Source(options.source_name or name, date),),
         links=links,
-        authors=split_names(fields.get("authors")),
-        tags=split_words(fields.get("tags")),
+        authors=fields.names("authors"),
+        tags=fields.words("tags"),
         arxiv=identifier,
         doi=doi,
     ), None

@@ -28,7 +28,8 @@ from .tex import detex
 NAME = "bibtex"
 DESCRIPTION = "BibTeX (.bib)"
 
-_ENTRY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+# Spaces before `@` but not newlines: `^\s*` rescans a run of blank lines from each of its lines (quadratic).
+_ENTRY = re.compile(r"^[^\S\n]*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _SKIP_TYPES = {"comment", "preamble", "string"}
 # bibtexparser logs every failed block; paperfeed reports them itself, with file and line.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -40,7 +41,7 @@ def detect(text: str) -> bool:
 
 def _authors(value: str) -> tuple[str, ...]:
     names = []
-    for raw in re.split(r"\s+and\s+", value.strip()):
+    for raw in re.split(r"\sand\s", value):  # `\s+and` would be quadratic on a long run of spaces
         name = detex(raw)
         if "," in name:  # "Last, First" -> "First Last"
             last, _, first = name.partition(",")

@@ -1,9 +1,15 @@
-"""Fetching sources over http(s): a timeout, a size cap, a clear User-Agent, retries with
-backoff on 429 and 5xx, and the polite delay a host asks for (arXiv: one request per 3 s).
+"""Fetching sources over http(s): a timeout per read and a deadline per download, a size cap,
+a clear User-Agent, retries with backoff on 429 and 5xx, and the polite delay a host asks for
+(arXiv: one request per 3 s).
+
+The read timeout alone never ends a download from a server that trickles
+bytes, a few every few seconds; the deadline does, checked after every read,
+so a download ends at most one read timeout after it.
 """
 
 from __future__ import annotations
 
+import http.client
 import time
 import urllib.error
 import urllib.request
@@ -19,13 +25,15 @@ USER_AGENT = f"paperfeed/{__version__} (static site generator for paper feeds)"
 # Hosts that ask for a pause between requests, in seconds (arXiv's API terms: 3 s).
 POLITE_DELAY = {"export.arxiv.org": 3.0, "arxiv.org": 3.0, "rss.arxiv.org": 3.0, "huggingface.co": 1.0}
 RETRY_STATUS = {429, 500, 502, 503, 504}
+_PIECE = 1 << 16
 
 
 @dataclass
 class Fetcher:
     """Fetches URLs one at a time, remembering when each host was last asked."""
 
-    timeout: float = 30.0
+    timeout: float = 30.0  # seconds one read may wait
+    deadline: float = 300.0  # seconds one whole download may take
     max_bytes: int = 64 * 1024 * 1024
     retries: int = 4
     backoff: float = 2.0
@@ -53,21 +61,33 @@ class Fetcher:
         for attempt in range(self.retries + 1):
             self._wait_turn(parts.netloc.lower())
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    data = response.read(self.max_bytes + 1)
-                if len(data) > self.max_bytes:
-                    raise SourceError(Problem(url, f"larger than {self.max_bytes // (1024 * 1024)} MB; not fetched"))
-                return data
+                return self._download(url, request)
             except urllib.error.HTTPError as exc:
                 if exc.code not in RETRY_STATUS or attempt == self.retries:
                     raise SourceError(Problem(url, f"HTTP {exc.code} {exc.reason}")) from None
                 self.sleep(self._retry_after(exc.headers.get("Retry-After"), attempt))
-            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
                 if attempt == self.retries:
                     reason = getattr(exc, "reason", exc)
                     raise SourceError(Problem(url, f"cannot fetch: {reason}")) from None
                 self.sleep(self._retry_after(None, attempt))
         raise AssertionError("unreachable")
+
+    def _download(self, url: str, request: urllib.request.Request) -> bytes:
+        """One attempt: the body, read in pieces as they arrive, within the size cap and the deadline."""
+        started = self.clock()
+        parts: list[bytes] = []
+        size = 0
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            # read1 returns what has arrived; read(n) would wait, timeout after timeout, for all n bytes.
+            while part := response.read1(_PIECE):
+                parts.append(part)
+                size += len(part)
+                if size > self.max_bytes:
+                    raise SourceError(Problem(url, f"larger than {self.max_bytes // (1024 * 1024)} MB; not fetched"))
+                if self.clock() - started > self.deadline:
+                    raise SourceError(Problem(url, f"cannot fetch: not complete after {self.deadline:g} s"))
+        return b"".join(parts)
 
     def _retry_after(self, header: str | None, attempt: int) -> float:
         wait = self.backoff * (2**attempt)

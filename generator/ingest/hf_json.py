@@ -12,15 +12,9 @@ import re
 from ..errors import Problem
 from ..ids import is_http_url
 from ..model.records import Paper, Source, arxiv_id, arxiv_links, clean_text
-from .base import (
-    ParseOptions,
-    ParseResult,
-    links_from_text,
-    parse_date,
-    split_names,
-    split_words,
-)
+from .base import ParseOptions, ParseResult, links_from_text, parse_date, quoted
 from .jsontext import iter_array
+from .record import Fields, RecordError
 
 NAME = "hf-json"
 DESCRIPTION = "Hugging Face api/daily_papers JSON"
@@ -35,37 +29,42 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
     result = ParseResult()
     items = list(iter_array(text, name))  # a syntax error rejects the file before anything goes in
     for line, item in items:
-        result.add(*_paper(item, name, line, options))
+        if isinstance(item, Problem):  # nested too deeply to read
+            result.problems.append(item)
+            continue
+        if not isinstance(item, dict):
+            result.problems.append(Problem(name, "item is not an object; skipped", line=line))
+            continue
+        try:
+            result.add(*_paper(Fields(item), name, line, options))
+        except RecordError as exc:
+            result.problems.append(Problem(name, f"{exc}; skipped", line=line))
     return result
 
 
-def _paper(item: object, name: str, line: int, options: ParseOptions) -> tuple[Paper | None, Problem | None]:
-    if not isinstance(item, dict):
-        return None, Problem(name, "item is not an object; skipped", line=line)
-    paper = item.get("paper")
-    if not isinstance(paper, dict):
-        paper = {}
-    title = clean_text(str(paper.get("title") or item.get("title") or ""))
+def _paper(item: Fields, name: str, line: int, options: ParseOptions) -> tuple[Paper | None, Problem | None]:
+    paper = item.object("paper")
+    title = clean_text(paper.text("title") or item.text("title"))
     if not title:
         return None, Problem(name, "item has no title; skipped", line=line)
-    if paper.get("withdrawnAt"):
-        return None, Problem(name, f"{title!r} was withdrawn on {str(paper['withdrawnAt'])[:10]}; skipped", line=line)
-    abstract = " ".join(str(paper.get("summary") or item.get("summary") or "").split())
+    if paper.has("withdrawnAt"):
+        withdrawn = paper.text("withdrawnAt")[:10]
+        return None, Problem(name, f"{quoted(title)} was withdrawn on {withdrawn}; skipped", line=line)
+    abstract = " ".join((paper.text("summary") or item.text("summary")).split())
     date = (
-        parse_date(paper.get("submittedOnDailyAt"))
-        or parse_date(item.get("publishedAt"))
+        parse_date(paper.text("submittedOnDailyAt"))
+        or parse_date(item.text("publishedAt"))
         or options.date
         or options.today
     )
-    identifier = arxiv_id(str(paper.get("id") or ""))
+    identifier = arxiv_id(paper.text("id"))
     links = links_from_text(abstract)
     for kind, key in (("code", "githubRepo"), ("project", "projectPage")):
-        url = paper.get(key)
-        if isinstance(url, str) and is_http_url(url):
+        url = paper.text(key)
+        if is_http_url(url):
             links[kind] = url
     if identifier:
         links = {**arxiv_links(identifier), **links}
-    upvotes = paper.get("upvotes")
     return Paper(
         title=title,
         abstract=abstract,
@@ -73,9 +72,9 @@ def _paper(item: object, name: str, line: int, options: ParseOptions) -> tuple[P
         line=line,
         sources=(Source(options.source_name or name, date),),
         links=links,
-        authors=split_names([a for a in paper.get("authors") or [] if isinstance(a, (dict, str))]),
+        authors=paper.names("authors"),
         arxiv=identifier,
-        published=parse_date(paper.get("publishedAt")),
-        upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
-        keywords=split_words(paper.get("ai_keywords") or []),
+        published=parse_date(paper.text("publishedAt")),
+        upvotes=paper.count("upvotes"),
+        keywords=paper.words("ai_keywords"),
     ), None

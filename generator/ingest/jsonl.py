@@ -6,11 +6,9 @@ A broken line is reported with its line and column; the other lines still go in.
 
 from __future__ import annotations
 
-import json
-
-from ..errors import Problem
+from ..errors import Problem, SourceError
 from .base import ParseOptions, ParseResult, paper_from_record
-from .jsontext import iter_array, json_error
+from .jsontext import iter_array, parse_json
 
 NAME = "jsonl"
 DESCRIPTION = "JSON Lines (or a JSON array) of {title, abstract, ...} records"
@@ -26,8 +24,8 @@ def detect(text: str) -> bool:
         if not line.startswith("{"):
             return False
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
+            record = parse_json(line, "")
+        except SourceError:
             return '"title"' in line
         return isinstance(record, dict) and "title" in {str(k).lower() for k in record}
     return False
@@ -44,12 +42,14 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
             if not line.strip():
                 continue
             try:
-                records.append((number, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                result.problems.append(json_error(name, exc, line_offset=number - 1))
+                records.append((number, parse_json(line, name, number)))
+            except SourceError as exc:
+                result.problems.extend(exc.problems)
     for number, record in records:
-        if not isinstance(record, dict):
+        if isinstance(record, Problem):  # nested too deeply to read
+            result.problems.append(record)
+        elif not isinstance(record, dict):
             result.problems.append(Problem(name, "line is not a JSON object; skipped", line=number))
-            continue
-        result.add(*paper_from_record(record, name, number, options))
+        else:
+            result.add(*paper_from_record(record, name, number, options))
     return result

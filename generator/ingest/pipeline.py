@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import Config
-from ..content.entry import load_entries, write_entry
+from ..content.entry import load_entries, remove_temporary_files, write_entries
 from ..content.taxonomy import Tagger
 from ..errors import Problem, SourceError
 from ..model.records import Paper
@@ -34,12 +34,19 @@ class SourceReport:
 
 @dataclass
 class IngestReport:
-    """What an ingest found and did."""
+    """What an ingest found and did.
+
+    `failed` holds one problem per source that could not be read at all;
+    `problems` the records skipped in sources that were read. `removed` counts
+    the temporary files an earlier, killed ingest had left in content/papers/.
+    """
 
     sources: list[SourceReport] = field(default_factory=list)
     plan: MergePlan = field(default_factory=MergePlan)
     problems: list[Problem] = field(default_factory=list)
+    failed: list[Problem] = field(default_factory=list)
     written: int = 0
+    removed: int = 0
 
     @property
     def records(self) -> int:
@@ -90,34 +97,45 @@ def ingest(
     format: str | None = None,
     dry_run: bool = False,
     refresh: bool = False,
+    debug: bool = False,
     fetcher: Fetcher | None = None,
     stdin: Callable[[], bytes] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Parse every input, merge with the entries in content/, and write what changed.
 
-    A source that cannot be read is reported and the others still go in; a
-    broken entry already in content/ stops the ingest, since merging into it
-    could lose what it holds.
+    Each source succeeds or fails on its own: one that cannot be read is
+    reported and the others still go in. Every record of every source is
+    parsed, cleaned and merged, and every entry encoded, before the first
+    file is written. A broken entry already in content/ stops the ingest,
+    since merging into it could lose what it holds. Temporary files a killed
+    ingest left in content/papers/ are removed first.
     """
     fetcher = fetcher or Fetcher()
     stdin = stdin or sys.stdin.buffer.read
     report = IngestReport()
     papers: list[Paper] = []
     progress = progress or (lambda message: None)
+    papers_dir = root / config.content_dir / "papers"
+    if not dry_run:
+        report.removed = remove_temporary_files(papers_dir)
     items = list(expand_inputs(inputs))
     for number, item in enumerate(items, start=1):
         progress(f"reading {number}/{len(items)}: {item}")
         try:
             result = _read(item, options, format, fetcher, stdin)
         except SourceError as exc:
-            report.problems.extend(exc.problems)
+            report.failed.extend(exc.problems)
+            continue
+        except Exception as exc:  # noqa: BLE001 - a crash in one source must not lose the others
+            if debug:
+                raise
+            report.failed.append(_crash(item, exc))
             continue
         report.sources.append(SourceReport(item, result.format, len(result.papers)))
         report.problems.extend(result.problems)
         papers.extend(result.papers)
 
-    papers_dir = root / config.content_dir / "papers"
     progress(f"merging {len(papers)} records with {config.content_dir}/papers/")
     entries, broken = load_entries(papers_dir, root)
     if broken:
@@ -126,5 +144,12 @@ def ingest(
     report.plan = plan_merge(papers, entries, tagger, refresh=refresh)
     if not dry_run:
         progress(f"writing {len(report.plan.writes)} entries")
-        report.written = sum(write_entry(papers_dir, entry) for entry in report.plan.writes)
+        report.written = write_entries(papers_dir, report.plan.writes)
     return report
+
+
+def _crash(item: str, exc: Exception) -> Problem:
+    """A source that made a parser fail unexpectedly, as one line."""
+    detail = " ".join(str(exc).split())
+    detail = detail if len(detail) <= 200 else detail[:197] + "..."
+    return Problem(item, f"cannot be read: {type(exc).__name__}: {detail} (a paperfeed bug; --debug shows where)")
