@@ -165,12 +165,13 @@ def _retag_parser(sub: _Subparsers) -> None:
     retag = _command(
         sub,
         "retag",
-        help="re-apply the taxonomy to every entry",
-        description="Re-apply the taxonomy in site.yaml to every entry: taxonomy tags are recomputed from "
-        "title and abstract; tags that are not in the taxonomy are kept.",
-        epilog="examples:\n  paperfeed retag --dry-run\n  paperfeed retag",
+        help="apply the taxonomy again, adding tags to entries",
+        description="Apply the taxonomy in site.yaml again: each entry gains the taxonomy's tags for its "
+        "title and abstract; no tag is taken away. Entries whose tags you changed are left alone.",
+        epilog="examples:\n  paperfeed retag --dry-run\n  paperfeed retag\n  paperfeed retag --edited",
     )
     retag.add_argument("--dry-run", action="store_true", help="list the changes, write nothing")
+    retag.add_argument("--edited", action="store_true", help="also add tags to entries whose tags you changed")
 
 
 def _build_parser(sub: _Subparsers) -> None:
@@ -422,7 +423,7 @@ def _retag(args: argparse.Namespace, root: Path, config: Config) -> int:
     from .content.retag import retag
 
     with project_lock(root, "retag"):
-        changes = retag(root, config, dry_run=args.dry_run)
+        changes = retag(root, config, dry_run=args.dry_run, edited=args.edited)
     for slug, before, after in changes:
         print(f"{slug}: [{', '.join(before)}] -> [{', '.join(after)}]")
     if not args.quiet:

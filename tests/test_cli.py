@@ -69,19 +69,21 @@ def test_unknown_format_flag_is_rejected(capsys):
     assert "paperfeed ingest: error: argument --format: invalid choice: 'nope'" in capsys.readouterr().err
 
 
-def test_retag_reapplies_the_taxonomy_and_keeps_custom_tags(project, capsys):
+def test_retag_adds_taxonomy_tags_and_takes_none_away(project, capsys):
     write_files(
         project,
         {
             "content/papers/a.md": "---\ntitle: Fast ASR for speech\ndate: 2024-01-01\n"
-            "tags: [my-tag, llm]\n---\nSpeech recognition.\n"
+            "tags: [my-tag, llm]  # mine\n---\nSpeech recognition.\n"
         },
     )
     assert main(["-C", str(project), "retag", "--dry-run"]) == 0
-    assert "a: [my-tag, llm] -> [my-tag, speech]" in capsys.readouterr().out
-    assert "tags: [my-tag, llm]" in (project / "content/papers/a.md").read_text()
-    assert main(["-C", str(project), "retag"]) == 0
-    assert "tags: [my-tag, speech]" in (project / "content/papers/a.md").read_text()
+    assert "a: [my-tag, llm] -> [my-tag, llm, speech]" in capsys.readouterr().out
+    assert "tags: [my-tag, llm]  # mine" in (project / "content/papers/a.md").read_text()
+    assert main(["-C", str(project), "retag"]) == 0  # an entry with no ingest record counts as ingest's
+    assert (project / "content/papers/a.md").read_text() == (
+        "---\ntitle: Fast ASR for speech\ndate: 2024-01-01\ntags: [my-tag, llm, speech]\n---\nSpeech recognition.\n"
+    )
 
 
 def test_readme_documents_every_source_format():

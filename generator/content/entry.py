@@ -23,7 +23,7 @@ import yaml
 
 from ..errors import Problem, SourceError
 from ..model.records import Scholarly, Source
-from . import frontmatter
+from . import edit, frontmatter
 
 try:
     from yaml import CSafeDumper as _Dumper
@@ -44,6 +44,7 @@ KNOWN_KEYS = (
     "journal_ref",
     "links",
     "sources",
+    "ingested",
 )
 ENTRY_SUFFIX = ".md"
 
@@ -61,6 +62,8 @@ class Entry(Scholarly):
     authors: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # What ingest last wrote into each field, as a digest (see content/provenance.py); None: not known.
+    ingested: Mapping[str, str] | None = None
 
     def __reduce__(self):
         # Builds pass thousands of entries between processes and keep them in the cache. The default
@@ -82,12 +85,20 @@ def _restore_entry(values: tuple) -> Entry:
 # -- writing ---------------------------------------------------------------
 
 
+class _EntryDumper(_Dumper):
+    """Never anchors and aliases (`&id001`, `*id001`) for values that happen to be shared:
+    deleting one line of an entry must not break another."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def _dump(key: str, value: Any, flow: bool | None) -> str:
     if flow:
-        inline = yaml.dump(value, Dumper=_Dumper, allow_unicode=True, default_flow_style=True, width=1_000_000)
+        inline = yaml.dump(value, Dumper=_EntryDumper, allow_unicode=True, default_flow_style=True, width=1_000_000)
         return f"{key}: {inline.strip()}\n"
     return yaml.dump(
-        {key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=flow, width=1_000_000
+        {key: value}, Dumper=_EntryDumper, sort_keys=False, allow_unicode=True, default_flow_style=flow, width=1_000_000
     )
 
 
@@ -101,50 +112,117 @@ def _flow_style(value: Any) -> bool | None:
 
 def format_entry(entry: Entry) -> str:
     """The file text of an entry: front matter, then the body."""
-    parts = ["---\n", _dump("title", entry.title, False), _dump("date", entry.date, False)]
-    if entry.tags:
-        parts.append(_dump("tags", list(entry.tags), True))
-    if entry.authors:
-        parts.append(_dump("authors", list(entry.authors), True))
-    for key in ("arxiv", "doi", "published", "upvotes"):
-        value = getattr(entry, key)
-        if value is not None and value != "":
-            parts.append(_dump(key, value, False))
-    if entry.categories:
-        parts.append(_dump("categories", list(entry.categories), True))
-    for key in ("comment", "journal_ref"):
-        if getattr(entry, key):
-            parts.append(_dump(key, getattr(entry, key), False))
-    if entry.links:
-        parts.append(_dump("links", dict(entry.links), False))
-    if entry.sources:
-        sources = [{"name": s.name, "seen": s.seen} if s.seen else {"name": s.name} for s in entry.sources]
-        parts.append(_dump("sources", sources, None))
-    for key, value in entry.extra.items():
-        parts.append(_dump(key, value, _flow_style(value)))
-    parts.append("---\n")
-    body = entry.body.strip("\n")
-    if body:
-        parts.append(body + "\n")
+    parts = ["---\n", *(text for _, text in _key_texts(entry)), "---\n", _body_text(entry)]
     return "".join(parts)
 
 
-def write_entry(directory: Path, entry: Entry) -> bool:
-    """Write an entry atomically; False (and no write) when the file already holds these bytes."""
-    return _write_changed(directory / f"{entry.slug}{ENTRY_SUFFIX}", entry_bytes(entry))
+def _body_text(entry: Entry) -> str:
+    body = entry.body.strip("\n")
+    return body + "\n" if body else ""
 
 
-def write_entries(directory: Path, entries: list[Entry]) -> int:
+def _key_texts(entry: Entry, block_lists: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(key, its front matter lines) for every key the entry has, in the order paperfeed writes them.
+    `block_lists` names list keys to write in block style, with the indent of their `- ` lines."""
+    block_lists = block_lists or {}
+
+    def listed(key: str, values: list) -> str:
+        indent = block_lists.get(key)
+        if indent is None:
+            return _dump(key, values, True)
+        return f"{key}:\n" + "".join(f"{indent}- {_dump('x', v, True)[3:]}" for v in values)
+
+    out = [("title", _dump("title", entry.title, False)), ("date", _dump("date", entry.date, False))]
+    if entry.tags:
+        out.append(("tags", listed("tags", list(entry.tags))))
+    if entry.authors:
+        out.append(("authors", listed("authors", list(entry.authors))))
+    for key in ("arxiv", "doi", "published", "upvotes"):
+        value = getattr(entry, key)
+        if value is not None and value != "":
+            out.append((key, _dump(key, value, False)))
+    if entry.categories:
+        out.append(("categories", listed("categories", list(entry.categories))))
+    for key in ("comment", "journal_ref"):
+        if getattr(entry, key):
+            out.append((key, _dump(key, getattr(entry, key), False)))
+    if entry.links:
+        out.append(("links", _dump("links", dict(entry.links), False)))
+    if entry.sources:
+        sources = [{"name": s.name, "seen": s.seen} if s.seen else {"name": s.name} for s in entry.sources]
+        out.append(("sources", _dump("sources", sources, None)))
+    for key, value in entry.extra.items():
+        out.append((key, _dump(key, value, _flow_style(value))))
+    if entry.ingested is not None:
+        out.append(("ingested", _dump("ingested", dict(entry.ingested), True)))
+    return out
+
+
+def update_text(text: str, before: Entry, entry: Entry) -> str:
+    """`text`, the file of `before`, turned into the file of `entry` by rewriting only the keys whose
+    values differ (see content/edit.py) and the body if it differs: a person's comments, key order,
+    quoting, block lists and other keys stay byte for byte."""
+    text = text.lstrip("\ufeff")
+    first = FENCE.match(text)
+    closing = FENCE.search(text, first.end() + 1) if first else None
+    if not first or not closing or "\r" in text:
+        return format_entry(entry)  # not a file this can edit in place: written whole
+    yaml_text = text[first.end() + 1 : closing.start()]
+    lines = yaml_text.split("\n")
+    blocks = {b.key: b for b in edit.key_blocks(lines)}
+    indents = {k: i for k, b in blocks.items() if (i := edit.block_list_indent(lines, b)) is not None}
+    new = dict(_key_texts(entry, indents))
+    changes: dict[str, str | None] = {}
+    for key in (*KNOWN_KEYS, *entry.extra, *before.extra):
+        if _value(before, key) != _value(entry, key):
+            changes[key] = new.get(key)
+    front = text[: first.end() + 1] + edit.edit(yaml_text, changes) if changes else text[: closing.start()]
+    rest = text[closing.start() :]
+    if before.body != entry.body:
+        rest = text[closing.start() : closing.end()] + "\n" + _body_text(entry)
+    return front + rest
+
+
+def _value(entry: Entry, key: str) -> Any:
+    if key in KNOWN_KEYS:
+        return getattr(entry, key)
+    return entry.extra.get(key, _MISSING)
+
+
+_MISSING = object()
+
+
+def write_entry(directory: Path, entry: Entry, before: Entry | None = None) -> bool:
+    """Write an entry atomically; False (and no write) when the file already holds these bytes.
+    With `before` (the entry as its file now reads), only what changed is rewritten (`update_text`)."""
+    return write_entries(directory, [entry], {entry.slug: before} if before else None) > 0
+
+
+def write_entries(directory: Path, entries: list[Entry], before: Mapping[str, Entry] | None = None) -> int:
     """Write entries atomically, every one encoded before the first is written: an entry that cannot
-    be written (a `SourceError` naming it) leaves all files as they were. Returns how many changed."""
-    files = [(directory / f"{entry.slug}{ENTRY_SUFFIX}", entry_bytes(entry)) for entry in entries]
+    be written (a `SourceError` naming it) leaves all files as they were. An entry that `before` holds
+    (by slug) is updated in place (`update_text`). Returns how many changed."""
+    files = []
+    for entry in entries:
+        path = directory / f"{entry.slug}{ENTRY_SUFFIX}"
+        old = (before or {}).get(entry.slug)
+        files.append((path, entry_bytes(entry, _current_text(path) if old else None, old)))
     return sum(_write_changed(path, data) for path, data in files)
 
 
-def entry_bytes(entry: Entry) -> bytes:
-    """An entry's file as UTF-8; a `SourceError` naming the entry when its text cannot be encoded."""
+def _current_text(path: Path) -> str | None:
     try:
-        return format_entry(entry).encode("utf-8")
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # gone or unreadable since it was read: written whole
+
+
+def entry_bytes(entry: Entry, text: str | None = None, before: Entry | None = None) -> bytes:
+    """An entry's file as UTF-8 (`text`, the file of `before`, updated when given); a `SourceError`
+    naming the entry when its text cannot be encoded."""
+    try:
+        out = update_text(text, before, entry) if text is not None and before is not None else format_entry(entry)
+        return out.encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start : exc.end].encode("unicode_escape").decode("ascii")
         raise SourceError(Problem(f"{entry.slug}{ENTRY_SUFFIX}", f"cannot be written as UTF-8: {bad}")) from None
@@ -416,6 +494,7 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
     text_fields = {key: _read_text(meta.get(key), key, bad) for key in ("arxiv", "doi", "comment", "journal_ref")}
     published = _read_published(meta.get("published"), bad)
     upvotes = _read_upvotes(meta.get("upvotes"), bad)
+    ingested = _read_ingested(meta.get("ingested"), bad)
 
     if bad.problems or date is None:  # a missing date is among the problems
         raise SourceError(bad.problems)
@@ -433,6 +512,7 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
         published=published,
         upvotes=upvotes,
         extra=extra,
+        ingested=ingested,
         **text_fields,
     )
 
@@ -489,6 +569,15 @@ def _read_links(value: Any, bad: _Complaints) -> dict[str, str]:
         bad("links", "`links` must map names to URLs", hint="links: {code: https://github.com/...}", sub=sub)
         return {}
     return links
+
+
+def _read_ingested(value: Any, bad: _Complaints) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        bad("ingested", "`ingested` must map field names to digests (paperfeed writes it; delete it to reset)")
+        return None
+    return value
 
 
 def _read_sources(value: Any, bad: _Complaints) -> list[Source]:

@@ -1,7 +1,9 @@
-"""`paperfeed retag`: re-apply the taxonomy to every entry in content/.
+"""`paperfeed retag`: apply the taxonomy again to the entries in content/.
 
-Taxonomy tags are recomputed from title and abstract; tags a person added
-that are not in the taxonomy are kept, in front.
+The taxonomy's tags for each entry's title and abstract are added to the
+tags it has; none is taken away. An entry whose tags a person changed since
+ingest wrote them (see content/provenance.py) is left alone unless
+`edited` is asked for.
 """
 
 from __future__ import annotations
@@ -11,24 +13,31 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import SourceError
-from ..ids import tag_slug
-from .entry import load_entries, write_entry
+from .entry import load_entries, write_entries
+from .provenance import remember, untouched
 from .taxonomy import Tagger, unique_tags
 
 
-def retag(root: Path, config: Config, *, dry_run: bool = False) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """(slug, old tags, new tags) for every entry whose tags change; written unless `dry_run`."""
+def retag(
+    root: Path, config: Config, *, dry_run: bool = False, edited: bool = False
+) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """(slug, old tags, new tags) for every entry that gains tags; written unless `dry_run`."""
     papers_dir = root / config.content_dir / "papers"
     entries, broken = load_entries(papers_dir, root)
     if broken:
         raise SourceError(broken)
     tagger = Tagger.from_taxonomy(config.taxonomy, config.max_tags)
     changes = []
+    updated, before = [], {}
     for entry in entries:
-        own = [t for t in entry.tags if tag_slug(t) not in config.taxonomy]
-        tags = unique_tags((*own, *tagger.tags_for(entry.title, entry.body)))
+        if not edited and not untouched(entry, "tags"):
+            continue  # a person chose these tags
+        tags = unique_tags((*entry.tags, *tagger.tags_for(entry.title, entry.body)))
         if tags != entry.tags:
             changes.append((entry.slug, entry.tags, tags))
-            if not dry_run:
-                write_entry(papers_dir, replace(entry, tags=tags))
+            new = replace(entry, tags=tags)
+            updated.append(remember(entry, new) if entry.ingested is not None else new)
+            before[entry.slug] = entry
+    if not dry_run:
+        write_entries(papers_dir, updated, before)
     return changes

@@ -5,21 +5,22 @@ otherwise; either one matching makes two records the same paper, so a
 paper first seen by title (a page dump) and later by id (the arXiv API) is
 one entry. An existing entry keeps its slug and date (URLs and feed GUIDs
 never change) and every field it already has, unless `refresh` is asked
-for; a merge adds the sources, links, authors and identifiers it lacks.
-Auto-tagging runs once, when an entry is created; afterwards only a source
-the entry has never seen may add its own tags, so a tag a person removed is
-not put back by re-ingesting.
+for; a merge adds the sources, links, authors and identifiers it lacks, to
+fields no person has changed since ingest wrote them (content/provenance.py).
+Auto-tagging runs once, when an entry is created.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from anyascii import anyascii
 
 from ..content.entry import Entry
+from ..content.provenance import remember, untouched
 from ..content.taxonomy import Tagger, unique_tags
 from ..ids import paper_key, slugify, unique_slug
 from ..model.records import SCHOLARLY_FIELDS, Paper, Source
@@ -35,6 +36,7 @@ class MergePlan:
 
     new: list[Entry] = field(default_factory=list)
     updated: list[Entry] = field(default_factory=list)
+    before: dict[str, Entry] = field(default_factory=dict)  # each updated entry as its file reads now
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (title, reason)
 
@@ -48,10 +50,18 @@ def _author_key(name: str) -> str:
 
 
 def _union_authors(first: Iterable[str], more: Iterable[str]) -> tuple[str, ...]:
-    out: dict[str, str] = {}
-    for name in (*first, *more):
-        out.setdefault(_author_key(name) or name, name)
-    return tuple(out.values())
+    """`first`, then the names of `more` it lacks. Repeats stay: two different people may share a
+    name on one paper, so a name counts as missing only while `more` names it more often."""
+    out = list(first)
+    have = Counter(_author_key(name) or name for name in out)
+    seen: Counter[str] = Counter()
+    for name in more:
+        key = _author_key(name) or name
+        seen[key] += 1
+        if seen[key] > have[key]:
+            out.append(name)
+            have[key] += 1
+    return tuple(out)
 
 
 def _union(first: Iterable[str], more: Iterable[str]) -> tuple[str, ...]:
@@ -139,6 +149,7 @@ def plan_merge(
             plan.new.append(entry)
         elif entry != originals[slug]:
             plan.updated.append(entry)
+            plan.before[slug] = originals[slug]
         else:
             plan.unchanged.append(slug)
     return plan
@@ -148,46 +159,60 @@ def new_entry(paper: Paper, *, slug: str, tagger: Tagger) -> Entry:
     """The entry a paper first gets: its source tags, then the taxonomy's."""
     auto = tagger.tags_for(paper.title, paper.abstract, paper.keywords)
     tags = unique_tags((*paper.tags, *auto))[: max(tagger.max_tags, len(paper.tags))]
-    return Entry(
-        slug=slug,
-        title=paper.title,
-        date=paper.date,
-        body=paper.abstract,
-        tags=tags,
-        links=dict(paper.links),
-        authors=paper.authors,
-        sources=paper.sources,
-        categories=paper.categories,
-        **{name: getattr(paper, name) for name in _SCALARS},
+    return remember(
+        None,
+        Entry(
+            slug=slug,
+            title=paper.title,
+            date=paper.date,
+            body=paper.abstract,
+            tags=tags,
+            links=dict(paper.links),
+            authors=paper.authors,
+            sources=paper.sources,
+            categories=paper.categories,
+            **{name: getattr(paper, name) for name in _SCALARS},
+        ),
     )
 
 
 def merge_into(entry: Entry, paper: Paper, *, tagger: Tagger, refresh: bool = False) -> Entry:
     """An existing entry with what it lacks from the paper; with `refresh`, the paper's values win.
 
-    Slug and date never change. Tags change only when the paper brings a
-    source the entry has not seen before.
+    Slug and date never change. A field a person changed since ingest last
+    wrote it (see content/provenance.py) is left as it is, unless `refresh`.
     """
-    known = {s.name for s in entry.sources}
+
+    def ours(name: str) -> bool:  # ingest may still update the field
+        return refresh or untouched(entry, name)
+
     tags = entry.tags
-    if any(s.name not in known for s in paper.sources):
+    if ours("tags"):
         tags = unique_tags((*entry.tags, *paper.tags, *tagger.keyword_tags(paper.keywords)))
     links = dict(entry.links)
-    for kind, url in paper.links.items():
-        if refresh or (kind not in links and url not in links.values()):
-            links[kind] = url
+    if ours("links"):
+        for kind, url in paper.links.items():
+            if refresh or (kind not in links and url not in links.values()):
+                links[kind] = url
     scalars = {}
     for name in _SCALARS:
-        ours, theirs = getattr(entry, name), getattr(paper, name)
-        scalars[name] = theirs if theirs not in ("", None) and (refresh or ours in ("", None)) else ours
-    return replace(
+        mine, theirs = getattr(entry, name), getattr(paper, name)
+        fill = theirs not in ("", None) and (refresh or (mine in ("", None) and ours(name)))
+        scalars[name] = theirs if fill else mine
+    authors = entry.authors
+    if refresh and paper.authors:
+        authors = paper.authors
+    elif ours("authors"):
+        authors = _union_authors(entry.authors, paper.authors)
+    merged = replace(
         entry,
         title=paper.title if refresh and paper.title else entry.title,
-        body=paper.abstract if (refresh or not entry.body) and paper.abstract else entry.body,
+        body=paper.abstract if paper.abstract and (refresh or (not entry.body and ours("body"))) else entry.body,
         tags=tags,
         links=links,
-        authors=(paper.authors if refresh and paper.authors else _union_authors(entry.authors, paper.authors)),
-        categories=_union(entry.categories, paper.categories),
-        sources=_union_sources(entry.sources, paper.sources),
+        authors=authors,
+        categories=_union(entry.categories, paper.categories) if ours("categories") else entry.categories,
+        sources=_union_sources(entry.sources, paper.sources) if ours("sources") else entry.sources,
         **scalars,
     )
+    return entry if merged == entry else remember(entry, merged)

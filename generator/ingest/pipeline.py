@@ -144,7 +144,7 @@ def ingest(
     report.plan = plan_merge(papers, entries, tagger, refresh=refresh)
     if not dry_run:
         progress(f"writing {len(report.plan.writes)} entries")
-        report.written = write_entries(papers_dir, report.plan.writes)
+        report.written = write_entries(papers_dir, report.plan.writes, report.plan.before)
     return report
 
 
