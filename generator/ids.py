@@ -33,10 +33,27 @@ def is_http_url(url: str) -> bool:
 SAFE_SCHEMES = {"http", "https", "mailto", ""}
 
 
+def squeeze_url(url: str) -> str:
+    """`url` without any control, format or whitespace character (Unicode's C and Z categories, and
+    whitespace): browsers skip some of them inside a scheme (`java\\tscript:`), so removing them all
+    can reveal a scheme, never hide one."""
+    if url.isascii() and url.isprintable() and " " not in url:  # most URLs: nothing to remove
+        return url
+    return "".join(c for c in url if c.isprintable() and not c.isspace())
+
+
 def is_safe_url(url: str) -> bool:
-    """True for http(s), mailto and relative URLs; false for javascript:, data: and the like."""
-    parts = split_url(re.sub(r"[\x00-\x20]", "", url))
-    return parts is not None and parts.scheme.lower() in SAFE_SCHEMES
+    """True for http(s), mailto and relative URLs (`path`, `/path`, `#frag`, `?q`); false for
+    javascript:, data:, vbscript:, file: and every other scheme, however it is spelt.
+
+    `url` is what a browser's URL parser gets: for an HTML attribute, its value with the character
+    references decoded (`&#106;avascript:` is `javascript:`), as `html.parser` gives it. The scheme
+    is read from `squeeze_url(url)` and compared case-insensitively; text `urlsplit` rejects is
+    unsafe. A protocol-relative `//host/path` is kept: it takes the scheme of the page or feed it
+    is read from, http(s), so it can load a page but never run script.
+    """
+    parts = split_url(squeeze_url(url))
+    return parts is not None and parts.scheme in SAFE_SCHEMES  # urlsplit lowercases the scheme
 
 
 SLUG_MAX = 80

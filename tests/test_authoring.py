@@ -70,7 +70,7 @@ def test_check_reports_every_problem_with_path_and_line(tmp_path, capsys):
     )
     assert "content/papers/typo.md:5: unknown front matter key 'titel'\n  hint: did you mean 'title'?" in out
     assert "content/papers/typo.md:6: link 'code' is not an http(s) URL: 'javascript:alert(1)'" in out
-    assert "content/papers/typo.md:9: broken link in the abstract: 'javascript:alert(2)'" in out
+    assert "content/papers/typo.md:9: unsafe link dropped: 'javascript:alert(2)'" in out
     assert "content/papers/good.md:2: same paper (title) as content/papers/again.md" in out
     assert "6 problems found" in out
 

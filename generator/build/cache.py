@@ -102,7 +102,7 @@ class Rendered(NamedTuple):
 # templates' filters, feeds): a change to any of it, a field of a record above all, changes the
 # format. Read as source, so that opening the cache loads none of it. Upgrading a library that
 # shapes the output (Markdown, Jinja) is not seen: build with --clean after one.
-_SOURCES = ("build", "content", "model", "render")
+_SOURCES = ("build", "content", "model", "render", "ids.py")
 
 
 def cache_format() -> str:

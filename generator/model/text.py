@@ -10,7 +10,8 @@ import re
 _MARKS = frozenset("#>*-+ ")
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Neither part crosses a bracket: each try stops at the next one, so hostile runs (`[a](` x 100,000) stay linear.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()\[\]\s]|\([^()\[\]\s]*\))*(?:\s[^()\[\]]*)?\)")
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$])")

@@ -18,7 +18,8 @@ from .. import lazy
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 # Pandoc's rule: `$` opens when followed by non-space, closes when preceded by
 # non-space and not followed by a digit, so "$5 and $10" stays text.
-MATH_RE = r"(?<![\\$])\$(?=\S)((?:[^$\\\n]|\\.)+?)(?<=\S)\$(?!\d)"
+MATH_SPAN_RE = r"\$(?=\S)((?:[^$\\\n]|\\.)+?)(?<=\S)\$(?!\d)"
+MATH_RE = r"(?<![\\$])" + MATH_SPAN_RE  # and not right after a `$` or a backslash
 _MATH = re.compile(MATH_RE)
 
 _TAGS = {
