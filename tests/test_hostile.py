@@ -126,3 +126,10 @@ def test_inputs_the_fuzzer_once_broke_now_pass_within_budget(path):
     started = time.perf_counter()
     fuzz.run_one(kind, data)  # anything but a clean result or a SourceError escapes
     assert time.perf_counter() - started < 3 * fuzz.budget(len(data))
+
+
+@pytest.mark.parametrize("value", ["Mon, 11 Mar 2024 00:00:00 +99999999999999999999", "Mon, 99 Mar 2024", "2024-13-45"])
+def test_a_feed_date_that_cannot_be_a_date_is_none(value):
+    from generator.ingest.feedtext import feed_date
+
+    assert feed_date(value) is None

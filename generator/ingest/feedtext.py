@@ -88,7 +88,7 @@ def feed_date(value: str | None) -> dt.date | None:
         pass
     try:
         return email.utils.parsedate_to_datetime(value).date()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # "+99999999999" as a zone
         return None
 
 
