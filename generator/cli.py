@@ -213,6 +213,8 @@ def _build_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind)")
     parser.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to render with (default: all cores)")
     parser.add_argument("--clean", action="store_true", help="ignore the build cache and build everything")
+    parser.add_argument("-D", "--drafts", action="store_true", help="include entries marked `draft: true`")
+    parser.add_argument("-F", "--future", action="store_true", help="include entries dated after today")
 
 
 # The commands in the order `paperfeed --help` lists them.
@@ -332,10 +334,14 @@ def _ingest(args: argparse.Namespace, root: Path, config: Config) -> int:
     if args.dry_run:
         rows = [("new", e.slug, e.title) for e in plan.new]
         rows += [("merged", e.slug, e.title) for e in plan.updated]
+        rows += [
+            ("by title", m.slug, f"{m.record}: {m.title} (same title, no shared id or DOI)") for m in plan.title_matches
+        ]
         rows += [("unchanged", slug, "") for slug in plan.unchanged]
         rows += [("skipped", "-", f"{title}: {reason}") for title, reason in plan.skipped]
         rows += [("rejected", "-", str(p).split("\n")[0]) for p in report.problems]
         rows += [("failed", "-", str(p).split("\n")[0]) for p in report.failed]
+        rows += [("failed", "-", f"{source.name}: every record was rejected") for source in report.unusable]
         width = max([len(r[1]) for r in rows] + [4])
         print(f"{'action':9}  {'slug':{width}}  title or reason")
         for action, slug, text in rows:
@@ -345,6 +351,11 @@ def _ingest(args: argparse.Namespace, root: Path, config: Config) -> int:
         _print_problems(report.problems, "warning: ")
         for title, reason in plan.skipped:
             print(f"warning: skipped {title!r}: {reason}", file=sys.stderr)
+        for source in report.unusable:
+            print(f"error: {source.name}: every record was rejected", file=sys.stderr)
+        if args.verbose:
+            for match in plan.title_matches:
+                print(f"note: {match.record}: {match.title!r} merged into {match.slug} by title alone", file=sys.stderr)
     if report.removed and not args.quiet:
         print(
             f"note: removed {report.removed} temporary file(s) an interrupted ingest left in "
@@ -354,14 +365,15 @@ def _ingest(args: argparse.Namespace, root: Path, config: Config) -> int:
     if not args.quiet:
         verb = "would write" if args.dry_run else "wrote"
         count = len(plan.writes) if args.dry_run else report.written
+        by_title = f" ({len(plan.title_matches)} matched by title alone)" if plan.title_matches else ""
         print(
             f"{report.records} records from {len(report.sources)} source(s) -> {len(plan.new)} new, "
-            f"{len(plan.updated)} merged, {len(plan.unchanged)} unchanged, "
-            f"{len(plan.skipped) + len(report.problems)} skipped; "
-            f"{verb} {count} entries in {config.content_dir}/papers/"
+            f"{len(plan.updated)} merged, {len(plan.unchanged)} unchanged, {plan.duplicates} duplicates, "
+            f"{report.skipped} skipped{by_title}; {verb} {count} entries in {config.content_dir}/papers/"
             + (f"; {len(report.failed)} source(s) not read" if report.failed else "")
+            + (f"; {len(report.unusable)} source(s) with every record rejected" if report.unusable else "")
         )
-    return 1 if report.failed or not report.sources else 0
+    return 0 if report.succeeded else 1
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -462,6 +474,8 @@ def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
             search=not args.no_search,
             jobs=args.jobs,
             clean=args.clean,
+            drafts=args.drafts,
+            future=args.future,
             progress=_progress(args),
         )
     if sys.stderr.isatty() and not args.quiet and not args.verbose:
@@ -513,7 +527,15 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
             current = with_overrides(load_config(root), base_url=args.base_url, output_dir=args.output)
             # Strict: a broken entry keeps the last good site served instead of dropping the paper.
             with project_lock(root, "build"):
-                report = build(root, current, strict=True, search=not args.no_search, jobs=args.jobs)
+                report = build(
+                    root,
+                    current,
+                    strict=True,
+                    search=not args.no_search,
+                    jobs=args.jobs,
+                    drafts=args.drafts,
+                    future=args.future,
+                )
         except (PaperfeedError, OSError) as exc:
             message = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else str(exc)
             print(f"{time.strftime('%H:%M:%S')} rebuild failed:\n{message}", file=sys.stderr, flush=True)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .content import arxiv_categories
 from .errors import ConfigError, Problem
 from .ids import split_url, tag_slug
 
@@ -28,16 +29,18 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 CONFIG_NAME = "site.yaml"
+SORTS = ("rank", "date", "title")  # the values of `sort`
 
 
 @dataclass(frozen=True)
 class TagSpec:
-    """One taxonomy tag: how it is shown and which phrases assign it."""
+    """One taxonomy tag: how it is shown, and which phrases and arXiv categories assign it."""
 
     slug: str
     name: str
     description: str = ""
     keywords: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # arXiv categories (cs.CL) or whole archives (math)
 
 
 def _doc(default: Any, text: str) -> Any:
@@ -59,8 +62,21 @@ class Config:
     )
     language: str = _doc("en", "Language code of the site, for `<html lang>` and the feeds.")
     author: str = _doc("", "Who runs the site: the feeds' author (the site title when empty).")
-    per_page: int = _doc(25, "Papers per listing page (home and tag pages).")
-    feed_items: int = _doc(50, "Newest papers in each RSS and Atom feed.")
+    per_page: int = _doc(25, "Papers per listing page (home, day and tag pages).")
+    sort: str = _doc(
+        "rank",
+        "Order of the papers of one day in every listing and feed (days always go newest first): rank (the rank "
+        "the source gave, then upvotes), date (publication date, newest first) or title.",
+    )
+    top_papers: int = _doc(5, "Top papers shown under each day on week and month pages; the day's page has them all.")
+    feed_days: int = _doc(
+        3, "Days in each feed (RSS, Atom, JSON Feed): its newest days with papers, every paper of each day."
+    )
+    feed_items: int = _doc(
+        1000,
+        "Most papers in each feed: an older day joins only while the count stays within it. The newest day "
+        "is carried whole even when it alone has more, since a day cut short would lose papers for good.",
+    )
     summary_chars: int = _doc(
         300, "Length the listing excerpt of an abstract aims for, in characters, cut at a sentence end."
     )
@@ -75,7 +91,8 @@ class Config:
     output_dir: str = _doc("site", "Folder the built site is written to.")
     taxonomy: Mapping[str, TagSpec] = _doc(
         None,
-        "Tags: slug -> {name, description, keywords}. Keyword phrases found in a title or abstract assign the tag.",
+        "Tags: slug -> {name, description, keywords, categories}. Keyword phrases found in a title or abstract "
+        "assign the tag, and so does any of its arXiv categories (cs.CL, or a whole archive such as math).",
     )
 
     @property
@@ -92,7 +109,7 @@ class Config:
 
 
 _SCALARS = {f.name: f for f in fields(Config) if f.name != "taxonomy"}
-_TAG_KEYS = ("name", "description", "keywords")
+_TAG_KEYS = ("name", "description", "keywords", "categories")
 
 
 def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
@@ -163,6 +180,18 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
                     path, f"`{key}` must be a folder name inside the project, not {value!r}", line=_key_line(text, key)
                 )
             )
+    sort = values.get("sort")
+    if sort is not None and sort not in SORTS:
+        close = difflib.get_close_matches(sort, SORTS, n=1)
+        problems.append(
+            Problem(
+                path,
+                f"`sort` must be one of {', '.join(SORTS)}, not {sort!r}",
+                line=_key_line(text, "sort"),
+                hint=f"did you mean {close[0]!r}?" if close else "rank orders a day's papers as their source did",
+            )
+        )
+        del values["sort"]
     output_dir = values.get("output_dir")
     if isinstance(output_dir, str):
         reason = _output_dir_problem(output_dir, values.get("content_dir", Config.content_dir))
@@ -204,7 +233,7 @@ def _parse_taxonomy(value: Any, text: str, path: str, problems: list[Problem]) -
     if value is None:
         return MappingProxyType({})
     if not isinstance(value, dict):
-        problems.append(Problem(path, "`taxonomy` must map tag names to {name, description, keywords}", line=line))
+        problems.append(Problem(path, f"`taxonomy` must map tag names to {{{', '.join(_TAG_KEYS)}}}", line=line))
         return MappingProxyType({})
     specs: dict[str, TagSpec] = {}
     for tag, spec in value.items():
@@ -218,7 +247,7 @@ def _parse_taxonomy(value: Any, text: str, path: str, problems: list[Problem]) -
             continue
         spec = spec or {}
         if not isinstance(spec, dict):
-            problems.append(Problem(path, f"tag {tag!r} must map to {{name, description, keywords}}", line=tag_line))
+            problems.append(Problem(path, f"tag {tag!r} must map to {{{', '.join(_TAG_KEYS)}}}", line=tag_line))
             continue
         for key in spec:
             if key not in _TAG_KEYS:
@@ -228,7 +257,7 @@ def _parse_taxonomy(value: Any, text: str, path: str, problems: list[Problem]) -
                         path,
                         f"unknown key {key!r} in tag {tag!r}",
                         line=tag_line,
-                        hint=f"did you mean {close[0]!r}?" if close else "a tag has name, description, keywords",
+                        hint=f"did you mean {close[0]!r}?" if close else f"a tag has {', '.join(_TAG_KEYS)}",
                     )
                 )
         keywords = spec.get("keywords") or []
@@ -243,9 +272,37 @@ def _parse_taxonomy(value: Any, text: str, path: str, problems: list[Problem]) -
             problems.append(Problem(path, f"`name` and `description` of tag {tag!r} must be text", line=tag_line))
             continue
         specs[slug] = TagSpec(
-            slug=slug, name=name, description=description, keywords=tuple(k.strip() for k in keywords)
+            slug=slug,
+            name=name,
+            description=description,
+            keywords=tuple(k.strip() for k in keywords),
+            categories=_parse_categories(spec.get("categories"), str(tag), path, tag_line, problems),
         )
     return MappingProxyType(specs)
+
+
+def _parse_categories(value: Any, tag: str, path: str, line: int, problems: list[Problem]) -> tuple[str, ...]:
+    """A tag's arXiv categories, as arXiv spells them; each unknown one is a problem with a hint."""
+    values = [value] if isinstance(value, str) else value or []
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        problems.append(Problem(path, f"`categories` of tag {tag!r} must be a list of arXiv categories", line=line))
+        return ()
+    codes = []
+    for code in values:
+        known = arxiv_categories.canonical(code)
+        if known:
+            codes.append(known)
+            continue
+        close = arxiv_categories.suggest(code)
+        problems.append(
+            Problem(
+                path,
+                f"unknown arXiv category {code!r} in tag {tag!r}",
+                line=line,
+                hint=f"did you mean {close!r}?" if close else "categories look like cs.CL, math.AP or hep-th",
+            )
+        )
+    return tuple(dict.fromkeys(codes))
 
 
 def _output_dir_problem(value: str, content_dir: str) -> str:

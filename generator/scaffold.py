@@ -19,15 +19,174 @@ from .errors import UsageError
 from .model.records import Source
 from .render.theme import builtin_theme
 
+# Broad enough that most papers of any field get a topic, by the words of their title and abstract
+# or by their arXiv categories; a site narrows or extends it (`paperfeed tags` shows what it misses).
 EXAMPLE_TAXONOMY = """taxonomy:
   llm:
-    name: LLMs
+    name: Language models
     description: Large language models, how they are built, adapted and used.
-    keywords: [large language model, language model, LLM]
-  speech:
-    name: Speech
-    description: Speech recognition, synthesis and enhancement.
-    keywords: [speech, ASR, TTS, text-to-speech]
+    keywords: [large language model, language model, LLM, GPT, instruction tuning, in-context learning,
+      prompting]
+  nlp:
+    name: Natural language processing
+    description: Text and language, from parsing and translation to question answering.
+    keywords: [natural language, NLP, machine translation, question, question answering,
+      reading comprehension, machine comprehension, dialogue, summarization, sentiment, text classification,
+      named entity, textual entailment, linguistic, corpus, word embedding, words and phrases]
+    categories: [cs.CL]
+  machine-learning:
+    name: Machine learning
+    description: Learning from data, and the networks and methods that do it.
+    keywords: [machine learning, deep learning, neural network, deep network, convolutional, CNN,
+      recurrent network, reinforcement learning, representation learning, supervised learning,
+      self-supervised, continual learning, federated learning, transfer learning, mixture of experts,
+      interpretability, interpretable, saliency, attribution, generalization, gradient descent, optimizer,
+      training]
+    categories: [cs.LG, stat.ML, cs.NE]
+  vision:
+    name: Computer vision
+    description: Images, video and 3D scenes, seen and generated.
+    keywords: [computer vision, image, images, ImageNet, video, visual, object detection, object detector,
+      segmentation, point cloud, 3D, diffusion model, text-to-image, feature visualization,
+      human-object interaction]
+    categories: [cs.CV, eess.IV]
+  speech-audio:
+    name: Speech and audio
+    description: Speech recognition and synthesis, music and sound.
+    keywords: [speech, audio, ASR, TTS, text-to-speech, speaker, music, sound]
+    categories: [cs.SD, eess.AS]
+  robotics:
+    name: Robotics
+    description: Robots, manipulation, locomotion and autonomous vehicles.
+    keywords: [robot, robotic, robotics, robotic manipulation, grasping, locomotion, autonomous driving,
+      navigation, embodied]
+    categories: [cs.RO]
+  agents:
+    name: AI and agents
+    description: Reasoning, planning, knowledge and agents that act.
+    keywords: [artificial intelligence, agent, agents, multi-agent, planning, reasoning, knowledge graph,
+      knowledge representation]
+    categories: [cs.AI, cs.MA]
+  security:
+    name: Security and privacy
+    description: Attacks, defences, cryptography and privacy.
+    keywords: [security, privacy, attack, attacks, adversarial, cryptography, cryptographic, malware,
+      jailbreak, vulnerability]
+    categories: [cs.CR]
+  systems:
+    name: Systems and networks
+    description: Hardware, distributed systems, networks and performance.
+    keywords: [distributed system, GPU, GPUs, cloud, datacenter, operating system, compiler, hardware,
+      accelerator, network protocol, latency, throughput, serving, inference system, parallelism,
+      high-performance computing, HPC, storage, SSD, CXL, workflows]
+    categories: [cs.DC, cs.OS, cs.AR, cs.NI, cs.PF, cs.ET]
+  software:
+    name: Software and programming
+    description: Programs, programming languages and how software is built and tested.
+    keywords: [software, programming language, code generation, program synthesis, program verification,
+      software testing, bug, bugs, compiler optimization, source code]
+    categories: [cs.SE, cs.PL]
+  theory:
+    name: Theory and algorithms
+    description: Algorithms, complexity, logic and information theory.
+    keywords: [algorithm, algorithms, complexity, approximation, combinatorial, automata, graph theory,
+      information theory, game theory, mechanism design, lower bound, randomness, Chernoff]
+    categories: [cs.CC, cs.DS, cs.DM, cs.FL, cs.LO, cs.CG, cs.GT, cs.IT]
+  data:
+    name: Data, search and recommendation
+    description: Databases, retrieval, search engines and recommender systems.
+    keywords: [database, databases, information retrieval, retrieval, search engine, recommendation,
+      recommender, metadata]
+    categories: [cs.DB, cs.IR, cs.DL]
+  society:
+    name: People and society
+    description: How people use computing, and what it does to them.
+    keywords: [human-computer interaction, user study, users, participatory design, input devices, fairness,
+      equality of opportunity, ethics, ethical, education, classroom, social media, social network,
+      misinformation, society, policy]
+    categories: [cs.HC, cs.CY, cs.SI, physics.soc-ph]
+  graphics:
+    name: Graphics and visualization
+    description: Rendering, animation, visualization, type and media.
+    keywords: [computer graphics, rendering, animation, mesh, visualization, visualizing,
+      graphical presentation, grammar of graphics, typesetting, typeface, typefaces, font, fonts, TeX, LaTeX,
+      METAFONT, multimedia]
+    categories: [cs.GR, cs.MM]
+  signals-control:
+    name: Signals, electronics and control
+    description: Signal processing, circuits, communications and control systems.
+    keywords: [signal processing, wireless, communication system, radar, sensor, control system,
+      optimal control, power grid, MIMO, integrated circuit, circuits, RF, converter, modulator,
+      accelerometer, electronics]
+    categories: [eess.SP, eess.SY, cs.SY, math.OC]
+  mathematics:
+    name: Mathematics
+    description: Algebra, analysis, geometry, topology, number theory and the rest.
+    keywords: [theorem, algebra, algebras, algebraic, geometry, topology, manifold, manifolds, equation,
+      equations, conjecture, number theory, combinatorics, category theory, mathematics, mathematical]
+    categories: [math, cs.NA, cs.MS, cs.SC]
+  statistics:
+    name: Statistics
+    description: Statistical theory and methods, inference and causality.
+    keywords: [statistics, statistical, Bayesian, regression, estimation, estimator, hypothesis testing,
+      causal inference, time series, probability]
+    categories: [stat]
+  physics:
+    name: Physics
+    description: Matter, particles, fields, fluids and light.
+    keywords: [physics, particle, leptons, weak interactions, electromagnetic, condensed matter,
+      superconductivity, superconducting, magnetic, plasma, fluid, optics, optical, laser, thermodynamics,
+      phase transition, lattice, spin, electrons, gravity, gravitational]
+    categories: [physics, cond-mat, hep-th, hep-ph, hep-ex, hep-lat, nucl-th, nucl-ex, gr-qc, math-ph, nlin]
+  quantum:
+    name: Quantum
+    description: Quantum physics, information and computing.
+    keywords: [quantum]
+    categories: [quant-ph]
+  chemistry:
+    name: Chemistry
+    description: Molecules, materials, reactions and catalysts.
+    keywords: [chemistry, chemical, chemist, catalyst, catalysts, catalysis, catalytic, molecules, crystal,
+      crystallography, diffraction, ligand, complexes, inorganic, organic, atomic charges, materials science]
+    categories: [physics.chem-ph, cond-mat.mtrl-sci]
+  astronomy:
+    name: Astronomy
+    description: Stars, planets, galaxies and the universe.
+    keywords: [astronomy, astrophysics, galaxy, galaxies, star, stars, stellar, planet, planets, exoplanet,
+      Jupiter, cosmology, cosmological, cosmic, telescope, black hole, supernova, dark matter]
+    categories: [astro-ph]
+  biology:
+    name: Biology
+    description: Molecules, cells, genomes, organisms and ecosystems.
+    keywords: [biology, biological, protein, proteins, gene, genes, genomic, genomics, cell, cells, DNA, RNA,
+      molecular, evolution, species, ecology, bacteria, rats, mice]
+    categories: [q-bio]
+  neuroscience:
+    name: Neuroscience and psychology
+    description: The brain, the mind and behaviour.
+    keywords: [neuroscience, brain, neuron, neurons, neural activity, cortex, hippocampus, cognition,
+      cognitive, sleep, psychology, psychological, mental health, behaviour, behavior, emotion, meditation,
+      yoga, anxiety, depression]
+    categories: [q-bio.NC]
+  medicine:
+    name: Medicine and health
+    description: Health, disease, patients and treatment.
+    keywords: [medicine, medical, clinical, patient, patients, disease, diseases, health, healthcare, therapy,
+      treatment, diagnosis, cancer, drug, hospital, Parkinson, dementia, stroke, symptoms]
+    categories: [physics.med-ph]
+  economics:
+    name: Economics and finance
+    description: Markets, prices, firms and policy.
+    keywords: [economics, economic, economy, market, markets, finance, financial, trading, price, prices,
+      auction]
+    categories: [econ, q-fin]
+  humanities:
+    name: Humanities
+    description: History, philosophy, literature, language and culture.
+    keywords: [history, historical, philosophy, philosophical, Aristotle, intellect, rhetoric, poetics,
+      tragedy, comedy, literature, literary, narration, stories, poetry, poem, myth, religion, religious,
+      pilgrim, pilgrims, ancient, medieval, mediaeval, culture, cultural, modernities, anthropology,
+      sociology, diplomacy]
 """
 
 GITIGNORE = """# paperfeed build output and cache
@@ -91,7 +250,8 @@ def site_yaml(title: str) -> str:
         lines.append(f"{f.name}: {_yaml_scalar(value)}")
         lines.append("")
     lines.append(f"# {Config.__dataclass_fields__['taxonomy'].metadata['doc']}")
-    lines.append("# A tag is given when its phrases score 2 points: 3 per hit in a title, 1 per hit in an abstract.")
+    lines.append("# A tag is given when its phrases score 2 points (3 per hit in a title or source keyword, 1 per hit")
+    lines.append("# in an abstract), and always to a paper in one of its arXiv categories (cs.CL, or all of math).")
     lines.append(EXAMPLE_TAXONOMY)
     return "\n".join(lines)
 

@@ -119,7 +119,7 @@ def test_tex_renders_as_mathml_and_dollar_amounts_stay_text(sample):
     assert "<em>" not in page  # "*" inside math is not emphasis
     feed = feedparser.parse((sample / "site/feed.xml").read_bytes())
     pixart = next(e for e in feed.entries if "PixArt" in e.title)
-    assert pixart.title == "PixArt-$α$: Fast Training of Diffusion Transformer"  # plain TeX in feed titles
+    assert pixart.title == "PixArt-α: Fast Training of Diffusion Transformer"  # TeX as Unicode in feed titles
     assert "<math" in pixart.description
 
 
@@ -193,10 +193,10 @@ def test_feeds_parse_cleanly_with_unique_guids_and_live_links(sample):
             assert (site / entry.link[len(BASE) :] / "index.html").is_file()
     site_feed = feedparser.parse((site / "feed.xml").read_bytes())
     assert [e.title for e in site_feed.entries] == [
-        "PixArt-$α$: Fast Training of Diffusion Transformer",
+        "PixArt-α: Fast Training of Diffusion Transformer",
         "CacheGen: Fast Context Loading for Language Model Applications",
         "WavThruVec: Latent speech representation as intermediate features",
-    ]  # newest first, same day by slug, cut at feed_items
+    ]  # newest first, same day by slug, whole days within feed_items
     assert site_feed.feed.updated_parsed[:3] == (2024, 3, 12)
     assert site_feed.entries[0].published_parsed[:3] == (2024, 3, 12)
     atom = feedparser.parse((site / "atom.xml").read_bytes())
@@ -221,7 +221,19 @@ def test_two_builds_are_byte_identical(sample, tmp_path):
     subprocess.run([sys.executable, "-m", "generator", "-C", str(other), "-q", "build"], env=env, check=True)
     first, second = tree(sample / "site"), tree(other / "site")
     assert len(first) > 40 and any(path.startswith("pagefind/") for path in first)
-    assert second == first
+    assert _stable(second) == _stable(first)
+
+
+def _stable(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Every file but Pagefind's filter index and the index files naming it: Pagefind writes filters
+    in hash-map order, so their bytes (and names) differ between runs (Pagefind/pagefind#638)."""
+    return {
+        path: data
+        for path, data in files.items()
+        if not path.startswith("pagefind/filter/")
+        and path != "pagefind/pagefind-entry.json"
+        and not path.endswith(".pf_meta")
+    }
 
 
 def test_one_process_and_several_build_the_same_bytes(sample):
@@ -233,16 +245,21 @@ def test_one_process_and_several_build_the_same_bytes(sample):
     assert any("Related papers" in text.decode() for path, text in alone.items() if path.startswith("papers/"))
 
 
-def test_guids_survive_title_and_base_url_changes(sample):
+def test_guids_survive_title_and_scheme_changes_and_belong_to_the_site_address(sample):
+    def guids() -> dict[str, str]:
+        entries = feedparser.parse((sample / "site/feed.xml").read_bytes()).entries
+        return {e.link.rsplit("/", 2)[-2]: e.id for e in entries}
+
     build(sample)
-    before = {
-        e.link.rsplit("/", 2)[-2]: e.id for e in feedparser.parse((sample / "site/feed.xml").read_bytes()).entries
-    }
+    before = guids()
     path = sample / "content/papers/cachegen.md"
     path.write_text(path.read_text().replace("title: 'CacheGen:", "title: 'CacheGen (renamed):"))
+    build(sample, "--base-url", "http://example.org/")
+    assert guids() == before
+    # Another site (another host or path) has its own GUIDs: a reader following two sites keeps both copies.
     build(sample, "--base-url", "https://other.example/feeds/")
-    after = {e.link.rsplit("/", 2)[-2]: e.id for e in feedparser.parse((sample / "site/feed.xml").read_bytes()).entries}
-    assert before == after
+    after = guids()
+    assert after.keys() == before.keys() and not set(after.values()) & set(before.values())
 
 
 def test_sub_path_base_url_keeps_every_link_inside_the_sub_path(sample):

@@ -109,6 +109,6 @@ def test_verbose_prints_each_build_step(project, capsys):
         "reading entries",
         "finding related papers for 1 papers",
         "building the site model",
-        "rendering 6 pages and 2 feeds",
+        "rendering 9 pages and 3 feeds",  # home, paper, 2 tag indexes, archive, 404; its day, week and month
     ):
         assert step in err, step

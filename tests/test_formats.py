@@ -70,8 +70,8 @@ def test_arxiv_api_atom_fields():
     )
     assert cachegen.categories == ("cs.NI", "cs.LG") and cachegen.comment == "SIGCOMM 2024"
     assert cachegen.links["pdf"] == "https://arxiv.org/pdf/2310.07240"
-    assert lora.doi == "10.48550/arXiv.2106.09685" and lora.journal_ref == "ICLR 2022"
-    assert lora.links["doi"] == "https://doi.org/10.48550/arXiv.2106.09685"
+    assert lora.doi == "10.48550/arxiv.2106.09685" and lora.journal_ref == "ICLR 2022"  # DOIs ignore case
+    assert lora.links["doi"] == "https://doi.org/10.48550/arxiv.2106.09685"
     assert lora.links["code"] == "https://github.com/microsoft/LoRA"
     assert "$10{,}000\\times$" in lora.abstract
     assert [p.line for p in result.papers] == [10, 37]
@@ -112,14 +112,14 @@ def test_bibtex_fields():
     assert result.problems == []
     cachegen, pixart, attention = result.papers
     assert cachegen.title == "CacheGen: Fast Context Loading for Language Model Applications"
-    assert cachegen.arxiv == "2310.07240" and cachegen.tags == ("kv-cache", "systems")
+    assert cachegen.arxiv == "2310.07240" and cachegen.keywords == ("kv-cache", "systems") and cachegen.tags == ()
     assert cachegen.authors == ("Yuhan Liu", "Hanchen Li", "Junchen Jiang")
     assert pixart.title == (
         "PixArt-$\\alpha$: Fast Training of Diffusion Transformer for Photorealistic Text-to-Image Synthesis"
     )
     assert pixart.authors == ("Junsong Chen", "Jincheng Yu", "Jörg Müller")
     assert pixart.arxiv == "2310.00426"  # from the arXiv DOI
-    assert pixart.tags == ("diffusion", "text-to-image") and "$\\mathcal{O}(10\\%)$" in pixart.abstract
+    assert pixart.keywords == ("diffusion", "text-to-image") and "$\\mathcal{O}(10\\%)$" in pixart.abstract
     assert attention.links == {"project": "https://papers.nips.cc/paper/7181-attention-is-all-you-need"}
     assert attention.journal_ref == "Advances in Neural Information Processing Systems"
     assert [p.line for p in result.papers] == [4, 15, 28]

@@ -289,10 +289,10 @@ def test_a_clean_build_between_edits_leaves_no_stale_record(tmp_path):
     "template, addition",
     [
         (
-            "archive.html",
-            "{% for month in page.months %}{% for p in month.papers %}{{ p.summary }}{% endfor %}{% endfor %}",
+            "month.html",
+            "{% for day in page.days %}{% for p in day.papers %}{{ p.summary }}{% endfor %}{% endfor %}",
         ),
-        ("archive.html", "{{ page.months[0].papers|map(attribute='abstract')|join(' ') }}"),
+        ("week.html", "{% for day in page.days %}{{ day.papers|map(attribute='abstract')|join(' ') }}{% endfor %}"),
         ("paper.html", "{% if page.next %}{{ page.next.html|length }}{% endif %}"),
         ("tag.html", "{{ page.pager.items|string }}"),
     ],

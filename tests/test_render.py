@@ -124,12 +124,13 @@ def test_jsonld_is_the_papers_schema_org_data_safe_inside_script(
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
-def test_feed_guids_are_uuid5_of_the_slug(slug):
+def test_feed_guids_are_uuid5_of_the_site_address_and_the_slug(slug):
     import uuid
 
     from generator.model.site import GUID_NAMESPACE, paper_guid
 
-    assert paper_guid(slug) == f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, slug)}"
+    expected = uuid.uuid5(GUID_NAMESPACE, f"example.org/sub/papers/{slug}")
+    assert paper_guid(slug, "https://example.org/sub/") == f"urn:uuid:{expected}"
 
 
 def _site_with_theme(tmp_path: Path, name: str, *, fragments: bool) -> dict[str, bytes]:

@@ -97,8 +97,10 @@ def test_tag_pages_paginate_under_the_tag():
     assert [f[2] for f in speech[0].feeds] == [
         "https://example.org/tags/speech/feed.xml",
         "https://example.org/tags/speech/atom.xml",
+        "https://example.org/tags/speech/feed.json",
         "https://example.org/feed.xml",
         "https://example.org/atom.xml",
+        "https://example.org/feed.json",
     ]
 
 
@@ -106,8 +108,8 @@ def test_an_empty_site_has_one_empty_home_page_and_empty_feeds():
     site = site_of([])
     [home] = pages_of(site, "list.html")
     assert (home.path, home.pager.items, home.pager.count) == ("index.html", (), 1)
-    assert [f.path for f in site.feeds] == ["feed.xml", "atom.xml"]
-    assert all(f.items == () and f.updated == D(1970, 1, 1) for f in site.feeds)
+    assert [f.path for f in site.feeds] == ["feed.xml", "atom.xml", "feed.json"]
+    assert all(f.items == () and f.updated == dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) for f in site.feeds)
     assert site.tags == () and site.info.paper_count == 0
 
 
@@ -196,14 +198,15 @@ def test_tag_indexes_sort_by_name_and_by_count():
     assert [t.slug for t in site.info.top_tags] == ["speech", "alpha", "asr", "diffusion", "kv-cache", "llm", "zeta"]
 
 
-def test_feeds_hold_the_newest_papers_up_to_feed_items():
+def test_feeds_hold_whole_days_up_to_feed_items():
     site = site_of()
     feeds = {f.path: f for f in site.feeds}
     tags = ("alpha", "diffusion", "kv-cache", "llm", "speech", "asr", "zeta")
     assert list(feeds) == [
         "feed.xml",
         "atom.xml",
-        *(f"tags/{t}/{name}" for t in tags for name in ("feed.xml", "atom.xml")),
+        "feed.json",
+        *(f"tags/{t}/{name}" for t in tags for name in ("feed.xml", "atom.xml", "feed.json")),
     ]
     rss, atom = feeds["feed.xml"], feeds["atom.xml"]
     assert (rss.kind, atom.kind) == ("rss", "atom")
@@ -213,7 +216,7 @@ def test_feeds_hold_the_newest_papers_up_to_feed_items():
         "https://example.org/",
         "Test Feed",
         "Papers for tests.",
-        D(2024, 3, 12),
+        dt.datetime(2024, 3, 12, tzinfo=dt.timezone.utc),
     )
     speech = feeds["tags/speech/feed.xml"]
     assert [p.slug for p in speech.items] == ["wav", "xss", "only"]
@@ -222,7 +225,7 @@ def test_feeds_hold_the_newest_papers_up_to_feed_items():
         "https://example.org/tags/speech/",
         "Test Feed: Speech",
         "Spoken language.",
-        D(2024, 3, 11),
+        dt.datetime(2024, 3, 11, tzinfo=dt.timezone.utc),
     )
     assert feeds["tags/zeta/atom.xml"].subtitle == "Papers tagged zeta."
     one = site_of(config=replace(CONFIG, feed_items=1))
@@ -246,21 +249,26 @@ def test_feed_ids_are_stable_and_distinct_between_the_site_and_each_tag():
     rss_ids = [ids[path] for path in ids if path.endswith("feed.xml")]
     assert len(set(rss_ids)) == len(rss_ids) == 8
     assert all(i.startswith("urn:uuid:") for i in rss_ids)
-    # The same ids after a change of title, base URL, paging or papers.
-    other = replace(CONFIG, title="Renamed", base_url="https://other.example/sub/", per_page=1, feed_items=1)
-    moved = site_of(ENTRIES[:3] + ENTRIES[4:], other)
-    assert {f.path: f.id for f in moved.feeds} == {p: i for p, i in ids.items() if "/diffusion/" not in p}
+    # The same ids after a change of title, scheme, paging or papers; others at another address.
+    other = replace(CONFIG, title="Renamed", base_url="http://example.org/", per_page=1, feed_items=1)
+    changed = site_of(ENTRIES[:3] + ENTRIES[4:], other)
+    assert {f.path: f.id for f in changed.feeds} == {p: i for p, i in ids.items() if "/diffusion/" not in p}
+    moved = site_of(config=replace(CONFIG, base_url="https://example.org/sub/"))
+    assert not {f.id for f in moved.feeds} & set(ids.values())
 
 
-def test_paper_guids_depend_on_the_slug_alone():
+def test_paper_guids_depend_on_the_site_address_and_the_slug_alone():
     site = site_of()
     guids = {p.slug: p.guid for p in site.papers}
-    assert guids == {slug: paper_guid(slug) for slug in NEWEST_FIRST}
+    assert guids == {slug: paper_guid(slug, "https://example.org/") for slug in NEWEST_FIRST}
     assert len(set(guids.values())) == len(guids)
     changed = [replace(e, title=e.title + " (revised)", date=D(2025, 1, 1), tags=()) for e in ENTRIES]
-    other = replace(CONFIG, base_url="https://other.example/sub/", title="Other")
+    other = replace(CONFIG, base_url="http://EXAMPLE.org", title="Other")
     assert {p.slug: p.guid for p in site_of(changed, other).papers} == guids
-    assert paper_guid("wav") == f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, 'wav')}"
+    elsewhere = replace(CONFIG, base_url="https://other.example/sub/")
+    assert not {p.guid for p in site_of(config=elsewhere).papers} & set(guids.values())
+    wav = uuid.uuid5(GUID_NAMESPACE, "example.org/papers/wav")
+    assert paper_guid("wav", "https://example.org/") == f"urn:uuid:{wav}"
 
 
 def test_a_sub_path_base_url_puts_every_url_under_it():
@@ -339,10 +347,11 @@ def test_search_page_only_with_search_and_archive_by_month():
     without = site_of(search=False)
     assert pages_of(without, "search.html") == [] and without.info.search is False
     [archive] = pages_of(without, "archive.html")
-    assert [(m.key, m.label, [p.slug for p in m.papers]) for m in archive.months] == [
-        ("2024-03", "March 2024", ["pix", "cache", "wav"]),
-        ("2024-02", "February 2024", ["xss"]),
-        ("2024-01", "January 2024", ["only"]),
+    # The archive is a calendar: its months with their counts, not every paper (see tests/test_days.py).
+    assert [(m.month.key, m.month.label, m.month.count, m.month.url) for m in archive.months] == [
+        ("2024-03", "March 2024", 3, "/months/2024-03/"),
+        ("2024-02", "February 2024", 1, "/months/2024-02/"),
+        ("2024-01", "January 2024", 1, "/months/2024-01/"),
     ]
 
 

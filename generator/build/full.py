@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import jinja2
 from ..config import Config
 from ..errors import BuildError, SourceError
 from ..ids import tag_slug
+from ..model.days import Visibility
 from ..model.related import Doc, Frequencies, related_unless_known
 from ..model.site import Site, build_site
 from ..render.environment import make_environment, render_robots, render_sitemap
@@ -48,6 +49,7 @@ class FullBuild:
     strict: bool
     search: bool
     processes: int | None  # to spread the work over (default: all cores)
+    visibility: Visibility  # which entries the site shows (drafts, future dates)
     progress: Callable[[str], None]
 
     @property
@@ -88,6 +90,7 @@ class FullBuild:
             raise SourceError(loaded.problems)
         cache.store_entries(loaded.rows, keep=loaded.names)
         loaded.rows.clear()  # stored: not to be copied into the processes forked below
+        loaded = replace(loaded, entries=[entry for entry in loaded.entries if self.visibility.shows(entry)])
         env = environments[0] if environments else _prepare(self.theme_dir, bytecode, track=decided.track)
         if self.search:
             find_pagefind()  # fail before any work when the binary is missing
@@ -162,7 +165,9 @@ class FullBuild:
             cache.store_result("related", found.key, found.similar)
         cache.store_result(
             "state",
-            patch_inputs(self.config, decided.theme, strict=self.strict, search=self.search),
+            patch_inputs(
+                self.config, decided.theme, strict=self.strict, search=self.search, visibility=self.visibility
+            ),
             PatchState(site.info, salt, site.tags, found.frequencies, problems),
         )
         _record_site(cache, decided.fingerprint, self.output, paths)

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..config import Config
 from ..content.entry import Entry, entry_names, shown_prefix
 from ..errors import SourceError
+from ..model.days import Visibility, placement
 from ..model.related import Frequencies, Terms
 from ..model.site import Page, PaperView, SiteInfo, Tag, paper_page, paper_page_path, paper_view
 from .cache import (
@@ -77,16 +78,24 @@ class _Edit:
     old_terms: Terms
 
 
-def patch_inputs(config: Config, theme: str, *, strict: bool, search: bool) -> str:
+def patch_inputs(config: Config, theme: str, *, strict: bool, search: bool, visibility: Visibility) -> str:
     """Everything but the entries that the site depends on (`theme`: the theme's stamp); a patch needs it unchanged."""
-    return f"{config!r}\0{strict}\0{search}\0{theme}"
+    return f"{config!r}\0{strict}\0{search}\0{theme}\0{visibility.key}"
 
 
 def try_patch(
-    root: Path, config: Config, theme_dir: Path, cache: BuildCache, decided: Plan, *, strict: bool
+    root: Path,
+    config: Config,
+    theme_dir: Path,
+    cache: BuildCache,
+    decided: Plan,
+    *,
+    strict: bool,
+    visibility: Visibility,
 ) -> Patched | None:
     """Patch the site for edited entries; None, with nothing changed, when a full build is needed."""
-    state = cache.result("state", patch_inputs(config, decided.theme, strict=strict, search=False))
+    inputs = patch_inputs(config, decided.theme, strict=strict, search=False, visibility=visibility)
+    state = cache.result("state", inputs)
     if not isinstance(state, PatchState) or state.problems:
         return None
     rows = cache.entry_stats()
@@ -96,7 +105,7 @@ def try_patch(
     if found is None:
         return None
     edits, touched = found
-    changes = _reparse(edits, cache)
+    changes = _reparse(edits, cache, config.sort, visibility)
     if changes is None:
         return None
     frequencies = state.frequencies.edited([(e.old_terms, e.terms) for e in changes]) if changes else state.frequencies
@@ -130,7 +139,7 @@ def try_patch(
         if frequencies is not state.frequencies:
             cache.store_result(
                 "state",
-                patch_inputs(config, decided.theme, strict=strict, search=False),
+                inputs,
                 PatchState(state.info, state.salt, state.tags, frequencies, False),
             )
         cache.set_meta("fingerprint", decided.fingerprint)
@@ -220,9 +229,12 @@ def _edited_files(
     return edited, touched
 
 
-def _reparse(edited: list[tuple[str, Path, bytes, os.stat_result]], cache: BuildCache) -> list[_Edit] | None:
-    """Each edited entry read and rendered as a full build would; None when an edit is broken
-    or moves the entry's date or tags."""
+def _reparse(
+    edited: list[tuple[str, Path, bytes, os.stat_result]], cache: BuildCache, sort: str, visibility: Visibility
+) -> list[_Edit] | None:
+    """Each edited entry read and rendered as a full build would; None when an edit is broken, the
+    entry is not shown (a draft, a future date), or the edit may move it (its date, tags, draft
+    flag or what orders its day: see `days.placement`)."""
     changes = []
     for shown, _, data, st in edited:
         try:
@@ -233,8 +245,8 @@ def _reparse(edited: list[tuple[str, Path, bytes, os.stat_result]], cache: Build
         if stored is None or not stored.record:
             return None
         before, old_terms, _ = unpickle(stored.record)
-        if (before.date, before.tags) != (entry.date, entry.tags):
-            return None  # the order, tag pages or tag counts may change
+        if placement(before, sort) != placement(entry, sort) or not visibility.shows(entry):
+            return None  # the order, day, tag pages or tag counts may change
         row = entry_row(shown, st, digest(data), pack_record((entry, terms, plain)), html)
         changes.append(_Edit(row, entry, terms, plain, html, old_terms))
     return changes

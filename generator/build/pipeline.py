@@ -10,6 +10,7 @@ it must be an earlier site (with the marker, or recorded by the cache) or empty.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import time
@@ -20,6 +21,7 @@ from pathlib import Path
 from .. import lazy
 from ..config import Config
 from ..errors import BuildError
+from ..model.days import Visibility
 from ..render.theme import find_theme
 from .cache import CACHE_DIR, BuildCache, CacheError, last_site_record
 from .incremental import Plan, Step, file_stamps, folder_stamp, plan
@@ -35,6 +37,9 @@ def build(
     search: bool = True,
     jobs: int | None = None,
     clean: bool = False,
+    drafts: bool = False,
+    future: bool = False,
+    today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the site of the project at `root` into its output folder.
@@ -43,12 +48,15 @@ def build(
     `search`, Pagefind indexes the new site before it replaces the old one.
     What is unchanged since the last build comes from the build cache; when
     nothing changed at all, the build stops at once. `clean` ignores and
-    rewrites the cache. `progress` is told, in words, each phase as it starts.
+    rewrites the cache. Entries marked `draft: true` join only with `drafts`,
+    and entries dated after `today` (default: the local date) only with `future`.
+    `progress` is told, in words, each phase as it starts.
     """
     started = time.perf_counter()
     output = root / config.output_dir
     theme_dir = find_theme(root, config.theme)
-    steps = _Steps(root, config, theme_dir, strict, search, jobs, progress)
+    visibility = Visibility(today or dt.date.today(), drafts=drafts, future=future)
+    steps = _Steps(root, config, theme_dir, strict, search, jobs, visibility, progress)
     notes: list[str] = []
     try:
         check_output_dir(output, root, [root / config.content_dir, root / "themes", theme_dir, root / CACHE_DIR])
@@ -80,10 +88,11 @@ class _Steps:
         strict: bool,
         search: bool,
         jobs: int | None,
+        visibility: Visibility,
         progress: Callable[[str], None] | None,
     ) -> None:
         self.root, self.config, self.theme_dir = root, config, theme_dir
-        self.strict, self.search, self.jobs = strict, search, jobs
+        self.strict, self.search, self.jobs, self.visibility = strict, search, jobs, visibility
         self.progress = progress or (lambda message: None)
 
     def run(self, cache: BuildCache, *, clean: bool) -> BuildReport:
@@ -103,7 +112,8 @@ class _Steps:
             cache,
             inputs=[self.root / self.config.content_dir / "papers"],
             theme=self.theme_dir,
-            settings=f"{self.config!r}\0{self.strict}\0{self.search}",
+            # The build's day is among them (without --future): an entry joins the site on its date.
+            settings=f"{self.config!r}\0{self.strict}\0{self.search}\0{self.visibility.key}",
             output=self.root / self.config.output_dir,
             clean=clean,
             search=self.search,
@@ -112,7 +122,9 @@ class _Steps:
     def patch(self, cache: BuildCache, decided: Plan) -> BuildReport | None:
         """The site patched for a few edited entries, or None when that cannot be done."""
         patch = lazy.build_patch()
-        patched = patch.try_patch(self.root, self.config, self.theme_dir, cache, decided, strict=self.strict)
+        patched = patch.try_patch(
+            self.root, self.config, self.theme_dir, cache, decided, strict=self.strict, visibility=self.visibility
+        )
         if patched is None:
             return None
         # A patch that wrote nothing (entries touched, not changed) left the site as it was.
@@ -121,7 +133,7 @@ class _Steps:
     def full(self, cache: BuildCache, decided: Plan) -> BuildReport:
         full = lazy.build_full()
         return full.FullBuild(
-            self.root, self.config, self.theme_dir, self.strict, self.search, self.jobs, self.progress
+            self.root, self.config, self.theme_dir, self.strict, self.search, self.jobs, self.visibility, self.progress
         ).run(cache, decided)
 
 

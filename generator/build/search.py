@@ -2,15 +2,20 @@
 
 Pagefind (PyPI `pagefind[bin]`) writes a split index to `pagefind/` in the
 site, so a browser loads only the fragments a query needs, even for 100,000
-papers. Only paper pages are indexed (their `data-pagefind-body`).
+papers. What it indexes is marked in the theme: only paper pages, their
+abstract as the body (`data-pagefind-body`), title, authors, arXiv id and tags
+as metadata (`data-pagefind-meta`), topic, year and date as filters and the
+date as sort key. Pagefind searches metadata from version 1.5 on, so an older
+one is refused rather than left to find papers by their abstracts alone.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from ..errors import BuildError
@@ -22,10 +27,23 @@ except ImportError:  # pragma: no cover
     get_executable = None
 
 MISSING = "search needs the Pagefind binary: install it with `pip install 'pagefind[bin]'`, or build with --no-search"
+NEEDED_VERSION = (1, 5)  # metadata (titles, authors, arXiv ids) is searched from Pagefind 1.5 on
+TOO_OLD = (
+    "search needs Pagefind {needed} or newer (found {found}), which searches titles, authors and arXiv ids:"
+    " `pip install -U 'pagefind[bin]'`, or build with --no-search"
+)
 
 
 def find_pagefind() -> list[str]:
-    """The command that runs Pagefind; a `BuildError` saying how to get it when there is none."""
+    """The command that runs Pagefind; a `BuildError` saying how to get it when there is none or it is too old."""
+    command = _pagefind_command()
+    found = pagefind_version(command[0])
+    if found is not None and found < NEEDED_VERSION:
+        raise BuildError(TOO_OLD.format(needed=".".join(map(str, NEEDED_VERSION)), found=".".join(map(str, found))))
+    return command
+
+
+def _pagefind_command() -> list[str]:
     if get_executable is not None:
         try:
             return [str(get_executable())]
@@ -35,6 +53,25 @@ def find_pagefind() -> list[str]:
     if found:
         return [found]
     raise BuildError(MISSING)
+
+
+@lru_cache(maxsize=4)
+def pagefind_version(executable: str) -> tuple[int, ...] | None:
+    """The version of the Pagefind binary at `executable` (`pagefind 1.5.2` -> (1, 5, 2)); None when it
+    does not say, in which case the build goes on and Pagefind's own errors speak. Asked once per binary."""
+    try:
+        result = subprocess.run(
+            [executable, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            preexec_fn=partial(die_with_parent, os.getpid()),
+            close_fds=True,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r"(\d+)\.(\d+)\.(\d+)", result.stdout)
+    return tuple(int(part) for part in match.groups()) if match else None
 
 
 def index_site(folder: Path) -> None:

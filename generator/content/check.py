@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..config import CONFIG_NAME, Config, load_config
 from ..errors import ConfigError, Problem
-from ..ids import is_http_url, is_safe_url, paper_key, split_url, squeeze_url, tag_slug
+from ..ids import is_http_url, is_safe_url, split_url, squeeze_url, tag_slug
+from ..model.identity import Identity, PaperIndex, identity
 from ..render.markup import Markup
 from .entry import (
     FENCE,
@@ -147,19 +148,28 @@ def _link_lines(body: str, urls: Sequence[str]) -> list[int]:
 
 
 def _duplicates(entries: list[Entry], papers_dir: Path, root: Path) -> list[Problem]:
+    """Entries that are one paper by the rule ingest merges by (model/identity.py): a shared arXiv
+    id or DOI, or a shared title that nothing contradicts (two papers may share a title)."""
     problems = []
-    seen: dict[str, str] = {}
+    index: PaperIndex[str] = PaperIndex()
+    known: dict[str, Identity] = {}
     for entry in entries:
-        keys = [f"title:{paper_key(entry.title)}"] + ([f"arxiv:{entry.arxiv}"] if entry.arxiv else [])
         path = relative_name(papers_dir / f"{entry.slug}.md", root)
-        for key in keys:
-            if key in seen:
-                what = "arXiv id" if key.startswith("arxiv:") else "title"
-                problems.append(
-                    Problem(
-                        path, f"same paper ({what}) as {seen[key]}", line=2, hint="merge the two entries and delete one"
-                    )
-                )
-                break
-            seen[key] = path
+        mine = identity(entry)
+        same, _ = index.find(mine)
+        if same is None:
+            index.add(path, mine)
+            known[path] = mine
+            continue
+        other = known[same]
+        what = (
+            "arXiv id"
+            if mine.arxiv and mine.arxiv == other.arxiv
+            else "DOI"
+            if mine.doi and mine.doi == other.doi
+            else "title"
+        )
+        problems.append(
+            Problem(path, f"same paper ({what}) as {same}", line=2, hint="merge the two entries and delete one")
+        )
     return problems

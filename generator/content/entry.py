@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, SourceError
-from ..model.records import Scholarly, Source
+from ..model.records import Scholarly, Source, parse_published, published_text
 from . import edit, frontmatter
 
 try:
@@ -35,6 +35,7 @@ KNOWN_KEYS = (
     "date",
     "tags",
     "authors",
+    "surnames",
     "arxiv",
     "doi",
     "published",
@@ -45,6 +46,9 @@ KNOWN_KEYS = (
     "links",
     "sources",
     "ingested",
+    "date_from",
+    "rank",
+    "draft",
 )
 ENTRY_SUFFIX = ".md"
 
@@ -64,6 +68,13 @@ class Entry(Scholarly):
     extra: Mapping[str, Any] = field(default_factory=dict)
     # What ingest last wrote into each field, as a digest (see content/provenance.py); None: not known.
     ingested: Mapping[str, str] | None = None
+    # "ingest" when no source gave a date and `date` is the day of the ingest (or --date): the first
+    # source that gives one replaces it. "": the date came from a source, and never changes.
+    date_from: str = ""
+    # The paper's place among its day's papers as its source ranked them (1 first); None: not ranked.
+    rank: int | None = None
+    # Left out of the site unless built with --drafts.
+    draft: bool = False
 
     def __reduce__(self):
         # Builds pass thousands of entries between processes and keep them in the cache. The default
@@ -133,12 +144,18 @@ def _key_texts(entry: Entry, block_lists: Mapping[str, str] | None = None) -> li
         return f"{key}:\n" + "".join(f"{indent}- {_dump('x', v, True)[3:]}" for v in values)
 
     out = [("title", _dump("title", entry.title, False)), ("date", _dump("date", entry.date, False))]
+    if entry.date_from:
+        out.append(("date_from", _dump("date_from", entry.date_from, False)))
+    if entry.draft:
+        out.append(("draft", _dump("draft", True, False)))
     if entry.tags:
         out.append(("tags", listed("tags", list(entry.tags))))
     if entry.authors:
         out.append(("authors", listed("authors", list(entry.authors))))
-    for key in ("arxiv", "doi", "published", "upvotes"):
-        value = getattr(entry, key)
+    if entry.surnames:
+        out.append(("surnames", listed("surnames", list(entry.surnames))))
+    for key in ("arxiv", "doi", "published", "upvotes", "rank"):
+        value = _published_value(entry) if key == "published" else getattr(entry, key)
         if value is not None and value != "":
             out.append((key, _dump(key, value, False)))
     if entry.categories:
@@ -492,9 +509,18 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
     sources = _read_sources(meta.get("sources"), bad)
     categories = _read_strings(meta, "categories", bad, "`categories` must be a list of words")
     text_fields = {key: _read_text(meta.get(key), key, bad) for key in ("arxiv", "doi", "comment", "journal_ref")}
-    published = _read_published(meta.get("published"), bad)
+    published, precision = _read_published(meta.get("published"), bad)
+    surnames = _read_strings(meta, "surnames", bad, "`surnames` must be a list of names")
     upvotes = _read_upvotes(meta.get("upvotes"), bad)
+    draft = _read_draft(meta.get("draft"), bad)
+    rank = _read_rank(meta.get("rank"), bad)
     ingested = _read_ingested(meta.get("ingested"), bad)
+    date_from = meta.get("date_from") or ""
+    if date_from not in ("", "ingest"):
+        bad(
+            "date_from", f"`date_from` can only be `ingest`, not {date_from!r}", hint="delete the line to keep the date"
+        )
+        date_from = ""
 
     if bad.problems or date is None:  # a missing date is among the problems
         raise SourceError(bad.problems)
@@ -510,9 +536,14 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
         sources=tuple(sources),
         categories=tuple(categories),
         published=published,
+        published_precision=precision,
+        surnames=tuple(surnames),
         upvotes=upvotes,
         extra=extra,
         ingested=ingested,
+        date_from=date_from,
+        rank=rank,
+        draft=draft,
         **text_fields,
     )
 
@@ -599,13 +630,41 @@ def _read_text(value: Any, key: str, bad: _Complaints) -> str:
     return value
 
 
-def _read_published(value: Any, bad: _Complaints) -> dt.date | None:
+def _published_value(entry: Entry) -> Any:
+    """`published` as the entry writes it: a year (1998), a month (1998-05) or a date (1998-05-04)."""
+    if entry.published is None or entry.published_precision in ("", "day"):
+        return entry.published
+    text = published_text(entry.published, entry.published_precision)
+    return int(text) if entry.published_precision == "year" else text
+
+
+def _read_published(value: Any, bad: _Complaints) -> tuple[dt.date | None, str]:
+    """A publication date and its precision: `1998`, `1998-05` or a date like `1998-05-04`."""
     if value is None:
-        return None
+        return None, ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    known = parse_published(value) if isinstance(value, str) else None
+    if known is not None:
+        return known.date, known.precision
     published = _as_date(value)
     if published is None:
-        bad("published", f"`published` must be a date like 2024-03-11, not {value!r}")
-    return published
+        bad("published", f"`published` must be a date like 2024-03-11, 2024-03 or 2024, not {value!r}")
+    return published, "day" if published else ""
+
+
+def _read_rank(value: Any, bad: _Complaints) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+        return value
+    bad("rank", f"`rank` must be a whole number of at least 1 (1 first), not {value!r}")
+    return None
+
+
+def _read_draft(value: Any, bad: _Complaints) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    bad("draft", f"`draft` must be true or false, not {value!r}", hint="draft: true")
+    return False
 
 
 def _read_upvotes(value: Any, bad: _Complaints) -> int | None:

@@ -26,6 +26,7 @@ from .entry import Entry
 # The fields ingest writes.
 MANAGED = (
     "title",
+    "date",
     "authors",
     "tags",
     "links",

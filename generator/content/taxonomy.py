@@ -1,17 +1,20 @@
 """Tags: their slugs, auto-tagging from a taxonomy, and the tag index.
 
 A tag's identity is its slug (`tag_slug`); its display name comes from the
-taxonomy, or from the first spelling seen in an entry.
+taxonomy, or from the first spelling seen in an entry. A taxonomy tag is
+given by its keyword phrases (found in a title, abstract or source keyword)
+and by its arXiv categories (a paper in cs.CL, or in any math category).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..config import TagSpec
 from ..ids import tag_slug
+from .arxiv_categories import archive_of
 
 TITLE_WEIGHT = 3
 MIN_SCORE = 2
@@ -43,10 +46,13 @@ class Tagger:
 
     index: dict[str, tuple[_Phrase, ...]]
     max_tags: int
+    categories: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # lower-case code -> tags
+    known: Mapping[str, str] = field(default_factory=dict)  # the slug of a tag's slug or name -> the tag
 
     @classmethod
     def from_taxonomy(cls, taxonomy: Mapping[str, TagSpec], max_tags: int) -> Tagger:
         index: dict[str, list[_Phrase]] = {}
+        categories: dict[str, list[str]] = {}
         for slug, spec in sorted(taxonomy.items()):
             for keyword in spec.keywords:
                 words = tuple(_TOKEN.findall(keyword))
@@ -54,7 +60,17 @@ class Tagger:
                     continue
                 phrase = _Phrase(slug, words)
                 index.setdefault(words[0].lower(), []).append(phrase)
-        return cls(index={k: tuple(v) for k, v in index.items()}, max_tags=max_tags)
+            for code in spec.categories:
+                categories.setdefault(code.lower(), []).append(slug)
+        return cls(
+            index={k: tuple(v) for k, v in index.items()},
+            max_tags=max_tags,
+            categories={k: tuple(v) for k, v in categories.items()},
+            known={
+                **{tag_slug(spec.name): slug for slug, spec in taxonomy.items()},
+                **{slug: slug for slug in taxonomy},
+            },
+        )
 
     def _hits(self, text: str) -> dict[str, int]:
         tokens = _TOKEN.findall(text)
@@ -97,6 +113,34 @@ class Tagger:
     def keyword_tags(self, keywords: Iterable[str]) -> tuple[str, ...]:
         """The taxonomy tags that a source's keywords (such as ai_keywords) name."""
         return self.tags_for("", "", keywords)
+
+    def category_tags(self, categories: Iterable[str]) -> tuple[str, ...]:
+        """The taxonomy tags that a paper's arXiv categories give, in the order of its categories
+        (the primary one first); a tag may name a category (cs.CL) or its whole archive (cs)."""
+        tags: dict[str, None] = {}
+        for code in categories:
+            for key in (code.lower(), archive_of(code.lower())):
+                tags.update(dict.fromkeys(self.categories.get(key, ())))
+        return tuple(tags)
+
+    def sort_tags(self, tags: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A source's tags split into those the taxonomy has (as its slugs) and the rest, which
+        are only keywords; with no taxonomy, every tag is kept."""
+        if not self.known:
+            return tuple(tags), ()
+        ours: list[str] = []
+        others: list[str] = []
+        for tag in tags:
+            slug = self.known.get(tag_slug(tag))
+            if slug:
+                ours.append(slug)
+            else:
+                others.append(tag)
+        return unique_tags(ours), tuple(others)
+
+    def named_tags(self, keywords: Iterable[str]) -> tuple[str, ...]:
+        """The taxonomy tags that a source's keywords name outright, by slug or name (`kv-cache`, `KV cache`)."""
+        return unique_tags(slug for slug in (self.known.get(tag_slug(word)) for word in keywords) if slug)
 
 
 def unique_tags(tags: Iterable[str]) -> tuple[str, ...]:

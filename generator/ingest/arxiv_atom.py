@@ -4,7 +4,8 @@ Each entry carries `id` http://arxiv.org/abs/{id}v{n}, `published` (v1),
 `updated`, `title`, `summary`, authors, links (alternate, pdf, doi),
 categories, `arxiv:primary_category` and optional `arxiv:comment`,
 `arxiv:journal_ref`, `arxiv:doi`. An error response (one entry titled
-`Error`) is an error. Papers are dated by their first version.
+`Error`) is an error. Papers are dated, and published, by their first
+version (`published`, to the day); every text field goes through `tex.detex`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import re
 
 from ..errors import Problem, SourceError
-from ..model.records import Paper, Source, arxiv_id, arxiv_links, clean_text
-from .base import ParseOptions, ParseResult, links_from_text, split_names
+from ..model.records import Paper, Published, Source, arxiv_id, arxiv_links, normalize_doi
+from .base import ParseOptions, ParseResult, links_from_text, publication, split_names
+from .dates import from_arxiv_id
 from .feedtext import entry_lines, feed_date, parse_feed, text_of
+from .tex import detex
 
 NAME = "arxiv-atom"
 DESCRIPTION = "arXiv API response (Atom)"
@@ -36,19 +39,19 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
         if text_of(entry.get("title")) == "Error" and "api/errors" in str(entry.get("id", "")):
             raise SourceError(Problem(name, f"arXiv API error: {text_of(entry.get('summary'))}", line=line))
         identifier = arxiv_id(str(entry.get("id", "")))
-        title = clean_text(text_of(entry.get("title")))
+        title = detex(text_of(entry.get("title")))
         if not identifier or not title:
             result.problems.append(Problem(name, "entry without an arXiv id or title; skipped", line=line))
             continue
-        abstract = text_of(entry.get("summary"))
+        abstract = detex(text_of(entry.get("summary")))
         published = feed_date(entry.get("published"))
         date = published or options.date or options.today
         links = links_from_text(abstract)
         links.update(arxiv_links(identifier))
-        doi = text_of(entry.get("arxiv_doi"))
+        doi = normalize_doi(text_of(entry.get("arxiv_doi")))
         for link in entry.get("links", []):
             if link.get("title") == "doi" and not doi:
-                doi = re.sub(r"^https?://(dx\.)?doi\.org/", "", link.get("href", ""))
+                doi = normalize_doi(link.get("href", ""))
         if doi:
             links["doi"] = f"https://doi.org/{doi}"
         primary = (entry.get("arxiv_primary_category") or {}).get("term", "")
@@ -63,13 +66,14 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
                 line=line,
                 sources=(Source(options.source_name or name, date),),
                 links=links,
-                authors=split_names([a.get("name", "") for a in entry.get("authors", [])]),
+                authors=tuple(detex(n) for n in split_names([a.get("name", "") for a in entry.get("authors", [])])),
                 arxiv=identifier,
                 doi=doi,
-                published=published,
+                **publication(Published(published) if published else from_arxiv_id(identifier)),
+                dated=published is not None,
                 categories=tuple(categories),
-                comment=text_of(entry.get("arxiv_comment")),
-                journal_ref=text_of(entry.get("arxiv_journal_ref")),
+                comment=detex(text_of(entry.get("arxiv_comment"))),
+                journal_ref=detex(text_of(entry.get("arxiv_journal_ref"))),
             )
         )
     return result

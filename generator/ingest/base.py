@@ -1,23 +1,30 @@
-"""What every ingest parser shares: its options, its result, and link finding."""
+"""What every ingest parser shares: its options, its result, link finding, author names, and the
+reading of flat records (JSON Lines, CSV) under the names sources give their fields."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import Problem
 from ..ids import is_http_url, split_url
 from ..model.records import (
     Paper,
+    Published,
     Source,
     arxiv_from_doi,
     arxiv_id,
     arxiv_links,
     clean_text,
+    find_arxiv_id,
+    normalize_doi,
 )
+from .dates import from_arxiv_id, parse_published
 from .record import Fields, RecordError, split_name_text
+from .tex import detex
 
 
 @dataclass(frozen=True)
@@ -40,18 +47,34 @@ class ParseOptions:
 
 @dataclass
 class ParseResult:
-    """The papers a parser found, and the records it had to skip, with reasons."""
+    """The papers a parser found, the records it had to skip (`problems`, with reasons), and
+    `notes` on values it dropped from records it kept (a date that is not a date, say)."""
 
     papers: list[Paper] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     format: str = ""
+    notes: list[Problem] = field(default_factory=list)
 
-    def add(self, paper: Paper | None, problem: Problem | None) -> None:
-        """Keep what one record gave: a paper, a problem, or both."""
+    def add(self, paper: Paper | None, problem: Problem | None, notes: Iterable[Problem] = ()) -> None:
+        """Keep what one record gave: a paper, a problem, or both, and any notes."""
         if paper is not None:
             self.papers.append(paper)
         if problem is not None:
             self.problems.append(problem)
+        self.notes.extend(notes)
+
+    def add_record(self, record: Record) -> None:
+        """Keep what one record gave."""
+        self.add(record.paper, record.problem, record.notes)
+
+
+@dataclass(frozen=True)
+class Record:
+    """What one record gave a parser: a paper or the problem that skipped it, and notes on what it dropped."""
+
+    paper: Paper | None
+    problem: Problem | None = None
+    notes: tuple[Problem, ...] = ()
 
 
 _URL = re.compile(r"https?://[^\s<>{}\[\]\"'`|\\^]+", re.IGNORECASE)
@@ -132,37 +155,86 @@ def link_kind(url: str) -> str:
     return "code" if host in _CODE_HOSTS else "project"
 
 
+def person(name: str) -> tuple[str, str]:
+    """An author's name as shown, and their family name when it is more than one word.
+
+    `Del Maestro, Adrian` (family name first, as BibTeX, Zotero and many exports write it) is
+    shown `Adrian Del Maestro`, family name `Del Maestro`; `Adrian Del Maestro` is shown as it is,
+    and its family name is not known. A name with a suffix (`King, Jr., Martin Luther`) is
+    `Martin Luther King Jr.`.
+    """
+    parts = [clean_text(part) for part in name.split(",")]
+    if len(parts) == 2 and all(parts):
+        family, given = parts
+        return f"{given} {family}", family if " " in family else ""
+    if len(parts) == 3 and all(parts):
+        family, suffix, given = parts
+        return f"{given} {family} {suffix}", family if " " in family else ""
+    return clean_text(name), ""
+
+
+def publication(published: Published | None) -> dict[str, Any]:
+    """`Paper` keyword arguments for a publication date: `published` and `published_precision`."""
+    if published is None:
+        return {}
+    return {"published": published.date, "published_precision": published.precision}
+
+
+# Record fields by the names sources give them (keys in lower case); the first present wins.
+ALIASES = {
+    "abstract": ("abstract", "summary", "abstract note", "description"),
+    "authors": ("authors", "author", "creators"),
+    "url": ("url", "link", "abs_url", "pdf_url", "pdf"),
+    "arxiv": ("arxiv", "arxiv_id", "arxivid", "eprint", "archive id"),
+    "journal": ("journal_ref", "journal", "publication title", "venue", "booktitle"),
+}
+# Fields that may name an arXiv id among other text (`arXiv: 2106.09685` in Zotero's `Extra`).
+ARXIV_MENTIONS = ("extra", "number", "note", "notes", "journal", "publication title", "doi")
+# Publication dates, most specific first: a record's first readable one is its publication date. A `date`
+# that is also the feed date comes last: it says when the paper was published only if nothing else does.
+DATE_FIELDS = ("published", "date", "created", "publication date", "year", "publication year")
+_FEED_DATE_LAST = (*(key for key in DATE_FIELDS if key != "date"), "date")
+# Phrases that reach tags only through the taxonomy; `tags` are the file's own tagging of the paper.
+KEYWORD_FIELDS = ("keywords", "manual tags", "automatic tags", "ai_keywords")
+
+
 def paper_from_record(
-    record: Mapping[str, object], name: str, line: int, options: ParseOptions
-) -> tuple[Paper | None, Problem | None]:
+    record: Mapping[str, object], name: str, line: int, options: ParseOptions, *, feed_dates: bool = True
+) -> Record:
     """A paper from a flat record (JSON Lines, CSV): title, abstract (or summary), and optional
-    date, authors, tags, url, arxiv, doi, code, project. A field of the wrong type skips the record."""
+    date, publication date, authors, surnames, tags, keywords, url, arxiv, doi, journal, code,
+    project, under the names in `ALIASES`, `DATE_FIELDS` and `KEYWORD_FIELDS`. `date`, when it
+    names a day, is also when the paper entered the feed, unless `feed_dates` is false (a
+    reference manager's `Date` is only a publication date). A field of the wrong type skips the
+    record; a date that is not a date is dropped with a note."""
     fields = Fields({str(k).strip().lower(): v for k, v in record.items() if k is not None})
     try:
-        return _paper_from_fields(fields, name, line, options)
+        return _paper_from_fields(fields, name, line, options, feed_dates)
     except RecordError as exc:
-        return None, Problem(name, f"{exc}; skipped", line=line)
+        return Record(None, Problem(name, f"{exc}; skipped", line=line))
 
 
-def _paper_from_fields(
-    fields: Fields, name: str, line: int, options: ParseOptions
-) -> tuple[Paper | None, Problem | None]:
-    title = clean_text(fields.text("title"))
+def _first(fields: Fields, key: str) -> str:
+    return next((text for text in (fields.text(k) for k in ALIASES[key]) if text.strip()), "")
+
+
+def _paper_from_fields(fields: Fields, name: str, line: int, options: ParseOptions, feed_dates: bool) -> Record:
+    title = detex(fields.text("title"))
     if not title:
-        return None, Problem(name, "record has no title; skipped", line=line)
-    abstract = " ".join((fields.text("abstract") or fields.text("summary")).split())
-    raw_date = fields.text("date")
-    date = parse_date(raw_date) if raw_date else None
-    if raw_date and date is None:
-        return None, Problem(name, f"record {quoted(title)} has an invalid date {quoted(raw_date)}; skipped", line=line)
-    date = date or options.date or options.today
-    identifier = arxiv_id(fields.text("arxiv"))
+        return Record(None, Problem(name, "record has no title; skipped", line=line))
+    published, notes = _published(fields, title, name, line, feed_dates)
+    # `date` is when the paper entered the feed, when it names a day.
+    day = parse_published(fields.text("date")) if feed_dates else None
+    given = day.date if day is not None and day.precision == "day" else None
+    date = given or options.date or options.today
+    abstract = detex(_first(fields, "abstract"))
+    identifier = arxiv_id(_first(fields, "arxiv"))
+    identifier = identifier or next(filter(None, (find_arxiv_id(fields.text(key)) for key in ARXIV_MENTIONS)), "")
     links: dict[str, str] = {}
-    url = fields.text("url").strip()
+    url = _first(fields, "url").strip()
     if is_http_url(url):
         kind = link_kind(url)
-        if kind == "arxiv" and not identifier:
-            identifier = arxiv_id(url)
+        identifier = identifier or (arxiv_id(url) if kind == "arxiv" else "")
         if kind != "arxiv":
             links[kind] = url
     for kind in ("code", "project"):
@@ -171,21 +243,46 @@ def _paper_from_fields(
             links[kind] = value
     for kind, value in links_from_text(abstract).items():
         links.setdefault(kind, value)
+    doi = normalize_doi(fields.text("doi"))
+    identifier = identifier or arxiv_from_doi(doi)
+    if doi:
+        links["doi"] = f"https://doi.org/{doi}"
     if identifier:
         links = {**arxiv_links(identifier), **links}
-    doi = fields.text("doi").strip()
-    if doi and not identifier:
-        identifier = arxiv_from_doi(doi)
-        links = {**arxiv_links(identifier), **links} if identifier else links
-    return Paper(
+    people = [person(n) for n in fields.names(next((k for k in ALIASES["authors"] if fields.has(k)), "authors"))]
+    paper = Paper(
         title=title,
         abstract=abstract,
         date=date,
         line=line,
         sources=(Source(options.source_name or name, date),),
         links=links,
-        authors=fields.names("authors"),
+        authors=tuple(shown for shown, _ in people),
+        surnames=tuple(dict.fromkeys((*(family for _, family in people if family), *fields.names("surnames")))),
         tags=fields.words("tags"),
+        keywords=tuple(dict.fromkeys(w for key in KEYWORD_FIELDS for w in fields.words(key))),
         arxiv=identifier,
         doi=doi,
-    ), None
+        journal_ref=detex(_first(fields, "journal")),
+        dated=given is not None,
+        **publication(published or from_arxiv_id(identifier)),
+    )
+    return Record(paper, notes=notes)
+
+
+def _published(
+    fields: Fields, title: str, name: str, line: int, feed_dates: bool
+) -> tuple[Published | None, tuple[Problem, ...]]:
+    """A record's publication date, from its first readable date field; a note on each that is not a date."""
+    notes = []
+    published = None
+    for key in _FEED_DATE_LAST if feed_dates else DATE_FIELDS:
+        raw = fields.text(key)
+        if not raw.strip():
+            continue
+        read = parse_published(raw)
+        if read is None:
+            message = f"record {quoted(title)}: {key} {quoted(raw)} is not a date; kept without it"
+            notes.append(Problem(name, message, line=line))
+        published = published or read
+    return published, tuple(notes)

@@ -1,20 +1,29 @@
 """Parser for the Hugging Face `api/daily_papers` JSON: an array of daily items, each with a `paper`.
 
 Keeps authors, upvotes, code and project links and the arXiv id; `ai_keywords`
-reach tags through the taxonomy; withdrawn papers are skipped with a notice.
-Input: text; output: `Paper` records and problems.
+reach tags through the taxonomy (they are a model's reading of the abstract, not a
+tagging); withdrawn papers are skipped with a notice. The paper's `publishedAt` is
+its publication date (arXiv's first version, to the day); the day it was on Daily
+Papers (`submittedOnDailyAt`, else the item's `publishedAt`) is its feed date.
+The array's order is the page's ranking: each paper's `rank` is its place among
+the day's papers in it. Text goes through `tex.detex`. Input: text; output:
+`Paper` records and problems.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import replace
 
 from ..errors import Problem
 from ..ids import is_http_url
-from ..model.records import Paper, Source, arxiv_id, arxiv_links, clean_text
-from .base import ParseOptions, ParseResult, links_from_text, parse_date, quoted
+from ..model.records import Paper, Source, arxiv_id, arxiv_links
+from .base import ParseOptions, ParseResult, Record, links_from_text, parse_date, publication, quoted
+from .dates import from_arxiv_id, parse_published
 from .jsontext import iter_array
 from .record import Fields, RecordError
+from .tex import detex
 
 NAME = "hf-json"
 DESCRIPTION = "Hugging Face api/daily_papers JSON"
@@ -28,6 +37,7 @@ def detect(text: str) -> bool:
 def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
     result = ParseResult()
     items = list(iter_array(text, name))  # a syntax error rejects the file before anything goes in
+    ranks: dict[dt.date, int] = {}  # papers so far of each day, in the array's order
     for line, item in items:
         if isinstance(item, Problem):  # nested too deeply to read
             result.problems.append(item)
@@ -36,27 +46,35 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
             result.problems.append(Problem(name, "item is not an object; skipped", line=line))
             continue
         try:
-            result.add(*_paper(Fields(item), name, line, options))
+            record = _paper(Fields(item), name, line, options)
         except RecordError as exc:
             result.problems.append(Problem(name, f"{exc}; skipped", line=line))
+            continue
+        if record.paper is not None:
+            day = record.paper.date
+            ranks[day] = ranks.get(day, 0) + 1
+            record = replace(record, paper=replace(record.paper, rank=ranks[day]))
+        result.add_record(record)
     return result
 
 
-def _paper(item: Fields, name: str, line: int, options: ParseOptions) -> tuple[Paper | None, Problem | None]:
+def _paper(item: Fields, name: str, line: int, options: ParseOptions) -> Record:
     paper = item.object("paper")
-    title = clean_text(paper.text("title") or item.text("title"))
+    title = detex(paper.text("title") or item.text("title"))
     if not title:
-        return None, Problem(name, "item has no title; skipped", line=line)
+        return Record(None, Problem(name, "item has no title; skipped", line=line))
     if paper.has("withdrawnAt"):
         withdrawn = paper.text("withdrawnAt")[:10]
-        return None, Problem(name, f"{quoted(title)} was withdrawn on {withdrawn}; skipped", line=line)
-    abstract = " ".join((paper.text("summary") or item.text("summary")).split())
-    date = (
-        parse_date(paper.text("submittedOnDailyAt"))
-        or parse_date(item.text("publishedAt"))
-        or options.date
-        or options.today
-    )
+        return Record(None, Problem(name, f"{quoted(title)} was withdrawn on {withdrawn}; skipped", line=line))
+    abstract = detex(paper.text("summary") or item.text("summary"))
+    raw = paper.text("publishedAt")
+    published = parse_published(raw) if raw.strip() else None
+    notes: tuple[Problem, ...] = ()
+    if raw.strip() and published is None:
+        message = f"{quoted(title)}: publishedAt {quoted(raw)} is not a date; kept without it"
+        notes = (Problem(name, message, line=line),)
+    given = parse_date(paper.text("submittedOnDailyAt")) or parse_date(item.text("publishedAt"))
+    date = given or options.date or options.today
     identifier = arxiv_id(paper.text("id"))
     links = links_from_text(abstract)
     for kind, key in (("code", "githubRepo"), ("project", "projectPage")):
@@ -65,16 +83,18 @@ def _paper(item: Fields, name: str, line: int, options: ParseOptions) -> tuple[P
             links[kind] = url
     if identifier:
         links = {**arxiv_links(identifier), **links}
-    return Paper(
+    paper_record = Paper(
         title=title,
         abstract=abstract,
         date=date,
         line=line,
         sources=(Source(options.source_name or name, date),),
         links=links,
-        authors=paper.names("authors"),
+        authors=tuple(detex(n) for n in paper.names("authors")),
         arxiv=identifier,
-        published=parse_date(paper.text("publishedAt")),
         upvotes=paper.count("upvotes"),
         keywords=paper.words("ai_keywords"),
-    ), None
+        dated=given is not None,
+        **publication(published or from_arxiv_id(identifier)),
+    )
+    return Record(paper_record, notes=notes)

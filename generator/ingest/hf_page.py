@@ -54,6 +54,8 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
     lines = [(n, line) for n, line in lines if line]
     result = ParseResult()
     page_date = options.date or options.today
+    page_dated = False  # until a date line, whose year is written, given by --year, or guessed
+    rank = 0  # the page's order is its ranking: the place of the last paper since the date line
     i = 0
     in_header = True
     while i < len(lines):
@@ -61,6 +63,8 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
         date = _parse_date_line(line, options)
         if date is not None:
             page_date = date
+            page_dated = options.year is not None or re.search(r"\d{4}", line) is not None
+            rank = 0
             i += 1
             continue
         if in_header:
@@ -88,6 +92,7 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
             result.problems.append(Problem(name, "title with no abstract; skipped", line=n, source_line=line))
             i += 1
             continue
+        rank += 1
         result.papers.append(
             Paper(
                 title=line,
@@ -96,6 +101,8 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
                 sources=(Source(name=options.source_name or name, seen=page_date),),
                 links=links_from_text(abstract),
                 line=n,
+                dated=page_dated,
+                rank=rank,
             )
         )
         i += 2

@@ -1,5 +1,8 @@
 """Parser for JSON Lines: one object per line with `title`, `abstract` and optional
-`date`, `authors`, `tags`, `url`, `arxiv`. A JSON array of such objects reads too.
+`date`, `authors`, `tags`, `url`, `arxiv`, and the other fields and aliases of
+`base.paper_from_record` (`created`, `published`, `year`, `Author`, `Abstract Note`,
+`keywords`, `doi`, ...). A JSON array of such objects reads too. `tags` are the
+file's own tagging of the paper and stay tags; `keywords` reach tags through the taxonomy.
 
 A broken line is reported with its line and column; the other lines still go in.
 """
@@ -51,5 +54,5 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
         elif not isinstance(record, dict):
             result.problems.append(Problem(name, "line is not a JSON object; skipped", line=number))
         else:
-            result.add(*paper_from_record(record, name, number, options))
+            result.add_record(paper_from_record(record, name, number, options))
     return result

@@ -1,13 +1,16 @@
 """Merging: parsed `Paper` records + the entries content/ holds -> the entries to write.
 
-A paper's identity is its arXiv id when known and its normalised title
-otherwise; either one matching makes two records the same paper, so a
-paper first seen by title (a page dump) and later by id (the arXiv API) is
-one entry. An existing entry keeps its slug and date (URLs and feed GUIDs
-never change) and every field it already has, unless `refresh` is asked
-for; a merge adds the sources, links, authors and identifiers it lacks, to
-fields no person has changed since ingest wrote them (content/provenance.py).
-Auto-tagging runs once, when an entry is created.
+Two records are one paper when they share an arXiv id, a DOI, or a title
+that nothing contradicts (model/identity.py: ids, DOIs, years and authors
+that differ keep two same-titled papers apart), so a paper first seen by
+title (a page dump) and later by id (the arXiv API) is one entry. The plan
+lists each merge made by title alone. An existing entry keeps its slug
+(URLs never change) and its date, unless that date was only a fallback
+(`date_from: ingest`) and a source now gives one; it keeps every field it
+already has, unless `refresh` is asked for; a merge adds the sources, links,
+authors and identifiers it lacks, to fields no person has changed since
+ingest wrote them (content/provenance.py). Auto-tagging runs once, when an
+entry is created; source tags the taxonomy lacks are only keywords for it.
 """
 
 from __future__ import annotations
@@ -16,13 +19,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from anyascii import anyascii
 
+from ..content.arxiv_categories import categories_named
 from ..content.entry import Entry
 from ..content.provenance import remember, untouched
 from ..content.taxonomy import Tagger, unique_tags
-from ..ids import paper_key, slugify, unique_slug
+from ..ids import slugify, unique_slug
+from ..model.identity import PaperIndex, identity
 from ..model.records import SCHOLARLY_FIELDS, Paper, Source
 
 # Fields copied from a paper into an entry that lacks them (or, with refresh, always);
@@ -39,10 +45,26 @@ class MergePlan:
     before: dict[str, Entry] = field(default_factory=dict)  # each updated entry as its file reads now
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (title, reason)
+    records: int = 0  # the paper records merged
+    title_matches: list[TitleMatch] = field(default_factory=list)  # records that matched by title alone
 
     @property
     def writes(self) -> list[Entry]:
         return self.new + self.updated
+
+    @property
+    def duplicates(self) -> int:
+        """Records that were the same paper as another record of this ingest, and were combined with it."""
+        return self.records - len(self.new) - len(self.updated) - len(self.unchanged) - len(self.skipped)
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """A record that joined a paper or an entry by its title alone: no arXiv id or DOI said so."""
+
+    record: str  # where the record is: `source:line`
+    title: str
+    slug: str = ""  # the entry it joined or made
 
 
 def _author_key(name: str) -> str:
@@ -76,14 +98,20 @@ def _union_sources(first: Iterable[Source], more: Iterable[Source]) -> tuple[Sou
 
 
 def _combine_two(first: Paper, other: Paper) -> Paper:
-    scalars = {
-        name: getattr(first, name) if getattr(first, name) not in ("", None) else getattr(other, name)
-        for name in _SCALARS
-    }
+    scalars: dict[str, Any] = {}
+    for name in _SCALARS:
+        mine, theirs = getattr(first, name), getattr(other, name)
+        if isinstance(mine, tuple):
+            scalars[name] = _union(mine, theirs)
+        else:
+            scalars[name] = mine if mine not in ("", None) else theirs
+    # The earliest date a source gave; a fallback date only when no source gave one.
+    dates = [paper.date for paper in (first, other) if paper.dated] or [first.date, other.date]
     return replace(
         first,
         abstract=first.abstract or other.abstract,
-        date=min(first.date, other.date),
+        date=min(dates),
+        dated=first.dated or other.dated,
         sources=_union_sources(first.sources, other.sources),
         links={**other.links, **first.links},
         authors=_union_authors(first.authors, other.authors),
@@ -95,25 +123,55 @@ def _combine_two(first: Paper, other: Paper) -> Paper:
     )
 
 
-def combine(papers: Iterable[Paper]) -> list[Paper]:
-    """One paper per identity, in first-seen order, with every duplicate's data."""
-    groups: list[Paper] = []
-    index: dict[str, int] = {}
+@dataclass
+class _Group:
+    """The records of one ingest that are one paper, combined; those that joined by title alone."""
+
+    paper: Paper
+    records: int = 1
+    by_title: list[TitleMatch] = field(default_factory=list)
+
+
+def _where(paper: Paper) -> str:
+    """Where a record is, for messages: `source:line`."""
+    name = paper.sources[0].name if paper.sources else "?"
+    return f"{name}:{paper.line}" if paper.line else name
+
+
+def _group(papers: Iterable[Paper]) -> list[_Group]:
+    """The records of one ingest gathered into papers, in first-seen order (see `combine`)."""
+    groups: list[_Group] = []
+    index: PaperIndex[int] = PaperIndex()
     for paper in papers:
-        slot = next((index[k] for k in paper.keys if k in index), None)
+        record = identity(paper)
+        slot, by_title = index.find(record)
         if slot is None:
             slot = len(groups)
-            groups.append(paper)
+            groups.append(_Group(paper))
         else:
-            groups[slot] = _combine_two(groups[slot], paper)
-        for key in groups[slot].keys:
-            index.setdefault(key, slot)
+            group = groups[slot]
+            group.paper = _combine_two(group.paper, paper)
+            group.records += 1
+            if by_title:
+                group.by_title.append(TitleMatch(_where(paper), paper.title))
+        index.add(slot, identity(groups[slot].paper), record)
     return groups
 
 
-def entry_keys(entry: Entry) -> tuple[str, ...]:
-    title = f"title:{paper_key(entry.title)}"
-    return (f"arxiv:{entry.arxiv}", title) if entry.arxiv else (title,)
+def combine(papers: Iterable[Paper]) -> list[Paper]:
+    """One paper per identity (see model/identity.py), in first-seen order, with every duplicate's data."""
+    return [group.paper for group in _group(papers)]
+
+
+def _as_taxonomy_sees_it(paper: Paper, tagger: Tagger) -> Paper:
+    """The paper with keywords that name arXiv categories (Zotero's 'Computer Science - Machine
+    Learning', or cs.LG) as categories, source tags the taxonomy lacks as keywords, and as tags:
+    the taxonomy tags of its categories first, then its own, then those its keywords name."""
+    categories = _union(paper.categories, categories_named((*paper.tags, *paper.keywords)))
+    stated, others = tagger.sort_tags(tag for tag in paper.tags if not categories_named([tag]))
+    keywords = tuple(word for word in _union(paper.keywords, others) if not categories_named([word]))
+    tags = unique_tags((*tagger.category_tags(categories), *stated, *tagger.named_tags(keywords)))
+    return replace(paper, tags=tags, keywords=keywords, categories=categories)
 
 
 def plan_merge(
@@ -121,16 +179,18 @@ def plan_merge(
 ) -> MergePlan:
     """Decide, for each distinct paper, whether it creates, updates or leaves an entry."""
     current: dict[str, Entry] = {}  # slug -> entry as it will be
-    index: dict[str, str] = {}  # identity -> slug
+    index: PaperIndex[str] = PaperIndex()
     for entry in existing:
         current[entry.slug] = entry
-        for key in entry_keys(entry):
-            index.setdefault(key, entry.slug)
+        index.add(entry.slug, identity(entry))
     originals = dict(current)
     plan = MergePlan()
     touched: list[str] = []
-    for paper in combine(papers):
-        slug = next((index[k] for k in paper.keys if k in index), None)
+    for group in _group(papers):
+        plan.records += group.records
+        paper = _as_taxonomy_sees_it(group.paper, tagger)
+        record = identity(paper)
+        slug, by_title = index.find(record)
         if slug is None:
             if paper.update_only:
                 plan.skipped.append((paper.title, "replacement of a paper that is not in content/"))
@@ -138,9 +198,11 @@ def plan_merge(
             entry = new_entry(paper, slug=unique_slug(slugify(paper.title), current.keys()), tagger=tagger)
         else:
             entry = merge_into(current[slug], paper, tagger=tagger, refresh=refresh)
+            if by_title and entry != current[slug]:
+                plan.title_matches.append(TitleMatch(_where(paper), paper.title, slug))
+        plan.title_matches.extend(replace(match, slug=entry.slug) for match in group.by_title)
         current[entry.slug] = entry
-        for key in entry_keys(entry):
-            index.setdefault(key, entry.slug)
+        index.add(entry.slug, identity(entry), record)
         if entry.slug not in touched:
             touched.append(entry.slug)
     for slug in touched:
@@ -152,6 +214,9 @@ def plan_merge(
             plan.before[slug] = originals[slug]
         else:
             plan.unchanged.append(slug)
+    # A match that changed nothing (a source read again) merged nothing worth telling.
+    written = {entry.slug for entry in plan.writes}
+    plan.title_matches = [match for match in plan.title_matches if match.slug in written]
     return plan
 
 
@@ -165,12 +230,14 @@ def new_entry(paper: Paper, *, slug: str, tagger: Tagger) -> Entry:
             slug=slug,
             title=paper.title,
             date=paper.date,
+            date_from="" if paper.dated else "ingest",
             body=paper.abstract,
             tags=tags,
             links=dict(paper.links),
             authors=paper.authors,
             sources=paper.sources,
             categories=paper.categories,
+            rank=paper.rank,  # the source's order of the paper's day, which orders the day's page
             **{name: getattr(paper, name) for name in _SCALARS},
         ),
     )
@@ -179,8 +246,9 @@ def new_entry(paper: Paper, *, slug: str, tagger: Tagger) -> Entry:
 def merge_into(entry: Entry, paper: Paper, *, tagger: Tagger, refresh: bool = False) -> Entry:
     """An existing entry with what it lacks from the paper; with `refresh`, the paper's values win.
 
-    Slug and date never change. A field a person changed since ingest last
-    wrote it (see content/provenance.py) is left as it is, unless `refresh`.
+    Slug and date never change, except a fallback date (`date_from: ingest`),
+    which the first date a source gives replaces. A field a person changed since
+    ingest last wrote it (see content/provenance.py) is left as it is, unless `refresh`.
     """
 
     def ours(name: str) -> bool:  # ingest may still update the field
@@ -204,9 +272,13 @@ def merge_into(entry: Entry, paper: Paper, *, tagger: Tagger, refresh: bool = Fa
         authors = paper.authors
     elif ours("authors"):
         authors = _union_authors(entry.authors, paper.authors)
+    # A fallback date gives way to the first real one, unless a person set the date by hand.
+    real_date = bool(entry.date_from) and paper.dated and untouched(entry, "date")
     merged = replace(
         entry,
         title=paper.title if refresh and paper.title else entry.title,
+        date=paper.date if real_date else entry.date,
+        date_from="" if real_date else entry.date_from,
         body=paper.abstract if paper.abstract and (refresh or (not entry.body and ours("body"))) else entry.body,
         tags=tags,
         links=links,

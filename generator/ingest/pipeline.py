@@ -25,11 +25,17 @@ from .registry import ParseOptions, ParseResult, decode, parse_source, read_sour
 
 @dataclass
 class SourceReport:
-    """One source: its name, the format read, and how many records it gave."""
+    """One source: its name, the format read, how many papers it gave and how many records it rejected."""
 
     name: str
     format: str
     records: int
+    rejected: int = 0
+
+    @property
+    def all_rejected(self) -> bool:
+        """Whether the source had records and every one was rejected (an empty source is not)."""
+        return self.records == 0 and self.rejected > 0
 
 
 @dataclass
@@ -37,8 +43,10 @@ class IngestReport:
     """What an ingest found and did.
 
     `failed` holds one problem per source that could not be read at all;
-    `problems` the records skipped in sources that were read. `removed` counts
-    the temporary files an earlier, killed ingest had left in content/papers/.
+    `problems` the records skipped in sources that were read, one each. `removed`
+    counts the temporary files an earlier, killed ingest had left in content/papers/.
+    Every record read is exactly one of: the first of a new entry, merged into
+    an entry, unchanged, a duplicate of another record, or skipped.
     """
 
     sources: list[SourceReport] = field(default_factory=list)
@@ -50,7 +58,23 @@ class IngestReport:
 
     @property
     def records(self) -> int:
-        return sum(s.records for s in self.sources)
+        """Every record read: papers and rejected records."""
+        return sum(s.records + s.rejected for s in self.sources)
+
+    @property
+    def skipped(self) -> int:
+        """Records rejected by their parser, and papers the merge skipped."""
+        return len(self.problems) + len(self.plan.skipped)
+
+    @property
+    def unusable(self) -> list[SourceReport]:
+        """Sources that were read but whose every record was rejected."""
+        return [source for source in self.sources if source.all_rejected]
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether every source was read and gave its records: an empty one ('0 records') counts as read."""
+        return not self.failed and not self.unusable
 
 
 def expand_inputs(inputs: list[str]) -> Iterator[str]:
@@ -120,6 +144,8 @@ def ingest(
     if not dry_run:
         report.removed = remove_temporary_files(papers_dir)
     items = list(expand_inputs(inputs))
+    if not items:
+        report.failed.append(Problem(", ".join(inputs), "no source files found"))
     for number, item in enumerate(items, start=1):
         progress(f"reading {number}/{len(items)}: {item}")
         try:
@@ -132,7 +158,7 @@ def ingest(
                 raise
             report.failed.append(_crash(item, exc))
             continue
-        report.sources.append(SourceReport(item, result.format, len(result.papers)))
+        report.sources.append(SourceReport(item, result.format, len(result.papers), len(result.problems)))
         report.problems.extend(result.problems)
         papers.extend(result.papers)
 

@@ -19,6 +19,8 @@ from .record import clean_paper, clean_str
 # A multi-byte UTF-8 character: cp1252 text almost never forms one by chance.
 _VALID_UTF8_RUN = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
+_EMPTY_ARRAY = re.compile(r"\ufeff?\s*\[\s*\]\s*")
+
 # Detection tries these in order: the most specific signatures first, page dumps last.
 PARSERS: dict[str, ModuleType] = {
     module.NAME: module for module in (hf_json, jsonl, arxiv_rss, arxiv_atom, bibtex, csv_table, hf_page)
@@ -29,6 +31,8 @@ __all__ = ["PARSERS", "ParseOptions", "ParseResult", "detect_format", "parse_sou
 
 def detect_format(text: str, name: str) -> ModuleType:
     """The parser whose `detect` claims the text; a `SourceError` listing the formats otherwise."""
+    if _EMPTY_ARRAY.fullmatch(text):  # a valid, empty answer: Hugging Face's daily papers on a day with none
+        return hf_json
     for module in PARSERS.values():
         if module.detect(text):
             return module

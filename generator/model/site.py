@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from .. import __version__
 from ..config import Config
@@ -20,8 +21,9 @@ from ..content.entry import Entry
 from ..errors import BuildError
 from ..ids import is_http_url, tag_slug
 from .cite import format_bibtex
+from .days import MONTH_NAMES, Calendar, DayPapers, Month, Period, build_calendar, day_url, listing_key, neighbours
 from .pagination import Pager, paginate
-from .records import SCHOLARLY_FIELDS, Scholarly
+from .records import SCHOLARLY_FIELDS, Published, Scholarly, arxiv_id, arxiv_links
 from .text import plain_text, summarize_plain
 
 LINK_LABELS = {
@@ -35,20 +37,6 @@ LINK_LABELS = {
     "video": "Video",
     "huggingface": "Hugging Face",
 }
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 GUID_NAMESPACE = uuid.UUID("6f1f8a4e-8d0a-4c36-9d0e-2b6a3c1f5e11")
 
 
@@ -86,19 +74,51 @@ class PaperView(Scholarly):
     abstract: str = ""  # the whole body as plain text
     bib_url: str = ""
     bib_path: str = ""
+    dated: bool = True  # False when `date` is only the day of the ingest, which no citation may use
+    rank: int | None = None  # its place among its day's papers as its source ranked them (1 first)
+    draft: bool = False  # shown only by a build with --drafts
+    day_url: str = ""  # the page of its day
 
     @property
     def code_url(self) -> str | None:
         return next((link.url for link in self.links if link.kind == "code"), None)
 
     @property
+    def cited(self) -> Published | None:
+        """The date citations give: the publication date at its precision; else the day a source put
+        the paper in the feed (an announcement, a Daily Papers page); None when neither is known."""
+        if self.published is not None:
+            return Published(self.published, self.published_precision or "day")
+        return Published(self.date) if self.dated else None
+
+    @property
+    def citation_date(self) -> str:
+        """`citation_publication_date` as Highwire Press writes it: `1998/05/04`, `1998/05` or `1998`; '' if unknown."""
+        cited = self.cited
+        return cited.text.replace("-", "/") if cited else ""
+
+    @property
+    def published_label(self) -> str:
+        """The publication date for people, as far as it is known: `May 4, 1998`, `May 1998` or `1998`."""
+        if self.published is None:
+            return ""
+        if self.published_precision == "year":
+            return str(self.published.year)
+        if self.published_precision == "month":
+            return f"{MONTH_NAMES[self.published.month - 1][:3]} {self.published.year}"
+        return f"{MONTH_NAMES[self.published.month - 1][:3]} {self.published.day}, {self.published.year}"
+
+    @property
     def bibtex(self) -> str:
         """The paper as a BibTeX entry; derived from the fields above, so made only where shown."""
+        cited = self.cited
         return format_bibtex(
             slug=self.slug,
             title=self.title,
             authors=self.authors,
-            date=self.published or self.date,
+            date=cited.date if cited else None,
+            precision=cited.precision if cited else "",
+            surnames=self.surnames,
             url=self.abs_url,
             arxiv=self.arxiv,
             doi=self.doi,
@@ -119,13 +139,6 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
-class Month:
-    key: str  # "2024-03"
-    label: str  # "March 2024"
-    papers: tuple[PaperView, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Page:
     """One HTML page: the template that renders it, where it goes, and what it shows."""
 
@@ -142,23 +155,31 @@ class Page:
     tag: Tag | None = None
     tags: tuple[Tag, ...] = ()
     sort: str = ""  # the tag index's order: "name" or "count"
-    months: tuple[Month, ...] = ()
+    months: tuple[Month, ...] = ()  # calendars: every month (archive.html), its own (month.html)
     feeds: tuple[tuple[str, str, str], ...] = ()  # (type, title, absolute url) for <link rel=alternate>
+    period: Period | None = None  # the day, week or month of day.html, week.html, month.html
+    newer: Period | None = None  # the period of the same kind just after it, with papers
+    older: Period | None = None  # and just before it
+    parents: tuple[Period, ...] = ()  # a day's week and month; a week's months
+    days: tuple[DayPapers, ...] = ()  # list.html: its papers by day; week.html, month.html: each day's top papers
     lastmod: dt.date | None = None
     in_sitemap: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class FeedSpec:
-    kind: str  # "rss" or "atom"
+    """One feed file of a listing (the site's or a tag's) and the papers it carries."""
+
+    kind: str  # "rss", "atom" or "json" (JSON Feed 1.1)
     path: str
     url: str  # absolute
-    id: str
+    id: str  # the listing's, in all three formats (see `feed_id`)
     title: str
     subtitle: str
     link: str  # absolute URL of the HTML page the feed mirrors
-    items: tuple[PaperView, ...]
-    updated: dt.date
+    items: tuple[PaperView, ...]  # newest day first, each day in listing order (see `feed_papers`)
+    published: tuple[dt.datetime, ...]  # each item's time, in the order of `items` (see `feed_times`)
+    updated: dt.datetime  # the newest item's time; the epoch for a feed with no items
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +201,7 @@ class SiteInfo:
     search: bool
     top_tags: tuple[Tag, ...]
     paper_count: int
+    sort: str = "rank"  # the order of each day's papers (`sort` in site.yaml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,18 +214,33 @@ class Site:
     extra_paths: tuple[str, ...] = field(default=("sitemap.xml", "robots.txt", "feeds.opml"))
 
 
-def paper_guid(slug: str) -> str:
-    """A feed GUID that depends on the slug alone, so title or base_url changes never alter it."""
-    return _uuid5_urn(slug)
+def paper_guid(slug: str, base_url: str) -> str:
+    """A paper's feed GUID: from the site's address and the slug, so a title change never alters
+    it, and two sites never share one (see `site_address`)."""
+    return _uuid5_urn(f"{site_address(base_url)}papers/{slug}")
+
+
+def feed_id(base_url: str, section: str) -> str:
+    """The id of a listing's feeds (`section`: '' for the site's, `tags/<slug>/` for a tag's)."""
+    return _uuid5_urn(f"{site_address(base_url)}{section}feed")
+
+
+def site_address(base_url: str) -> str:
+    """What feed ids derive from: host and path of `base_url` (`example.org/reading-group/`). The
+    scheme is left out, so moving the site to https keeps them; another host or path changes them."""
+    parts = urlsplit(base_url)
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return parts.netloc.lower() + path
 
 
 def _uuid5_urn(name: str) -> str:
     return uuid.uuid5(GUID_NAMESPACE, name).urn
 
 
-def sort_papers(papers: Iterable[PaperView]) -> list[PaperView]:
-    """Newest first; same-day papers by slug so the order never depends on input order."""
-    return sorted(papers, key=lambda p: (-p.date.toordinal(), p.slug))
+def sort_papers(papers: Iterable[PaperView], sort: str = "rank") -> list[PaperView]:
+    """Newest day first, each day's papers in the order `sort` names (see `days.listing_key`),
+    then by slug, so the order never depends on input order."""
+    return sorted(papers, key=listing_key(sort))
 
 
 Alternates = tuple[tuple[str, str, str], ...]  # (type, title, absolute URL) of the feeds a page links
@@ -229,10 +266,12 @@ def build_site(
     tag_by_slug = {t.slug: t for t in tags}
     abstracts = abstracts or {}
     papers = sort_papers(
-        paper_view(e, config, bodies.get(e.slug, ""), abstracts.get(e.slug), tag_by_slug) for e in entries
+        (paper_view(e, config, bodies.get(e.slug, ""), abstracts.get(e.slug), tag_by_slug) for e in entries),
+        config.sort,
     )
+    calendar = build_calendar(papers, config.base_path)
     site_feeds = _alternates(config.title, config.origin + config.base_path)
-    pages = _home_pages(papers, config, site_feeds)
+    pages = _home_pages(papers, calendar, config, site_feeds)
     find = related_finder(papers, related or {})
     for i, paper in enumerate(papers):
         newer, older = papers[i - 1] if i > 0 else None, papers[i + 1] if i + 1 < len(papers) else None
@@ -248,7 +287,10 @@ def build_site(
         feeds += _feeds(
             f"{config.title}: {tag.name}", description, f"tags/{tag.slug}/", tag.url, by_tag[tag.slug], config
         )
-    pages += _index_pages(tags, papers, config, site_feeds, search=search)
+    pages += _day_pages(calendar, config, site_feeds)
+    pages += _period_pages(calendar.weeks, calendar, config, site_feeds)
+    pages += _period_pages(calendar.months, calendar, config, site_feeds)
+    pages += _index_pages(tags, papers, calendar, config, site_feeds, search=search)
     info = _site_info(config, assets, tags, len(papers), search=search)
     site = Site(info=info, pages=tuple(pages), feeds=tuple(feeds), tags=tags, papers=tuple(papers))
     check_collisions(site)
@@ -259,6 +301,7 @@ def _alternates(title: str, base_url: str) -> Alternates:
     return (
         ("application/rss+xml", f"{title} (RSS)", base_url + "feed.xml"),
         ("application/atom+xml", f"{title} (Atom)", base_url + "atom.xml"),
+        ("application/feed+json", f"{title} (JSON Feed)", base_url + "feed.json"),
     )
 
 
@@ -282,18 +325,59 @@ def _site_info(
         search=search,
         top_tags=tuple(sorted(tags, key=lambda t: (-t.count, t.slug))[:12]),
         paper_count=papers,
+        sort=config.sort,
     )
 
 
-def _home_pages(papers: Sequence[PaperView], config: Config, feeds: Alternates) -> list[Page]:
-    """The paginated listing of every paper, newest first."""
+def _home_pages(papers: Sequence[PaperView], calendar: Calendar, config: Config, feeds: Alternates) -> list[Page]:
+    """The paginated listing of every paper, newest day first, each page's papers also by day."""
     pages = []
     for pager in paginate(papers, config.per_page, section="", base_path=config.base_path):
         title = config.title if pager.is_first else f"{config.title}, page {pager.number}"
+        days = calendar.sections(pager.items, pager.offset)
         pages.append(
-            Page("list.html", pager.path, pager.url, title, description=config.description, pager=pager, feeds=feeds)
-        )
+            Page("list.html", pager.path, pager.url, title, description=config.description, pager=pager, feeds=feeds,
+                 days=days)
+        )  # fmt: skip
     return pages
+
+
+def _day_pages(calendar: Calendar, config: Config, feeds: Alternates) -> list[Page]:
+    """The papers of each day in listing order, paginated, each page between the newer and the older day."""
+    pages = []
+    for i, day in enumerate(calendar.days):
+        newer, older = neighbours(calendar.days, i)
+        parents = calendar.parents(day)
+        description = f"The {_count(day.count)} of {day.label}."
+        for pager in paginate(
+            calendar.papers[day.key], config.per_page, section=day.section, base_path=config.base_path
+        ):
+            title = day.label if pager.is_first else f"{day.label}, page {pager.number}"
+            pages.append(
+                Page("day.html", pager.path, pager.url, title, description=description, pager=pager, period=day,
+                     newer=newer, older=older, parents=parents, feeds=feeds, lastmod=day.first)
+            )  # fmt: skip
+    return pages
+
+
+def _period_pages(periods: Sequence[Period], calendar: Calendar, config: Config, feeds: Alternates) -> list[Page]:
+    """A page per week or month (`week.html`, `month.html`): its days with their counts and top papers."""
+    pages = []
+    for i, period in enumerate(periods):
+        newer, older = neighbours(periods, i)
+        days = tuple(calendar.top(day, config.top_papers) for day in calendar.within(period))
+        months = (calendar.grid(period),) if period.kind == "month" else ()
+        description = f"The {_count(period.count)} of {period.label}, day by day."
+        pages.append(
+            Page(f"{period.kind}.html", period.section + "index.html", period.url, period.label,
+                 description=description, period=period, newer=newer, older=older, parents=calendar.parents(period),
+                 days=days, months=months, feeds=feeds, lastmod=days[0].day.first)
+        )  # fmt: skip
+    return pages
+
+
+def _count(papers: int) -> str:
+    return f"{papers} paper" if papers == 1 else f"{papers} papers"
 
 
 def _tag_pages(tag: Tag, papers: Sequence[PaperView], config: Config, site_feeds: Alternates) -> list[Page]:
@@ -301,6 +385,7 @@ def _tag_pages(tag: Tag, papers: Sequence[PaperView], config: Config, site_feeds
     tag_feeds = (
         ("application/rss+xml", f"{config.title}: {tag.name} (RSS)", config.origin + tag.rss_url),
         ("application/atom+xml", f"{config.title}: {tag.name} (Atom)", config.origin + tag.atom_url),
+        ("application/feed+json", f"{config.title}: {tag.name} (JSON Feed)", config.origin + tag.url + "feed.json"),
     )
     pages = []
     for pager in paginate(papers, config.per_page, section=f"tags/{tag.slug}/", base_path=config.base_path):
@@ -322,7 +407,13 @@ def _tag_pages(tag: Tag, papers: Sequence[PaperView], config: Config, site_feeds
 
 
 def _index_pages(
-    tags: tuple[Tag, ...], papers: Sequence[PaperView], config: Config, feeds: Alternates, *, search: bool
+    tags: tuple[Tag, ...],
+    papers: Sequence[PaperView],
+    calendar: Calendar,
+    config: Config,
+    feeds: Alternates,
+    *,
+    search: bool,
 ) -> list[Page]:
     """The tag index (by name and by count), the search page, the archive and the 404 page."""
     base, title = config.base_path, config.title
@@ -352,8 +443,8 @@ def _index_pages(
             "archive/index.html",
             base + "archive/",
             "Archive",
-            description=f"Every paper of {title} by month",
-            months=_months(papers),
+            description=f"Every day of {title} with papers, month by month",
+            months=tuple(calendar.grid(month) for month in calendar.months),
             feeds=feeds,
         )  # fmt: skip
     )
@@ -481,7 +572,7 @@ def paper_view(entry: Entry, config: Config, html: str, plain: str | None, tags:
         date=entry.date,
         url=url,
         abs_url=config.origin + url,
-        guid=paper_guid(entry.slug),
+        guid=paper_guid(entry.slug, config.base_url),
         tags=tuple(refs),
         links=links,
         authors=entry.authors,
@@ -492,37 +583,80 @@ def paper_view(entry: Entry, config: Config, html: str, plain: str | None, tags:
         abstract=plain,
         bib_url=f"{url}{entry.slug}.bib" if config.bib_files else "",
         bib_path=f"papers/{entry.slug}/{entry.slug}.bib" if config.bib_files else "",
+        dated=entry.date_from != "ingest",
+        rank=entry.rank,
+        draft=entry.draft,
+        day_url=day_url(entry.date, config.base_path),
         **{name: getattr(entry, name) for name in SCHOLARLY_FIELDS},
     )
 
 
-def _months(papers: Sequence[PaperView]) -> tuple[Month, ...]:
-    groups: dict[str, list[PaperView]] = defaultdict(list)
-    for paper in papers:
-        groups[f"{paper.date.year:04d}-{paper.date.month:02d}"].append(paper)
-    return tuple(
-        Month(key=key, label=f"{MONTH_NAMES[int(key[5:]) - 1]} {key[:4]}", papers=tuple(items))
-        for key, items in sorted(groups.items(), reverse=True)
-    )
+FEED_FORMATS = (("rss", "feed.xml"), ("atom", "atom.xml"), ("json", "feed.json"))
+FEED_LINK_KINDS = ("arxiv", "pdf", "code", "project")  # the links a feed item offers, in this order
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def _feeds(
     title: str, subtitle: str, section: str, page_url: str, papers: Sequence[PaperView], config: Config
 ) -> Iterable[FeedSpec]:
-    items = tuple(papers[: config.feed_items])  # callers pass papers already in feed order
-    updated = items[0].date if items else dt.date(1970, 1, 1)
-    origin = config.origin
-    for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):
-        path = f"{section}{name}"
-        url = origin + config.base_path + path
+    """The RSS, Atom and JSON feeds of one listing; `papers` in listing order, newest day first."""
+    items = feed_papers(papers, days=config.feed_days, limit=config.feed_items)
+    published = feed_times(items)
+    base = config.origin + config.base_path
+    for kind, name in FEED_FORMATS:
         yield FeedSpec(
             kind=kind,
-            path=path,
-            url=url,
-            id=_uuid5_urn("feed:" + section),
+            path=section + name,
+            url=base + section + name,
+            id=feed_id(config.base_url, section),
             title=title,
             subtitle=subtitle,
-            link=origin + page_url,
+            link=config.origin + page_url,
             items=items,
-            updated=updated,
+            published=published,
+            updated=max(published, default=EPOCH),
         )
+
+
+def feed_papers(papers: Sequence[PaperView], *, days: int, limit: int) -> tuple[PaperView, ...]:
+    """The papers of a feed: all those of the `days` newest days among `papers`, in their order.
+
+    A day is never split: older days join only while the count stays within `limit`, and the
+    newest day is carried whole however many papers it has, since a day cut short would lose its
+    last-ranked papers for good.
+    """
+    sizes = Counter(paper.date for paper in papers)
+    chosen: set[dt.date] = set()
+    count = 0
+    for day in sorted(sizes, reverse=True)[:days]:
+        if chosen and count + sizes[day] > limit:
+            break
+        chosen.add(day)
+        count += sizes[day]
+    return tuple(paper for paper in papers if paper.date in chosen)
+
+
+def feed_times(items: Sequence[PaperView]) -> tuple[dt.datetime, ...]:
+    """Each item's time: its day at midnight UTC, plus a second for every paper of that day after it.
+
+    Readers list items newest first, so they show a day in its listing order (the first-ranked
+    paper the newest); times stay within the day and never depend on the clock.
+    """
+    left = Counter(paper.date for paper in items)
+    times = []
+    for paper in items:
+        left[paper.date] -= 1
+        midnight = dt.datetime(paper.date.year, paper.date.month, paper.date.day, tzinfo=dt.timezone.utc)
+        times.append(midnight + dt.timedelta(seconds=min(left[paper.date], 86399)))
+    return tuple(times)
+
+
+def feed_links(paper: PaperView) -> tuple[Link, ...]:
+    """The links a feed item gives besides the paper's page: arXiv, PDF, code and project page;
+    arXiv and PDF from the paper's arXiv id when its links have none."""
+    urls = {link.kind: link.url for link in paper.links}
+    identifier = arxiv_id(paper.arxiv) if paper.arxiv else ""
+    if identifier:
+        for kind, url in arxiv_links(identifier).items():
+            urls.setdefault(kind, url)
+    return tuple(Link(kind, LINK_LABELS[kind], urls[kind]) for kind in FEED_LINK_KINDS if kind in urls)

@@ -1,0 +1,390 @@
+"""Search and following: what Pagefind is given, and what a reader gets in a real browser.
+
+The browser tests build a project of 60 papers (three pages of search results, two years, two
+topics, authors and arXiv ids) and drive it with Playwright in Debian's Chromium, like
+tests/test_browser.py; they skip when Chromium, Playwright or Pagefind is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import stat
+import threading
+from pathlib import Path
+
+import lxml.html
+import pytest
+from conftest import REPO, write_files
+
+from generator.build import search
+from generator.cli import main
+from generator.errors import BuildError
+from generator.server import make_server
+
+try:  # the browser tests skip without Playwright
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover
+    expect = sync_playwright = None
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
+PAPERS = 60
+FIRST_DAY = dt.date(2024, 12, 20)  # four papers a day: 48 in December 2024, 12 in January 2025
+FIRST_NAMES = ("Ada", "Brian", "Chen", "Dana", "Emil", "Fatima", "Goran", "Hana", "Ivan", "Jun")
+
+
+def paper_date(i: int) -> dt.date:
+    return FIRST_DAY + dt.timedelta(days=i // 4)
+
+
+def paper_tag(i: int) -> str:
+    return "speech" if i % 3 == 0 else "llm"
+
+
+def write_project(root: Path) -> None:
+    """A project of PAPERS papers: every abstract says "transformer", every third is Speech."""
+    files = {
+        "site.yaml": """
+            title: Search Test
+            description: Papers for the search tests.
+            base_url: http://127.0.0.1:8000/
+            taxonomy:
+              speech: {name: Speech, description: Spoken language., keywords: [speech]}
+              llm: {name: LLMs, description: Large language models., keywords: [LLM]}
+        """
+    }
+    for i in range(PAPERS):
+        authors = f"[{FIRST_NAMES[i % 10]} Example{i}, Second Author, Third Author, Fourth Author]"
+        # One paper has no abstract: its title must still find it.
+        body = "" if i == PAPERS - 1 else (
+            f"We study transformer number {i} for {paper_tag(i)} tasks. The transformer is trained on "
+            f"benchmark {i} and compared with the Tag{paper_tag(i)} baseline, among others."
+        )  # fmt: skip
+        files[f"content/papers/paper-{i:02d}.md"] = f"""
+            ---
+            title: "Paper {i:02d}: Quokka{i} transformer"
+            date: {paper_date(i).isoformat()}
+            tags: [{paper_tag(i)}]
+            authors: {authors}
+            arxiv: "2501.{i:05d}"
+            ---
+            {body}
+        """
+    write_files(root, files)
+
+
+def test_paper_pages_give_pagefind_the_abstract_as_body_and_the_rest_as_meta_and_filters(tmp_path):
+    write_project(tmp_path)
+    assert main(["-C", str(tmp_path), "-q", "build", "--no-search"]) == 0
+    page = lxml.html.parse(str(tmp_path / "site/papers/paper-07/index.html"))
+    # Only the abstract is the body, so excerpts never repeat the title, authors or tags.
+    [body] = page.xpath("//*[@data-pagefind-body]")
+    assert body.get("class") == "abstract"
+    assert " ".join(body.text_content().split()).startswith("Abstract We study transformer number 7")
+    meta = {
+        e.get("data-pagefind-meta"): " ".join(e.text_content().split()) for e in page.xpath("//*[@data-pagefind-meta]")
+    }
+    assert meta.pop("tags:LLMs")  # inline: the tag names are the value, not the element's text
+    assert meta == {
+        "title": "Paper 07: Quokka7 transformer",
+        "authors": "Hana Example7, Second Author, Third Author, Fourth Author",
+        "arxiv": "2501.00007",
+    }
+    [date] = page.xpath("//time[@data-pagefind-filter]")
+    assert date.get("data-pagefind-filter") == "date[datetime], year:2024"
+    assert date.get("data-pagefind-sort") == "date[datetime]"
+    assert date.get("datetime") == "2024-12-21"
+    assert [e.text_content() for e in page.xpath('//*[@data-pagefind-filter="topic"]')] == ["LLMs"]
+    # A paper without an abstract is found by its title, which is then its body.
+    bare = lxml.html.parse(str(tmp_path / f"site/papers/paper-{PAPERS - 1}/index.html"))
+    assert [e.tag for e in bare.xpath("//*[@data-pagefind-body]")] == ["h1", "section"]
+
+
+def _fake_pagefind(tmp_path: Path, version: str) -> str:
+    script = tmp_path / "pagefind"
+    script.write_text(f"#!/bin/sh\necho 'pagefind {version}'\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return str(script)
+
+
+def test_an_old_pagefind_is_refused_with_how_to_update_it(tmp_path, monkeypatch):
+    old = _fake_pagefind(tmp_path, "1.4.0")
+    monkeypatch.setattr(search, "get_executable", lambda: old)
+    search.pagefind_version.cache_clear()
+    with pytest.raises(BuildError) as caught:
+        search.find_pagefind()
+    assert str(caught.value) == (
+        "search needs Pagefind 1.5 or newer (found 1.4.0), which searches titles, authors and arXiv ids:"
+        " `pip install -U 'pagefind[bin]'`, or build with --no-search"
+    )
+    search.pagefind_version.cache_clear()
+
+
+def test_a_new_enough_pagefind_is_used(tmp_path, monkeypatch):
+    new = _fake_pagefind(tmp_path, "1.5.2")
+    monkeypatch.setattr(search, "get_executable", lambda: new)
+    search.pagefind_version.cache_clear()
+    assert search.find_pagefind() == [new]
+    search.pagefind_version.cache_clear()
+
+
+# The browser tests.
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    try:
+        search.find_pagefind()
+    except BuildError as exc:
+        pytest.skip(str(exc))
+    root = tmp_path_factory.mktemp("search")
+    write_project(root)
+    shutil.copytree(REPO / "themes", root / "themes")
+    assert main(["-C", str(root), "-q", "build"]) == 0
+    server = make_server(root / "site", "/", bind="127.0.0.1", port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"browser tests need {CHROMIUM}: apt-get install -y chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    if sync_playwright is None:
+        pytest.skip("Playwright is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def status_of(page) -> str:
+    return page.locator("#search-status").inner_text()
+
+
+# Waits go through locators: the pages' Content-Security-Policy refuses the eval behind wait_for_function.
+def wait_for_status(page, pattern: str) -> str:
+    expect(page.locator("#search-status")).to_have_text(re.compile(pattern), timeout=10_000)
+    return status_of(page)
+
+
+def test_more_reaches_every_result(page, site):
+    page.goto(site + "search/")
+    page.fill("#search-input", "transformer")
+    assert wait_for_status(page, "^Showing") == f"Showing 20 of {PAPERS} papers for “transformer”."
+    results = page.locator(".search-result")
+    assert results.count() == 20
+    more = page.locator("#search-more")
+    clicks = 0
+    while more.is_visible():
+        more.click()
+        clicks += 1
+        expect(results).to_have_count(min(20 * (clicks + 1), PAPERS))
+    assert clicks == 2
+    assert results.count() == PAPERS  # with the paper that has no abstract: its title says "transformer"
+    assert status_of(page) == f"{PAPERS} papers for “transformer”."
+    titles = results.locator(".result-title").all_inner_texts()
+    assert len(set(titles)) == len(titles)
+    # The new results take the focus, so a keyboard reader goes on where they start.
+    assert page.evaluate("document.activeElement.textContent") == titles[40]
+    assert page.errors == []
+
+
+def test_results_show_date_authors_and_an_excerpt_from_the_abstract(page, site):
+    page.goto(site + "search/?q=Quokka7")
+    wait_for_status(page, "papers? for")
+    first = page.locator(".search-result").first
+    assert first.locator(".result-title").inner_text() == "Paper 07: Quokka7 transformer"
+    assert first.locator("time").get_attribute("datetime") == "2024-12-21"
+    assert first.locator(".meta").inner_text() == (
+        "Dec 21, 2024 · Hana Example7, Second Author, Third Author et al. · arXiv:2501.00007"
+    )
+    # The title matched, but the excerpt is the abstract's beginning, with no title or tag in it.
+    assert first.locator(".summary").inner_text().startswith("We study transformer number 7 for llm tasks.")
+    assert first.locator(".result-tags").inner_text() == "LLMs"
+
+
+def test_an_author_name_finds_the_paper(page, site):
+    page.goto(site + "search/?q=Example42")
+    assert wait_for_status(page, "for") == "1 paper for “Example42”."
+    assert page.locator(".result-title").inner_text() == "Paper 42: Quokka42 transformer"
+
+
+@pytest.mark.parametrize("typed", ["2501.00017", "arXiv:2501.00017v2", "https://arxiv.org/abs/2501.00017"])
+def test_an_arxiv_id_finds_its_paper_and_only_it(page, site, typed):
+    page.goto(site + "search/")
+    page.fill("#search-input", typed)
+    assert wait_for_status(page, "arXiv id") == "1 paper with arXiv id 2501.00017."
+    assert page.locator(".result-title").all_inner_texts() == ["Paper 17: Quokka17 transformer"]
+    page.press("#search-input", "Enter")  # Enter opens it
+    page.wait_for_url("**/papers/paper-17/")
+
+
+def test_an_unknown_arxiv_id_finds_nothing_rather_than_lookalikes(page, site):
+    page.goto(site + "search/")
+    page.fill("#search-input", "2501.00099")
+    assert wait_for_status(page, "arXiv id") == "No papers with arXiv id 2501.00099."
+    assert page.locator(".search-result").count() == 0
+
+
+def test_the_header_search_box_goes_straight_to_an_arxiv_ids_paper(page, site):
+    page.goto(site + "tags/")
+    page.fill("#header-q", "arXiv:2501.00031")
+    page.press("#header-q", "Enter")
+    page.wait_for_url("**/papers/paper-31/")
+    assert page.locator("h1").inner_text() == "Paper 31: Quokka31 transformer"
+
+
+def test_topic_and_year_filters_narrow_the_results(page, site):
+    speech = sum(1 for i in range(PAPERS) if paper_tag(i) == "speech")
+    speech_2025 = sum(1 for i in range(PAPERS) if paper_tag(i) == "speech" and paper_date(i).year == 2025)
+    page.goto(site + "search/")
+    page.fill("#search-input", "transformer")
+    wait_for_status(page, "^Showing")
+    page.get_by_text("Filter by topic and year").click()  # loads the filters' index
+    expect(page.locator("#search-topic option")).to_have_count(3)
+    topics = page.locator("#search-topic option").all_inner_texts()
+    assert topics == ["All topics", f"LLMs ({PAPERS - speech})", f"Speech ({speech})"]
+    page.select_option("#search-topic", "Speech")
+    assert wait_for_status(page, "in Speech") == f"{speech} papers for “transformer” in Speech."
+    assert set(page.locator(".result-tags").all_inner_texts()) == {"Speech"}
+    page.select_option("#search-year", "2025")
+    assert wait_for_status(page, "from 2025") == f"{speech_2025} papers for “transformer” in Speech from 2025."
+    assert {t[-4:] for t in page.locator(".search-result time").all_inner_texts()} == {"2025"}
+    # The state is in the address, so the page can be shared or reloaded.
+    assert re.search(r"\?q=transformer&topic=Speech&year=2025$", page.url)
+    page.reload()
+    assert wait_for_status(page, "from 2025") == f"{speech_2025} papers for “transformer” in Speech from 2025."
+    assert page.errors == []
+
+
+def test_a_filter_alone_lists_its_papers_newest_first(page, site):
+    page.goto(site + "search/?topic=LLMs")
+    llm = [i for i in range(PAPERS) if paper_tag(i) == "llm"]
+    assert wait_for_status(page, "in LLMs") == f"Showing 20 of {len(llm)} papers in LLMs."
+    dates = page.locator(".search-result time").evaluate_all("nodes => nodes.map(n => n.dateTime)")
+    assert dates == sorted(dates, reverse=True) and dates[0] == paper_date(max(llm)).isoformat()
+
+
+def test_following_a_topic_lists_its_papers_new_since_the_last_visit(page, site):
+    page.goto(site + "tags/speech/")
+    follow = page.get_by_role("button", name="Follow Speech")
+    assert follow.get_attribute("aria-pressed") == "false"
+    follow.focus()
+    page.keyboard.press("Enter")
+    assert follow.get_attribute("aria-pressed") == "true"
+    assert "Following Speech" in page.locator(".follow-note").inner_text()
+    # The last visit saw the papers up to Dec 30: the Speech papers of the days after are new.
+    page.evaluate("localStorage.setItem('paperfeed-last-visit', '2024-12-30')")
+    page.goto(site)
+    section = page.locator("#follow-new")
+    section.get_by_role("listitem").first.wait_for(timeout=10_000)
+    new = [i for i in range(PAPERS) if paper_tag(i) == "speech" and paper_date(i) > dt.date(2024, 12, 30)]
+    links = section.locator(".follow-list a")
+    assert sorted(links.all_inner_texts()) == [f"Paper {i:02d}: Quokka{i} transformer" for i in new]
+    assert links.first.get_attribute("href") == f"/papers/paper-{max(new):02d}/"
+    dates = section.locator(".follow-list time").evaluate_all("nodes => nodes.map(n => n.dateTime)")
+    assert dates == sorted(dates, reverse=True)
+    assert section.locator(".follow-status").inner_text() == f"{len(new)} new papers in Speech since Dec 30, 2024."
+    # This visit is remembered: the newest day shown is the next visit's starting point...
+    assert page.evaluate("localStorage.getItem('paperfeed-last-visit')") == paper_date(PAPERS - 1).isoformat()
+    # ...while within this visit a reload shows the same list.
+    page.reload()
+    section.get_by_role("listitem").first.wait_for(timeout=10_000)
+    assert section.locator(".follow-list a").count() == len(new)
+    assert page.errors == []
+
+
+def test_new_papers_are_gathered_from_every_page_of_a_followed_topic(page, site):
+    page.goto(site + "tags/llm/")
+    page.get_by_role("button", name="Follow LLMs").click()
+    page.evaluate("localStorage.setItem('paperfeed-last-visit', '2024-12-01')")
+    page.goto(site)
+    status = page.locator("#follow-new .follow-status")
+    expect(status).to_contain_text("since", timeout=10_000)
+    llm = [i for i in range(PAPERS) if paper_tag(i) == "llm"]  # more than the 25 of a tag page
+    assert status.inner_text() == f"{len(llm)} new papers in LLMs since Dec 1, 2024."
+    assert page.locator("#follow-new .follow-list li").count() == len(llm)
+    assert page.errors == []
+
+
+def test_a_followed_topic_that_is_gone_is_named_and_the_others_still_show(page, site):
+    page.goto(site + "tags/speech/")
+    page.evaluate("""() => {
+        localStorage.setItem('paperfeed-follows', JSON.stringify(
+            [{url: '/tags/gone/', name: 'Gone'}, {url: '/tags/speech/', name: 'Speech'}]));
+        localStorage.setItem('paperfeed-last-visit', '2025-01-01');
+    }""")
+    page.goto(site)
+    status = page.locator("#follow-new .follow-status")
+    expect(status).to_contain_text("Could not", timeout=10_000)
+    assert status.inner_text() == "2 new papers in Speech since Jan 1, 2025. Could not look in Gone just now."
+    assert page.locator("#follow-new .follow-list a").all_inner_texts() == [
+        "Paper 57: Quokka57 transformer",
+        "Paper 54: Quokka54 transformer",
+    ]
+    # The last visit stays where it was, so the next visit looks in Gone again.
+    assert page.evaluate("localStorage.getItem('paperfeed-last-visit')") == "2025-01-01"
+
+
+def test_unfollowing_empties_the_section_and_a_next_visit_finds_nothing_new(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site + "tags/llm/")
+    page.get_by_role("button", name="Follow LLMs").click()
+    page.goto(site)  # a first visit with a followed topic: nothing is new yet
+    status = page.locator("#follow-new .follow-status")
+    assert status.inner_text() == "New papers in LLMs will be listed here from your next visit on."
+    page.evaluate("sessionStorage.clear()")  # the next visit
+    page.reload()
+    expect(status).to_contain_text("Nothing", timeout=10_000)
+    assert status.inner_text() == f"Nothing new in LLMs since {_label(paper_date(PAPERS - 1))}."
+    page.goto(site + "tags/llm/")
+    page.get_by_role("button", name="Follow LLMs").click()
+    page.goto(site)
+    assert page.locator("#follow-new").is_hidden()
+    context.close()
+
+
+def _label(day: dt.date) -> str:
+    return day.strftime("%b ") + f"{day.day}, {day.year}"
+
+
+@pytest.mark.parametrize("path", ["search/?q=transformer&topic=Speech", "tags/speech/", ""])
+def test_axe_finds_no_serious_or_critical_violations(page, site, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(site + "tags/speech/")
+    page.get_by_role("button", name="Follow Speech").click()
+    page.evaluate("localStorage.setItem('paperfeed-last-visit', '2024-12-30')")
+    page.goto(site + path)
+    if path.startswith("search"):
+        page.locator(".search-result").first.wait_for(timeout=10_000)
+    elif not path:
+        page.locator("#follow-new li").first.wait_for(timeout=10_000)
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == []
+    assert page.errors == []
