@@ -143,3 +143,15 @@ def test_re_ingesting_every_real_source_changes_no_byte(project):
     assert len(first) > 300
     ingest(project, *sources)
     assert snapshot(project / "content/papers") == first
+
+
+def test_source_keywords_that_are_not_tags_stay_on_the_entry(project):
+    record = hf_record(["A B"])
+    record["paper"]["ai_keywords"] = ["context loading", "bandwidth"]
+    source = write_json(project / "day.json", record)
+    assert ingest(project, str(source)) == 0
+    [entry] = (project / "content/papers").glob("*.md")
+    assert "keywords: [context loading, bandwidth]\n" in entry.read_text()
+    before = entry.read_bytes()
+    assert ingest(project, str(source)) == 0
+    assert entry.read_bytes() == before

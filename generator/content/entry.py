@@ -41,6 +41,7 @@ KNOWN_KEYS = (
     "published",
     "upvotes",
     "categories",
+    "keywords",
     "comment",
     "journal_ref",
     "links",
@@ -65,6 +66,7 @@ class Entry(Scholarly):
     links: Mapping[str, str] = field(default_factory=dict)
     authors: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
+    keywords: tuple[str, ...] = ()  # a source's keywords that are not tags (BibTeX keywords, HF ai_keywords)
     extra: Mapping[str, Any] = field(default_factory=dict)
     # What ingest last wrote into each field, as a digest (see content/provenance.py); None: not known.
     ingested: Mapping[str, str] | None = None
@@ -160,6 +162,8 @@ def _key_texts(entry: Entry, block_lists: Mapping[str, str] | None = None) -> li
             out.append((key, _dump(key, value, False)))
     if entry.categories:
         out.append(("categories", listed("categories", list(entry.categories))))
+    if entry.keywords:
+        out.append(("keywords", listed("keywords", list(entry.keywords))))
     for key in ("comment", "journal_ref"):
         if getattr(entry, key):
             out.append((key, _dump(key, getattr(entry, key), False)))
@@ -508,6 +512,7 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
     links = _read_links(meta.get("links"), bad)
     sources = _read_sources(meta.get("sources"), bad)
     categories = _read_strings(meta, "categories", bad, "`categories` must be a list of words")
+    keywords = _read_strings(meta, "keywords", bad, "`keywords` must be a list of words or phrases")
     text_fields = {key: _read_text(meta.get(key), key, bad) for key in ("arxiv", "doi", "comment", "journal_ref")}
     published, precision = _read_published(meta.get("published"), bad)
     surnames = _read_strings(meta, "surnames", bad, "`surnames` must be a list of names")
@@ -535,6 +540,7 @@ def _entry_from_meta(meta: dict, body: str, slug: str, path: str, yaml_text: str
         authors=tuple(authors),
         sources=tuple(sources),
         categories=tuple(categories),
+        keywords=tuple(keywords),
         published=published,
         published_precision=precision,
         surnames=tuple(surnames),

@@ -37,6 +37,7 @@ MANAGED = (
     "published",
     "upvotes",
     "categories",
+    "keywords",
     "comment",
     "journal_ref",
 )

@@ -237,6 +237,7 @@ def new_entry(paper: Paper, *, slug: str, tagger: Tagger) -> Entry:
             authors=paper.authors,
             sources=paper.sources,
             categories=paper.categories,
+            keywords=paper.keywords,
             rank=paper.rank,  # the source's order of the paper's day, which orders the day's page
             **{name: getattr(paper, name) for name in _SCALARS},
         ),
@@ -284,6 +285,7 @@ def merge_into(entry: Entry, paper: Paper, *, tagger: Tagger, refresh: bool = Fa
         links=links,
         authors=authors,
         categories=_union(entry.categories, paper.categories) if ours("categories") else entry.categories,
+        keywords=_union(entry.keywords, paper.keywords) if ours("keywords") else entry.keywords,
         sources=_union_sources(entry.sources, paper.sources) if ours("sources") else entry.sources,
         **scalars,
     )
