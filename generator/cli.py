@@ -349,6 +349,7 @@ def _ingest(args: argparse.Namespace, root: Path, config: Config) -> int:
     else:
         _print_problems(report.failed, "error: ")
         _print_problems(report.problems, "warning: ")
+        _print_problems(report.notes, "note: ")
         for title, reason in plan.skipped:
             print(f"warning: skipped {title!r}: {reason}", file=sys.stderr)
         for source in report.unusable:

@@ -116,3 +116,12 @@ def test_the_counts_of_the_summary_add_up_on_every_real_source(project, capsys):
         assert records == new + merged + unchanged + duplicates + skipped, (attempt, out)
         assert records > 300
     assert (new, merged) == (0, 0)  # the second time, every paper is already there
+
+
+def test_a_value_dropped_from_a_kept_record_is_a_note(tmp_path, capsys):
+    source = tmp_path / "n.json"
+    source.write_text('[{"title": "A Paper", "abstract": "Text.", "date": "2024-01-01", "published": "someday"}]')
+    assert main(["-C", str(tmp_path), "ingest", str(source)]) == 0
+    err = capsys.readouterr().err
+    assert f"note: {source}:1: record 'A Paper': published 'someday' is not a date; kept without it" in err
+    assert (tmp_path / "content/papers/a-paper.md").is_file()

@@ -52,6 +52,7 @@ class IngestReport:
     sources: list[SourceReport] = field(default_factory=list)
     plan: MergePlan = field(default_factory=MergePlan)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # values dropped from records that were kept
     failed: list[Problem] = field(default_factory=list)
     written: int = 0
     removed: int = 0
@@ -160,6 +161,7 @@ def ingest(
             continue
         report.sources.append(SourceReport(item, result.format, len(result.papers), len(result.problems)))
         report.problems.extend(result.problems)
+        report.notes.extend(result.notes)
         papers.extend(result.papers)
 
     progress(f"merging {len(papers)} records with {config.content_dir}/papers/")
