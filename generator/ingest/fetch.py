@@ -3,19 +3,24 @@ a clear User-Agent, retries with backoff on 429 and 5xx, and the polite delay a 
 (arXiv: one request per 3 s).
 
 The read timeout alone never ends a download from a server that trickles
-bytes, a few every few seconds; the deadline does, checked after every read,
-so a download ends at most one read timeout after it.
+bytes, a few every few seconds; the deadline does. The body is checked
+against it after every read, and a watchdog shuts the connection's socket
+at the deadline, which also ends a server that trickles its status line or
+headers (read by the standard library before the body is handed over).
 """
 
 from __future__ import annotations
 
 import http.client
+import socket
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
@@ -75,10 +80,29 @@ class Fetcher:
 
     def _download(self, url: str, request: urllib.request.Request) -> bytes:
         """One attempt: the body, read in pieces as they arrive, within the size cap and the deadline."""
+        sockets: list[socket.socket] = []
+        cut: list[bool] = []
+        watchdog = threading.Timer(self.deadline, _shut, args=(sockets, cut))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            body = self._read(url, request, sockets)
+        except (OSError, http.client.HTTPException) as exc:
+            if not cut:
+                raise
+            raise SourceError(Problem(url, f"cannot fetch: not complete after {self.deadline:g} s")) from exc
+        finally:
+            watchdog.cancel()
+        if cut:  # what arrived before the watchdog cut the connection is not the whole body
+            raise SourceError(Problem(url, f"cannot fetch: not complete after {self.deadline:g} s"))
+        return body
+
+    def _read(self, url: str, request: urllib.request.Request, sockets: list[socket.socket]) -> bytes:
         started = self.clock()
         parts: list[bytes] = []
         size = 0
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+        opener = urllib.request.build_opener(_WatchedHTTP(sockets), _WatchedHTTPS(sockets))
+        with opener.open(request, timeout=self.timeout) as response:
             # read1 returns what has arrived; read(n) would wait, timeout after timeout, for all n bytes.
             while part := response.read1(_PIECE):
                 parts.append(part)
@@ -100,3 +124,41 @@ class Fetcher:
                 except (TypeError, ValueError):
                     pass
         return max(0.0, min(wait, self.max_wait))
+
+
+def _shut(sockets: list[socket.socket], cut: list[bool]) -> None:
+    cut.append(True)
+    for sock in sockets:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)  # a read waiting on it returns at once
+        except OSError:
+            pass
+
+
+def _watching(base: type[http.client.HTTPConnection], sockets: list[socket.socket]) -> Any:
+    """`base` whose connections hand their socket to the watchdog once connected."""
+
+    class Watched(base):  # type: ignore[misc, valid-type]
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    return Watched
+
+
+class _WatchedHTTP(urllib.request.HTTPHandler):
+    def __init__(self, sockets: list[socket.socket]) -> None:
+        super().__init__()
+        self.sockets = sockets
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_watching(http.client.HTTPConnection, self.sockets), req)
+
+
+class _WatchedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, sockets: list[socket.socket]) -> None:
+        super().__init__()
+        self.sockets = sockets
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_watching(http.client.HTTPSConnection, self.sockets), req, context=None)
