@@ -168,3 +168,15 @@ def test_titles_differing_only_in_case_and_punctuation_are_one_paper():
 
 def test_registry_names_the_parser():
     assert "hf-page" in PARSERS
+
+
+def test_tex_outside_math_becomes_text_and_math_stays_whole():
+    dump = (
+        'Subscribe\nNa\\"ive {\\Lambda}-shaped Attention at $O(n)$ Cost\n'
+        "We reach 98.3\\% accuracy -- a new record, e.g.~on \\textbf{small} devices with $\\epsilon < 10^{-3}$ error.\n"
+    )
+    [paper] = parse(dump).papers
+    assert paper.title == "Naïve Λ-shaped Attention at $O(n)$ Cost"
+    assert paper.abstract == (
+        "We reach 98.3% accuracy – a new record, e.g. on small devices with $\\epsilon < 10^{-3}$ error."
+    )

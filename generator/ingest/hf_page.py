@@ -15,6 +15,7 @@ import re
 from ..errors import Problem
 from ..model.records import Paper, Source, clean_text
 from .base import ParseOptions, ParseResult, links_from_text
+from .tex import detex
 
 NAME = "hf-page"
 DESCRIPTION = "Hugging Face Daily Papers page dump (text)"
@@ -95,8 +96,8 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
         rank += 1
         result.papers.append(
             Paper(
-                title=line,
-                abstract=abstract,
+                title=detex(line),
+                abstract=detex(abstract),
                 date=page_date,
                 sources=(Source(name=options.source_name or name, seen=page_date),),
                 links=links_from_text(abstract),
