@@ -12,7 +12,11 @@ import feedparser
 
 from ..errors import Problem, SourceError
 
-_ENCODING_DECL = re.compile(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']", re.IGNORECASE)
+# Attributes are separated by single runs of spaces: each try stops at the next one, so a declaration
+# of 10,000 spaces that never closes is read in linear time.
+_ENCODING_DECL = re.compile(
+    r"^(\s*<\?xml(?:\s+[^\s>=]+\s*=\s*[\"'][^\"']*[\"'])*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']", re.IGNORECASE
+)
 
 
 def parse_feed(text: str, name: str) -> feedparser.FeedParserDict:
@@ -44,7 +48,8 @@ def parse_feed(text: str, name: str) -> feedparser.FeedParserDict:
 
 # feedparser looks for an e-mail address in every author with a regex that is quadratic in a run of
 # address characters (kurtmckee/feedparser#562: 50 KB took 13 s). No name holds such a run: cut it.
-_AUTHOR_TEXT = re.compile(r"(<(?:[\w.-]+:)?(?:author|creator|contributor|name|email)\b[^>]*>)([^<]{200,})")
+# Neither part of the pattern crosses a `<`, so it is linear on tags that never close.
+_AUTHOR_TEXT = re.compile(r"(<(?:[\w.-]+:)?(?:author|creator|contributor|name|email)\b[^<>]*>)([^<]{200,})")
 _LONG_RUN = re.compile(r"[\w.+-]{200,}")
 
 
