@@ -191,8 +191,9 @@ def _serve_parser(sub: _Subparsers) -> None:
         "serve",
         help="build, then serve the site on 127.0.0.1 for a preview",
         description="Build the site, serve the output folder locally, rebuild when content/, themes/ or "
-        "site.yaml change, and reload open pages. A failed rebuild keeps the last good site and "
-        "shows the error on every page. Ctrl-C stops.",
+        "site.yaml change, and reload open pages. The site's absolute links (feeds, canonical links) "
+        "lead to the served address unless --base-url is given. A failed rebuild keeps the last good "
+        "site and shows the error on every page. Ctrl-C stops.",
         epilog="examples:\n  paperfeed serve\n  paperfeed serve --port 8080 --no-search\n"
         "  paperfeed serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network",
     )
@@ -507,8 +508,25 @@ def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
 def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
     from .build.incremental import tree_stamp
     from .build.pipeline import build
-    from .server import serve
+    from .server import LiveState, make_server, preview_url, serve
 
+    # Listen first, so that the site is built for the port the server got (`--port 0` included):
+    # unless --base-url says otherwise, the preview's address is the base_url of the site it serves.
+    live = LiveState()
+    try:
+        server = make_server(root / config.output_dir, config.base_path, bind=args.bind, port=args.port, live=live)
+    except OSError as exc:
+        print(f"error: cannot listen on {args.bind}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    url = preview_url(args.bind, server.server_address[1], config.base_path)
+    base_url = args.base_url or url
+    if base_url != config.base_url and not args.quiet:
+        print(
+            f"note: links in pages and feeds lead to {base_url} while serving; "
+            f"`paperfeed build` makes the site for {config.base_url}",
+            flush=True,
+        )
+    config = with_overrides(config, base_url=base_url)
     error = ""
     try:
         code = _build(args, root, config)
@@ -516,6 +534,7 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         error, code = str(exc), 0
     if code:
+        server.server_close()
         return code
     watched = [root / config.content_dir, root / "themes", root / "site.yaml"]
 
@@ -525,7 +544,7 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
     def rebuild() -> str:
         started = time.perf_counter()
         try:
-            current = with_overrides(load_config(root), base_url=args.base_url, output_dir=args.output)
+            current = with_overrides(load_config(root), base_url=base_url, output_dir=args.output)
             # Strict: a broken entry keeps the last good site served instead of dropping the paper.
             with project_lock(root, "build"):
                 report = build(
@@ -549,12 +568,4 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
             )
         return ""
 
-    return serve(
-        root / config.output_dir,
-        config.base_path,
-        bind=args.bind,
-        port=args.port,
-        stamp=stamp,
-        rebuild=rebuild,
-        error=error,
-    )
+    return serve(server, root / config.output_dir, url, live=live, stamp=stamp, rebuild=rebuild, error=error)

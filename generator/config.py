@@ -86,6 +86,19 @@ class Config:
         "Also write each paper's BibTeX to papers/<slug>/<slug>.bib, so Download .bib works without JavaScript. "
         "Off, the browser makes the file from the page: half as many files to upload.",
     )
+    author_pages: bool = _doc(
+        True, "A page and feeds for each author with at least author_min_papers papers, listed at /authors/."
+    )
+    author_min_papers: int = _doc(
+        5,
+        "Papers an author needs for a page and feeds of their own (names link to it). Lower it on a small "
+        "site; 1 gives every author a page: twice as many author pages as papers on an arXiv-like site.",
+    )
+    category_pages: bool = _doc(
+        True, "A page and feeds for each arXiv category that papers list, listed at /categories/."
+    )
+    term_feeds: bool = _doc(True, "RSS, Atom and JSON feeds for each author and category page, as each tag has.")
+    terms_per_page: int = _doc(500, "Names per page of the author and category indexes.")
     theme: str = _doc("default", "Theme folder under themes/.")
     content_dir: str = _doc("content", "Folder of entries (papers in content/papers/).")
     output_dir: str = _doc("site", "Folder the built site is written to.")

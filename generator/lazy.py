@@ -70,7 +70,7 @@ def markdown() -> ModuleType:
     return markdown
 
 
-def latex2mathml_convert() -> Callable[[str], str]:
+def latex2mathml_convert() -> Callable[..., str]:
     """latex2mathml's TeX -> MathML converter."""
     from latex2mathml.converter import convert
 

@@ -6,7 +6,9 @@ answers unknown paths with the site's own 404 page. In live mode a watcher
 rebuilds when the sources change, and a small script, added to HTML
 responses by the server (never written to the site), reloads open tabs over
 server-sent events. A failed rebuild keeps the last good site served and
-shows the error, with file and line, at the bottom of every page.
+shows the error, with file and line, at the bottom of every page. The
+server listens before the first build, so that the site can be built with
+the address it is reached at (`preview_url`) as its base_url.
 """
 
 from __future__ import annotations
@@ -230,33 +232,39 @@ def _stamp_or_error(stamp: Callable[[], str]) -> str:
         return f"error: {exc}"
 
 
+# A server listening on every address is reached on this machine at the loopback address.
+_WILDCARDS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
+
+
+def preview_url(bind: str, port: int, base_path: str) -> str:
+    """The address a preview listening on `bind` and `port` is reached at, under `base_path`: what
+    `paperfeed serve` makes the site's base_url, so that the absolute links of its pages and feeds
+    (canonical links, feed items, the sitemap) lead back to the preview, whatever the port."""
+    host = _WILDCARDS.get(bind, bind)
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}{base_path}"
+
+
 def serve(
+    server: http.server.ThreadingHTTPServer,
     directory: Path,
-    base_path: str,
+    url: str,
     *,
-    bind: str,
-    port: int,
+    live: LiveState | None = None,
     stamp: Callable[[], str] | None = None,
     rebuild: Callable[[], str] | None = None,
     error: str = "",
 ) -> int:
-    """Serve until Ctrl-C, rebuilding on change when `stamp` and `rebuild` are given (`error`: the first
-    build's, shown until a rebuild succeeds). Returns the exit code."""
-    live = LiveState() if rebuild is not None else None
+    """Serve `directory` on a server from `make_server` (reached at `url`) until Ctrl-C, rebuilding on change
+    when `live`, `stamp` and `rebuild` are given (`error`: the first build's, shown until a rebuild
+    succeeds). The server is made first, so the site can be built for the port it got. Returns the
+    exit code."""
     if live is not None and error:
         live.built(error)
-    try:
-        server = make_server(directory, base_path, bind=bind, port=port, live=live)
-    except OSError as exc:
-        print(f"error: cannot listen on {bind}:{port}: {exc.strerror}", file=sys.stderr)
-        return 1
     stop = threading.Event()
     if live is not None and stamp is not None and rebuild is not None:
         threading.Thread(target=watch, args=(stamp, rebuild, live), kwargs={"stop": stop}, daemon=True).start()
-    host = f"[{bind}]" if ":" in bind else bind
     print(
-        f"serving {directory} at http://{host}:{server.server_address[1]}{base_path}"
-        + (" (rebuilds on change; Ctrl-C stops)" if live else " (Ctrl-C stops)"),
+        f"serving {directory} at {url}" + (" (rebuilds on change; Ctrl-C stops)" if live else " (Ctrl-C stops)"),
         flush=True,
     )
     try:

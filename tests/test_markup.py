@@ -317,3 +317,11 @@ def test_plain_text_is_linear_on_bracket_runs():
         started = time.perf_counter()
         plain_text(hostile)
         assert time.perf_counter() - started < 1.0
+
+
+def test_a_formula_too_long_to_be_real_stays_tex_and_fast():
+    huge = "$" + "x^{2}+" * 5_000 + "1$"
+    started = time.process_time()
+    html = Markup().render(huge)
+    assert time.process_time() - started < 1.0
+    assert "<math" not in html and "x^{2}+x^{2}" in html

@@ -177,7 +177,7 @@ class FullBuild:
         files = {f"static/{a.name}": a.data for a in self.assets}
         files["sitemap.xml"] = render_sitemap(site).encode("utf-8")
         files["robots.txt"] = render_robots(site.info).encode("utf-8")
-        files["feeds.opml"] = render_opml(site.feeds, site.info).encode("utf-8")
+        files["feeds.opml"] = render_opml([f for f in site.feeds if f.listed], site.info).encode("utf-8")
         return files
 
     def _put_in_place(

@@ -24,6 +24,7 @@ from ..errors import SourceError
 from ..model.days import Visibility, placement
 from ..model.related import Frequencies, Terms
 from ..model.site import Page, PaperView, SiteInfo, Tag, paper_page, paper_page_path, paper_view
+from ..model.taxonomies import AUTHORS, CATEGORIES, TermRef, taxonomy_shape
 from .cache import (
     BuildCache,
     EntryRow,
@@ -105,15 +106,21 @@ def try_patch(
     if found is None:
         return None
     edits, touched = found
-    changes = _reparse(edits, cache, config.sort, visibility)
+    changes = _reparse(edits, cache, config, visibility)
     if changes is None:
         return None
     frequencies = state.frequencies.edited([(e.old_terms, e.terms) for e in changes]) if changes else state.frequencies
     if frequencies is None:
         return None  # related papers may change
     tags = {tag.slug: tag for tag in state.tags}
-    papers = {e.entry.slug: paper_view(e.entry, config, e.html, e.plain, tags) for e in changes}
-    rendered = _rerender(root, theme_dir, cache, state, papers)
+    before = {slug: unpickle(data) for slug, data in cache.papers(e.entry.slug for e in changes).items()}
+    if set(before) != {e.entry.slug for e in changes}:
+        return None
+    papers = {
+        e.entry.slug: paper_view(e.entry, config, e.html, e.plain, tags, _term_refs(before[e.entry.slug]))
+        for e in changes
+    }
+    rendered = _rerender(root, theme_dir, cache, state, papers, before)
     if rendered is None:
         return None
     files, old, models = rendered
@@ -147,19 +154,31 @@ def try_patch(
     return Patched(len(rows), len(written))
 
 
+def _term_refs(paper: PaperView) -> dict[str, dict[str, TermRef]]:
+    """A paper's authors and categories as the last build linked them to their pages: the same for the
+    edited paper, whose authors and categories a patch leaves as they were when the site has their
+    pages (see `taxonomy_shape`); when it has none, a changed name gets a ref without a page."""
+    return {
+        AUTHORS: dict(zip(paper.authors, paper.author_refs)),
+        CATEGORIES: dict(zip(paper.categories, paper.category_refs)),
+    }
+
+
 def _rerender(
-    root: Path, theme_dir: Path, cache: BuildCache, state: PatchState, papers: dict[str, PaperView]
+    root: Path,
+    theme_dir: Path,
+    cache: BuildCache,
+    state: PatchState,
+    papers: dict[str, PaperView],
+    before: dict[str, PaperView],
 ) -> tuple[dict[str, bytes], dict[str, OutputRow], dict[str, Rendered]] | None:
-    """The outputs that show what changed of `papers`, rendered from their stored models:
-    (path -> bytes, path -> old row, path -> new model and reads); None when that cannot be done."""
+    """The outputs that show what changed of `papers` (as they were: `before`), rendered from their stored
+    models: (path -> bytes, path -> old row, path -> new model and reads); None when that cannot be done."""
     try:
         showing = cache.outputs_showing(papers)
     except LookupError:
         return None
     # What changed of each paper; an output that read none of it renders the same bytes.
-    before = {slug: unpickle(data) for slug, data in cache.papers(papers).items()}
-    if set(before) != set(papers):
-        return None
     changed = {
         slug: {f.name for f in fields(PaperView) if getattr(before[slug], f.name) != getattr(paper, f.name)}
         for slug, paper in papers.items()
@@ -230,11 +249,12 @@ def _edited_files(
 
 
 def _reparse(
-    edited: list[tuple[str, Path, bytes, os.stat_result]], cache: BuildCache, sort: str, visibility: Visibility
+    edited: list[tuple[str, Path, bytes, os.stat_result]], cache: BuildCache, config: Config, visibility: Visibility
 ) -> list[_Edit] | None:
     """Each edited entry read and rendered as a full build would; None when an edit is broken, the
     entry is not shown (a draft, a future date), or the edit may move it (its date, tags, draft
-    flag or what orders its day: see `days.placement`)."""
+    flag or what orders its day: see `days.placement`; its authors or categories, when the site has
+    their pages: see `taxonomies.taxonomy_shape`)."""
     changes = []
     for shown, _, data, st in edited:
         try:
@@ -245,8 +265,10 @@ def _reparse(
         if stored is None or not stored.record:
             return None
         before, old_terms, _ = unpickle(stored.record)
-        if placement(before, sort) != placement(entry, sort) or not visibility.shows(entry):
+        if placement(before, config.sort) != placement(entry, config.sort) or not visibility.shows(entry):
             return None  # the order, day, tag pages or tag counts may change
+        if taxonomy_shape(before, config) != taxonomy_shape(entry, config):
+            return None  # author or category pages may come, go, or change their names and counts
         row = entry_row(shown, st, digest(data), pack_record((entry, terms, plain)), html)
         changes.append(_Edit(row, entry, terms, plain, html, old_terms))
     return changes

@@ -24,6 +24,19 @@ from .cite import format_bibtex
 from .days import MONTH_NAMES, Calendar, DayPapers, Month, Period, build_calendar, day_url, listing_key, neighbours
 from .pagination import Pager, paginate
 from .records import SCHOLARLY_FIELDS, Published, Scholarly, arxiv_id, arxiv_links
+from .taxonomies import (
+    AUTHORS,
+    CATEGORIES,
+    Taxonomy,
+    TaxonomyTerms,
+    Term,
+    TermGroup,
+    TermRef,
+    author_refs,
+    category_refs,
+    collect_terms,
+    index_pages,
+)  # fmt: skip
 from .text import plain_text, summarize_plain
 
 LINK_LABELS = {
@@ -78,6 +91,8 @@ class PaperView(Scholarly):
     rank: int | None = None  # its place among its day's papers as its source ranked them (1 first)
     draft: bool = False  # shown only by a build with --drafts
     day_url: str = ""  # the page of its day
+    author_refs: tuple[TermRef, ...] = ()  # each author in order, with their page ('' when they have none)
+    category_refs: tuple[TermRef, ...] = ()  # each arXiv category in order, with its name and page
 
     @property
     def code_url(self) -> str | None:
@@ -164,6 +179,11 @@ class Page:
     days: tuple[DayPapers, ...] = ()  # list.html: its papers by day; week.html, month.html: each day's top papers
     lastmod: dt.date | None = None
     in_sitemap: bool = True
+    taxonomy: Taxonomy | None = None  # term.html, terms.html: authors or categories
+    term: Term | None = None  # term.html: the author or category
+    term_pager: Pager[Term] | None = None  # terms.html: this page of the index
+    groups: tuple[TermGroup, ...] = ()  # terms.html: this page's terms under their headings
+    jumps: tuple[TermGroup, ...] = ()  # terms.html by name: every heading of the index, with where it begins
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +200,7 @@ class FeedSpec:
     items: tuple[PaperView, ...]  # newest day first, each day in listing order (see `feed_papers`)
     published: tuple[dt.datetime, ...]  # each item's time, in the order of `items` (see `feed_times`)
     updated: dt.datetime  # the newest item's time; the epoch for a feed with no items
+    listed: bool = True  # in feeds.opml: an author's feed is not (a site has thousands)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +223,7 @@ class SiteInfo:
     top_tags: tuple[Tag, ...]
     paper_count: int
     sort: str = "rank"  # the order of each day's papers (`sort` in site.yaml)
+    taxonomies: tuple[Taxonomy, ...] = ()  # those with pages (authors, categories), for the navigation
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +243,8 @@ def paper_guid(slug: str, base_url: str) -> str:
 
 
 def feed_id(base_url: str, section: str) -> str:
-    """The id of a listing's feeds (`section`: '' for the site's, `tags/<slug>/` for a tag's)."""
+    """The id of a listing's feeds (`section`: '' for the site's, `tags/<slug>/` for a tag's,
+    `authors/<slug>/` or `categories/<code>/` for an author's or category's)."""
     return _uuid5_urn(f"{site_address(base_url)}{section}feed")
 
 
@@ -264,9 +287,11 @@ def build_site(
     """
     tags = _collect_tags(entries, config)
     tag_by_slug = {t.slug: t for t in tags}
+    taxonomies = tuple(terms for terms in collect_terms(entries, config) if terms.terms)
+    refs = {terms.taxonomy.name: terms.refs for terms in taxonomies}
     abstracts = abstracts or {}
     papers = sort_papers(
-        (paper_view(e, config, bodies.get(e.slug, ""), abstracts.get(e.slug), tag_by_slug) for e in entries),
+        (paper_view(e, config, bodies.get(e.slug, ""), abstracts.get(e.slug), tag_by_slug, refs) for e in entries),
         config.sort,
     )
     calendar = build_calendar(papers, config.base_path)
@@ -287,11 +312,19 @@ def build_site(
         feeds += _feeds(
             f"{config.title}: {tag.name}", description, f"tags/{tag.slug}/", tag.url, by_tag[tag.slug], config
         )
+    for terms in taxonomies:
+        pages += _taxonomy_index_pages(terms, config, site_feeds)
+        by_term = _papers_by_term(papers, terms.taxonomy)
+        for term in terms.terms:
+            pages += _term_pages(terms.taxonomy, term, by_term[term.slug], config, site_feeds)
+            if term.rss_url:
+                feeds += _feeds(f"{config.title}: {_term_title(term)}", term.description, term.section, term.url,
+                                by_term[term.slug], config, listed=term.taxonomy != AUTHORS)  # fmt: skip
     pages += _day_pages(calendar, config, site_feeds)
     pages += _period_pages(calendar.weeks, calendar, config, site_feeds)
     pages += _period_pages(calendar.months, calendar, config, site_feeds)
     pages += _index_pages(tags, papers, calendar, config, site_feeds, search=search)
-    info = _site_info(config, assets, tags, len(papers), search=search)
+    info = _site_info(config, assets, tags, len(papers), search=search, taxonomies=taxonomies)
     site = Site(info=info, pages=tuple(pages), feeds=tuple(feeds), tags=tags, papers=tuple(papers))
     check_collisions(site)
     return site
@@ -306,7 +339,13 @@ def _alternates(title: str, base_url: str) -> Alternates:
 
 
 def _site_info(
-    config: Config, assets: Mapping[str, str], tags: tuple[Tag, ...], papers: int, *, search: bool
+    config: Config,
+    assets: Mapping[str, str],
+    tags: tuple[Tag, ...],
+    papers: int,
+    *,
+    search: bool,
+    taxonomies: Sequence[TaxonomyTerms] = (),
 ) -> SiteInfo:
     base = config.base_path
     return SiteInfo(
@@ -326,6 +365,7 @@ def _site_info(
         top_tags=tuple(sorted(tags, key=lambda t: (-t.count, t.slug))[:12]),
         paper_count=papers,
         sort=config.sort,
+        taxonomies=tuple(terms.taxonomy for terms in taxonomies),
     )
 
 
@@ -403,6 +443,65 @@ def _tag_pages(tag: Tag, papers: Sequence[PaperView], config: Config, site_feeds
                 feeds=tag_feeds + site_feeds,
             )  # fmt: skip
         )
+    return pages
+
+
+def _term_title(term: Term) -> str:
+    """How a page's title and its feeds name a term: `Yuhan Liu`, `Computation and Language (cs.CL)`."""
+    return f"{term.name} ({term.code})" if term.code and term.code != term.name else term.name
+
+
+def _papers_by_term(papers: Sequence[PaperView], taxonomy: Taxonomy) -> dict[str, list[PaperView]]:
+    """slug -> the papers of each term with a page, in listing order."""
+    by_term: dict[str, list[PaperView]] = defaultdict(list)
+    for paper in papers:
+        refs = paper.author_refs if taxonomy.name == AUTHORS else paper.category_refs
+        for slug in dict.fromkeys(ref.slug for ref in refs if ref.url):  # two authors of one name: one listing
+            by_term[slug].append(paper)
+    return by_term
+
+
+def _term_pages(
+    taxonomy: Taxonomy, term: Term, papers: Sequence[PaperView], config: Config, site_feeds: Alternates
+) -> list[Page]:
+    """The paginated listing of one author's or category's papers; its pages link its feeds, then the site's."""
+    name = _term_title(term)
+    feeds: Alternates = ()
+    if term.rss_url:
+        feeds = (
+            ("application/rss+xml", f"{config.title}: {name} (RSS)", config.origin + term.rss_url),
+            ("application/atom+xml", f"{config.title}: {name} (Atom)", config.origin + term.atom_url),
+            ("application/feed+json", f"{config.title}: {name} (JSON Feed)", config.origin + term.json_url),
+        )
+    pages = []
+    for pager in paginate(papers, config.per_page, section=term.section, base_path=config.base_path):
+        title = name if pager.is_first else f"{name}, page {pager.number}"
+        pages.append(
+            Page("term.html", pager.path, pager.url, title, description=term.description, pager=pager,
+                 taxonomy=taxonomy, term=term, feeds=feeds + site_feeds)
+        )  # fmt: skip
+    return pages
+
+
+def _taxonomy_index_pages(terms: TaxonomyTerms, config: Config, feeds: Alternates) -> list[Page]:
+    """A taxonomy's index, by name and by count, each split into pages of `terms_per_page`."""
+    taxonomy = terms.taxonomy
+    count = len(terms.terms)
+    noun = taxonomy.singular if count == 1 else taxonomy.name
+    description = f"The {count} {'arXiv ' if taxonomy.name == CATEGORIES else ''}{noun} of {config.title}"
+    if taxonomy.name == AUTHORS and config.author_min_papers > 1:
+        description += f" with at least {config.author_min_papers} papers"
+    pages = []
+    for index in index_pages(terms, config):
+        pager = index.pager
+        title = taxonomy.title if index.sort == "name" else f"{taxonomy.title} by count"
+        title = title if pager.is_first else f"{title}, page {pager.number}"
+        pages.append(
+            Page("terms.html", pager.path, pager.url, title,
+                 description=description + (", most papers first" if index.sort == "count" else ""),
+                 taxonomy=taxonomy, term_pager=pager, sort=index.sort, groups=index.groups, jumps=index.jumps,
+                 feeds=feeds)
+        )  # fmt: skip
     return pages
 
 
@@ -552,7 +651,17 @@ def _collect_tags(entries: Sequence[Entry], config: Config) -> tuple[Tag, ...]:
     return tuple(sorted(tags, key=lambda t: (t.name.casefold(), t.slug)))
 
 
-def paper_view(entry: Entry, config: Config, html: str, plain: str | None, tags: Mapping[str, Tag]) -> PaperView:
+def paper_view(
+    entry: Entry,
+    config: Config,
+    html: str,
+    plain: str | None,
+    tags: Mapping[str, Tag],
+    terms: Mapping[str, Mapping[str, TermRef]] | None = None,
+) -> PaperView:
+    """A paper as templates and feeds see it; `terms` maps each taxonomy with pages (`authors`,
+    `categories`) to the refs of the names or codes papers write (see `TaxonomyTerms.refs`)."""
+    terms = terms or {}
     url = f"{config.base_path}papers/{entry.slug}/"
     refs: list[TagRef] = []
     for name in entry.tags:
@@ -587,6 +696,8 @@ def paper_view(entry: Entry, config: Config, html: str, plain: str | None, tags:
         rank=entry.rank,
         draft=entry.draft,
         day_url=day_url(entry.date, config.base_path),
+        author_refs=author_refs(entry.authors, terms.get(AUTHORS, {})),
+        category_refs=category_refs(entry.categories, terms.get(CATEGORIES, {})),
         **{name: getattr(entry, name) for name in SCHOLARLY_FIELDS},
     )
 
@@ -597,24 +708,33 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def _feeds(
-    title: str, subtitle: str, section: str, page_url: str, papers: Sequence[PaperView], config: Config
+    title: str,
+    subtitle: str,
+    section: str,
+    page_url: str,
+    papers: Sequence[PaperView],
+    config: Config,
+    *,
+    listed: bool = True,
 ) -> Iterable[FeedSpec]:
     """The RSS, Atom and JSON feeds of one listing; `papers` in listing order, newest day first."""
     items = feed_papers(papers, days=config.feed_days, limit=config.feed_items)
     published = feed_times(items)
     base = config.origin + config.base_path
+    listing = feed_id(config.base_url, section)
     for kind, name in FEED_FORMATS:
         yield FeedSpec(
             kind=kind,
             path=section + name,
             url=base + section + name,
-            id=feed_id(config.base_url, section),
+            id=listing,
             title=title,
             subtitle=subtitle,
             link=config.origin + page_url,
             items=items,
             published=published,
             updated=max(published, default=EPOCH),
+            listed=listed,
         )
 
 

@@ -20,8 +20,22 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[$])")
 _LINE_MARKS = re.compile(r"^[#>*\-+ ]+", re.MULTILINE)
 
 
+# A number followed by `times`: a page dump's `$5\times$` with its backslash and dollars lost.
+_LOST_TIMES = re.compile(r"(?<=\d)times\b")
+
+
+def mend_lost_tex(text: str) -> str:
+    """`text` with what page dumps lose of TeX put back for reading: `5times` reads `5×`. The entry
+    keeps its text as the source gave it; pages, feeds and excerpts show the mended text."""
+    if "times" not in text:
+        return text
+    return _LOST_TIMES.sub("×", text)
+
+
 def plain_text(text: str) -> str:
-    """A body as one line of plain text: Markdown links become their text."""
+    """A body as one line of plain text: Markdown links become their text; `5times` reads `5×`
+    (`mend_lost_tex`)."""
+    text = mend_lost_tex(text)
     if "](" in text:
         text = _MD_LINK.sub(r"\1", text)
     if text[:1] in _MARKS or any(line[:1] in _MARKS for line in text.split("\n")):

@@ -7,10 +7,12 @@ Undefined variables fail the build with the template name and line.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from html import escape
 from pathlib import Path
+from urllib.parse import quote_plus, urlsplit
 
 import jinja2
 from jinja2.utils import htmlsafe_json_dumps
@@ -18,7 +20,8 @@ from markupsafe import Markup
 
 from ..errors import BuildError
 from ..model.site import Page, PaperView, Site, SiteInfo
-from .texmath import text_to_html
+from .mathtext import plain_math
+from .texmath import ANY_MATH_RE, text_to_html
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -37,6 +40,59 @@ def _date(value: dt.date, fmt: str = "long") -> str:
 def _tex(text: str) -> Markup:
     # A title or excerpt shows on many pages (listings, tags, neighbours): convert it once.
     return Markup(text_to_html(text))
+
+
+def _textex(text: str) -> str:
+    """Text with its TeX as readable Unicode (`Enhancing $T_{\\mathrm{c}}$` -> `Enhancing T_c`), for
+    places that hold plain text only: the tab title, meta descriptions, search queries."""
+    return plain_math(text)
+
+
+HF_DAILY_PAPERS = "Hugging Face Daily Papers"
+# Hosts a source URL may name, as readers know them; any other host is shown as it is.
+SOURCE_HOSTS = {
+    "huggingface.co": "Hugging Face",
+    "arxiv.org": "arXiv",
+    "export.arxiv.org": "arXiv API",
+    "rss.arxiv.org": "arXiv announcements",
+}
+
+
+def _source_label(name: str) -> str:
+    """A source's name as a reader understands it. Sources are stored as ingest saw them: a file
+    name, a URL or `stdin`. A `.txt` file is a Daily Papers page dump (the one plain-text format)
+    and `daily_papers*.json` the Daily Papers API's answer: both read "Hugging Face Daily Papers";
+    a URL reads as its site (`huggingface.co/api/daily_papers` as Daily Papers too); any other
+    file keeps its name, which its owner chose."""
+    lowered = name.lower()
+    if lowered.startswith(("http://", "https://")):
+        parts = urlsplit(name)
+        host = (parts.hostname or "").removeprefix("www.")
+        if host == "huggingface.co" and ("daily_papers" in parts.path or parts.path.startswith("/papers")):
+            return HF_DAILY_PAPERS
+        return SOURCE_HOSTS.get(host, host or name)
+    if name == "stdin":
+        return "standard input"
+    if lowered.endswith(".txt") or lowered.startswith("daily_papers") and lowered.endswith(".json"):
+        return HF_DAILY_PAPERS
+    return name
+
+
+# Where to look for a paper known only by its title: each site's search by title.
+TITLE_SEARCHES = (
+    ("Search arXiv", "https://arxiv.org/search/?query={}&searchtype=title"),
+    ("Search Hugging Face", "https://huggingface.co/papers?q={}"),
+)
+
+
+_MATH = re.compile(ANY_MATH_RE)
+
+
+def _title_searches(title: str) -> tuple[tuple[str, str], ...]:
+    """(label, URL) of a search by this title on arXiv and on Hugging Face. The title's math is
+    left out: arXiv finds only titles holding every word, and indexes TeX as it was written."""
+    query = quote_plus(" ".join(_MATH.sub(" ", title).split()))
+    return tuple((label, url.format(query)) for label, url in TITLE_SEARCHES)
 
 
 def _jsonld(paper: PaperView, info: SiteInfo) -> Markup:
@@ -70,7 +126,14 @@ def _jsonld(paper: PaperView, info: SiteInfo) -> Markup:
     return htmlsafe_json_dumps(data, ensure_ascii=False)
 
 
-FILTERS = {"date": _date, "tex": _tex, "jsonld": _jsonld}
+FILTERS = {
+    "date": _date,
+    "tex": _tex,
+    "textex": _textex,
+    "source_label": _source_label,
+    "title_searches": _title_searches,
+    "jsonld": _jsonld,
+}
 
 
 class Fragments:

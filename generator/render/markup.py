@@ -9,7 +9,10 @@ HTML. Markdown never sees a body that would make it recurse too deep or
 scan for too long (`markdown_hazard`); such a body, or one Markdown fails
 on, is shown as escaped text, and the reason is kept for `paperfeed check`.
 Inline TeX (`$...$`) becomes MathML (see `texmath`), untouched by
-Markdown's emphasis rules.
+Markdown's emphasis rules, and display TeX (`$$...$$`) block MathML. Bare
+http(s) URLs in the text become links (`link_bare_urls`), and a number
+followed by `times`, where a page dump lost the backslash of `\\times`,
+reads `×` (`model.text.mend_lost_tex`).
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, replace
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from .. import lazy
 from ..ids import is_safe_url
-from .texmath import MATH_RE, MATH_SPAN_RE, math_html
+from ..model.text import mend_lost_tex
+from .texmath import DISPLAY_MATH_RE, MATH_RE, MATH_SPAN_RE, math_html
 
 if TYPE_CHECKING:
     import markdown
@@ -43,6 +47,10 @@ def _markdown() -> markdown.Markdown:
             # Stashed HTML is put back after Markdown is done, so emphasis never fires inside math.
             return self.md.htmlStash.store(math_html(m.group(0))), m.start(0), m.end(0)
 
+    class DisplayMathPattern(md_lib.inlinepatterns.InlineProcessor):
+        def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 - Markdown's API
+            return self.md.htmlStash.store(math_html(m.group(0), display=True)), m.start(0), m.end(0)
+
     class OutboundLinks(md_lib.treeprocessors.Treeprocessor):
         # Whether a link is safe is decided on the finished HTML (`drop_unsafe_links`), where
         # character references in it are decoded as a browser decodes them.
@@ -58,6 +66,7 @@ def _markdown() -> markdown.Markdown:
             for name in ("image_link", "image_reference", "short_image_ref"):
                 if name in md.inlinePatterns:
                     md.inlinePatterns.deregister(name)
+            md.inlinePatterns.register(DisplayMathPattern(DISPLAY_MATH_RE, md), "display_math", 187)
             md.inlinePatterns.register(MathPattern(MATH_RE, md), "math", 186)
             md.treeprocessors.register(OutboundLinks(md), "outbound_links", 0)
 
@@ -95,8 +104,9 @@ class Markup:
 
         The HTML is the plain-paragraph shortcut's or Markdown's; or the body as escaped text
         paragraphs when `markdown_hazard` keeps it from Markdown or Markdown raises on it (then
-        `failure` says why). A body never makes this raise.
+        `failure` says why); bare URLs in it linked. A body never makes this raise.
         """
+        text = mend_lost_tex(text)
         html = plain_paragraphs(text)
         failure = ""
         if html is None:
@@ -105,7 +115,7 @@ class Markup:
                 html, failure = self._convert(text)
             if html is None:
                 html = text_paragraphs(text)
-        safe = drop_unsafe_links(html)
+        safe = drop_unsafe_links(link_bare_urls(html))
         return replace(safe, failure=failure) if failure else safe
 
     def _convert(self, text: str) -> tuple[str | None, str]:
@@ -119,6 +129,77 @@ class Markup:
         except Exception as exc:  # recorded in the result: a stranger's body must never stop a build
             self._md = None  # a converter an exception went through is not trusted again
             return None, f"Markdown failed on it ({type(exc).__name__})"
+
+
+# Bare URLs. Abstracts name their code and project pages as plain text ("Code is at
+# https://github.com/x/y."). After the HTML of a body is made, each http(s) URL in its text, outside
+# links, code and math, becomes a link; the sentence's punctuation, and a closing bracket the URL
+# did not open, stay outside it. The URL is taken from the escaped text as it stands (an `&` in it
+# is `&amp;` already, which is also how an attribute holds one), so it can hold no quote or `<`.
+_BARE_URL = re.compile(r"https?://(?:[^\s<>\"'&]|&amp;)+")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
+_NOT_LINKED = frozenset({"a", "code", "pre", "math"})  # and the TeX source of math that did not convert
+_URL_END = ".,;:!?(["
+
+
+def link_bare_urls(html: str) -> str:
+    """`html` with each bare http(s) URL in its text made a link (`rel="nofollow noopener"`)."""
+    if "://" not in html:
+        return html
+    pieces: list[str] = []
+    skipping = ""  # the element whose text is left alone, while inside it
+    depth = 0
+    last = 0
+    for tag in _TAG.finditer(html):
+        if not skipping:
+            pieces.append(_link_text(html[last : tag.start()]))
+        else:
+            pieces.append(html[last : tag.start()])
+        pieces.append(tag.group(0))
+        last = tag.end()
+        closing, name = tag.group(1), tag.group(2).lower()
+        if skipping:
+            if name == skipping:
+                depth += -1 if closing else 1
+                if depth == 0:
+                    skipping = ""
+        elif not closing and (name in _NOT_LINKED or name == "span" and "tex-source" in tag.group(3)):
+            skipping, depth = name, 1
+    pieces.append(html[last:] if skipping else _link_text(html[last:]))
+    return "".join(pieces)
+
+
+def _link_text(text: str) -> str:
+    if "://" not in text:
+        return text
+    return _BARE_URL.sub(_url_link, text)
+
+
+def _url_link(m: re.Match[str]) -> str:
+    url = _trim_url(m.group(0))
+    if url.endswith("://") or not is_safe_url(unescape(url)):
+        return m.group(0)  # not a URL a browser could follow (`https://`, `https://x.org[`): text it stays
+    return f'<a href="{url}" rel="nofollow noopener">{url}</a>{m.group(0)[len(url) :]}'
+
+
+def _trim_url(url: str) -> str:
+    """`url` without the punctuation that ends its sentence (an `&` included, never half of its
+    `&amp;`), and without closing brackets it did not open."""
+    opened = {")": url.count("("), "]": url.count("[")}
+    closed = {")": url.count(")"), "]": url.count("]")}
+    end = len(url)
+    while end:
+        c = url[end - 1]
+        if url.endswith("&amp;", 0, end):
+            end -= len("&amp;")
+        elif c in _URL_END:
+            end -= 1
+        elif c in closed and closed[c] > opened[c]:
+            closed[c] -= 1
+            end -= 1
+        else:
+            break
+    return url[:end]
 
 
 # Safe links. After the HTML of a body is made, each start tag's href and src is read as a
@@ -424,6 +505,8 @@ def plain_paragraphs(text: str) -> str | None:
         return None  # a link, or a reference definition; without either, brackets are text
     if _block_syntax(text):
         return None
+    if "$$" in text:
+        return None  # display math: Markdown's own pass makes it a block (the fast path is for the rest)
     out = []
     text = text.strip("\n")
     for block in _BLANK_LINES.split(text) if "\n\n" in text else [text]:  # most are one paragraph

@@ -3,7 +3,7 @@
 Feeds reach readers that render MathML and readers that strip every tag
 (newsboat, mail digests, the text view of most web readers); stripped
 MathML loses its layout, so `$\\epsilon < 10^{-3}$` reads `ϵ<10−3`, "ten
-minus three". Input: text with `$...$` spans (feed titles and summaries), and
+minus three". Input: text with `$...$` spans (feed titles and summaries, tab titles), and
 the MathML `texmath` makes for bodies. Output:
 
 - `plain_math`: text with every span as Unicode (`ϵ < 10⁻³`, `PixArt-α`,
@@ -25,9 +25,9 @@ import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 
-from .texmath import MATH_RE, tex_to_mathml
+from .texmath import ANY_MATH_RE, tex_to_mathml
 
-_MATH = re.compile(MATH_RE)
+_MATH = re.compile(ANY_MATH_RE)
 _MATH_ELEMENT = re.compile(r"<math\b[^>]*>.*?</math>", re.DOTALL)
 
 _TOKENS = {"mi", "mn", "mo", "mtext", "ms"}
@@ -46,10 +46,11 @@ _SIMPLE = re.compile(r".|[−+-]?[^\W_]+")
 
 
 def plain_math(text: str) -> str:
-    """`text` with every `$...$` span as readable Unicode; a span TeX cannot parse stays as written."""
+    """`text` with every `$...$` and `$$...$$` span as readable Unicode; a span TeX cannot parse
+    stays as written."""
     if "$" not in text:
         return text
-    return _MATH.sub(lambda m: _plain_span(m.group(1)) or m.group(0), text)
+    return _MATH.sub(lambda m: _plain_span(m.group(1) or m.group(2)) or m.group(0), text)
 
 
 def readable_mathml(html: str) -> str:
