@@ -49,12 +49,12 @@ def parse_feed(text: str, name: str) -> feedparser.FeedParserDict:
 # feedparser looks for an e-mail address in every author with a regex that is quadratic in a run of
 # address characters (kurtmckee/feedparser#562: 50 KB took 13 s). No name holds such a run: cut it.
 # Neither part of the pattern crosses a `<`, so it is linear on tags that never close.
-_AUTHOR_TEXT = re.compile(r"(<(?:[\w.-]+:)?(?:author|creator|contributor|name|email)\b[^<>]*>)([^<]{200,})")
-_LONG_RUN = re.compile(r"[\w.+-]{200,}")
+_AUTHOR_TEXT = re.compile(r"(<(?:[\w.-]+:)?(?:author|creator|contributor|name|email)\b[^<>]*>)([^<]{80,})")
+_LONG_RUN = re.compile(r"[\w.+@-]{80,}")
 
 
 def _cut_runs(match: re.Match[str]) -> str:
-    return match.group(1) + _LONG_RUN.sub(lambda run: run.group(0)[:100] + "…", match.group(2))
+    return match.group(1) + _LONG_RUN.sub(lambda run: run.group(0)[:60] + "…", match.group(2))
 
 
 def check_well_formed(data: bytes, name: str) -> None:
