@@ -25,18 +25,21 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from . import __version__
 from .build.lock import project_lock
-from .config import Config, load_config, with_overrides
+from .config import CONFIG_NAME, Config, is_loopback, load_config, with_overrides
 from .errors import PaperfeedError, Problem
 from .ids import tag_slug
 from .ingest.formats import FORMAT_NAMES
 
 if TYPE_CHECKING:
+    from .ingest.pipeline import IngestReport
+
     # What `add_subparsers` returns: the commands' parsers are added to it.
     _Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
 EPILOG = """examples:
   paperfeed init mysite                 create a new site
   paperfeed ingest dumps/*.txt          parse sources into content/papers/
+  paperfeed update                      fetch the sources site.yaml lists, ingest, build
   paperfeed check                       lint content/ and site.yaml
   paperfeed build                       render content/ into site/
   paperfeed serve                       build, preview on http://127.0.0.1:8000/ and rebuild on change
@@ -72,6 +75,13 @@ def make_parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("."),
         help="project folder holding site.yaml, content/ and themes/ (default: .)",
+    )
+    parser.add_argument(
+        "-c",
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="config file to use instead of site.yaml in the project folder",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each step as it starts, with the time")
@@ -120,6 +130,28 @@ def _ingest_parser(sub: _Subparsers) -> None:
     )
     ingest.add_argument("--skip-cross", action="store_true", help="skip arXiv cross-lists")
     ingest.add_argument("--skip-replace", action="store_true", help="skip arXiv replacements")
+
+
+def _update_parser(sub: _Subparsers) -> None:
+    update = _command(
+        sub,
+        "update",
+        help="fetch the sources site.yaml lists, ingest them, and build",
+        description="Fetch every source under `sources:` in site.yaml (arXiv queries and feeds, Hugging Face "
+        "days, URLs, files), merge their papers into content/papers/, then build. One line per source. "
+        "Exits 0 when every required source answered (an empty answer is 0 records), 1 when a required "
+        "source could not be read; the site is built from what came in either way.",
+        epilog="examples:\n  paperfeed update\n  paperfeed update --dry-run\n"
+        "  paperfeed update --no-build && git add content && git commit -m 'New papers'\n"
+        "  paperfeed update --source 'arxiv cs.LG' --base-url https://example.org/feed/",
+    )
+    update.add_argument("--dry-run", action="store_true", help="fetch and show what would change, write nothing")
+    update.add_argument("--no-build", action="store_true", help="only fetch and ingest; build later")
+    update.add_argument(
+        "--source", action="append", metavar="NAME", help="only this source (repeat for more; default: all)"
+    )
+    update.add_argument("--date", type=_date, help="date for records whose source has none (default: today)")
+    _build_flags(update)
 
 
 def _init_parser(sub: _Subparsers) -> None:
@@ -221,6 +253,7 @@ def _build_flags(parser: argparse.ArgumentParser) -> None:
 # The commands in the order `paperfeed --help` lists them.
 _COMMANDS: tuple[Callable[[_Subparsers], None], ...] = (
     _ingest_parser,
+    _update_parser,
     _init_parser,
     _check_parser,
     _tags_parser,
@@ -286,11 +319,22 @@ def _run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"error: no such project folder: {root}", file=sys.stderr)
         return 2
+    if args.config is None and not (root / CONFIG_NAME).is_file():
+        where = "this folder" if root == Path(".") else str(root)
+        print(
+            f"error: no {CONFIG_NAME} in {where}: it is not a paperfeed site\n"
+            f"  hint: make one with `paperfeed init {'.' if root == Path('.') else root}`, "
+            "or name a config file with --config",
+            file=sys.stderr,
+        )
+        return 2
     if args.command == "check":
         return _check(args, root)
-    config = load_config(root)
+    config = load_config(root, args.config)
     if args.command == "ingest":
         return _ingest(args, root, config)
+    if args.command == "update":
+        return _update(args, root, config)
     if args.command == "retag":
         return _retag(args, root, config)
     if args.command == "tags":
@@ -331,33 +375,10 @@ def _ingest(args: argparse.Namespace, root: Path, config: Config) -> int:
         )
     if sys.stderr.isatty() and not args.quiet and not args.verbose:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
-    plan = report.plan
     if args.dry_run:
-        rows = [("new", e.slug, e.title) for e in plan.new]
-        rows += [("merged", e.slug, e.title) for e in plan.updated]
-        rows += [
-            ("by title", m.slug, f"{m.record}: {m.title} (same title, no shared id or DOI)") for m in plan.title_matches
-        ]
-        rows += [("unchanged", slug, "") for slug in plan.unchanged]
-        rows += [("skipped", "-", f"{title}: {reason}") for title, reason in plan.skipped]
-        rows += [("rejected", "-", str(p).split("\n")[0]) for p in report.problems]
-        rows += [("failed", "-", str(p).split("\n")[0]) for p in report.failed]
-        rows += [("failed", "-", f"{source.name}: every record was rejected") for source in report.unusable]
-        width = max([len(r[1]) for r in rows] + [4])
-        print(f"{'action':9}  {'slug':{width}}  title or reason")
-        for action, slug, text in rows:
-            print(f"{action:9}  {slug:{width}}  {text}")
+        _print_plan(report)
     else:
-        _print_problems(report.failed, "error: ")
-        _print_problems(report.problems, "warning: ")
-        _print_problems(report.notes, "note: ")
-        for title, reason in plan.skipped:
-            print(f"warning: skipped {title!r}: {reason}", file=sys.stderr)
-        for source in report.unusable:
-            print(f"error: {source.name}: every record was rejected", file=sys.stderr)
-        if args.verbose:
-            for match in plan.title_matches:
-                print(f"note: {match.record}: {match.title!r} merged into {match.slug} by title alone", file=sys.stderr)
+        _print_ingest_problems(report, verbose=args.verbose)
     if report.removed and not args.quiet:
         print(
             f"note: removed {report.removed} temporary file(s) an interrupted ingest left in "
@@ -365,6 +386,7 @@ def _ingest(args: argparse.Namespace, root: Path, config: Config) -> int:
             file=sys.stderr,
         )
     if not args.quiet:
+        plan = report.plan
         verb = "would write" if args.dry_run else "wrote"
         count = len(plan.writes) if args.dry_run else report.written
         by_title = f" ({len(plan.title_matches)} matched by title alone)" if plan.title_matches else ""
@@ -378,11 +400,116 @@ def _ingest(args: argparse.Namespace, root: Path, config: Config) -> int:
     return 0 if report.succeeded else 1
 
 
-def _init(args: argparse.Namespace) -> int:
-    from .scaffold import init_site
+def _print_plan(report: IngestReport) -> None:
+    """What an ingest would do, as a table: one row per record or problem."""
+    plan = report.plan
+    rows = [("new", e.slug, e.title) for e in plan.new]
+    rows += [("merged", e.slug, e.title) for e in plan.updated]
+    rows += [
+        ("by title", m.slug, f"{m.record}: {m.title} (same title, no shared id or DOI)") for m in plan.title_matches
+    ]
+    rows += [("unchanged", slug, "") for slug in plan.unchanged]
+    rows += [("skipped", "-", f"{title}: {reason}") for title, reason in plan.skipped]
+    rows += [("rejected", "-", str(p).split("\n")[0]) for p in report.problems]
+    rows += [("failed", "-", str(p).split("\n")[0]) for p in report.failed]
+    rows += [("failed", "-", f"{source.name}: every record was rejected") for source in report.unusable]
+    width = max([len(r[1]) for r in rows] + [4])
+    print(f"{'action':9}  {'slug':{width}}  title or reason")
+    for action, slug, text in rows:
+        print(f"{action:9}  {slug:{width}}  {text}")
 
+
+def _print_ingest_problems(report: IngestReport, *, verbose: bool, failed: bool = True) -> None:
+    if failed:
+        _print_problems(report.failed, "error: ")
+    _print_problems(report.problems, "warning: ")
+    _print_problems(report.notes, "note: ")
+    for title, reason in report.plan.skipped:
+        print(f"warning: skipped {title!r}: {reason}", file=sys.stderr)
+    if failed:
+        for source in report.unusable:
+            print(f"error: {source.name}: every record was rejected", file=sys.stderr)
+    if verbose:
+        for match in report.plan.title_matches:
+            print(f"note: {match.record}: {match.title!r} merged into {match.slug} by title alone", file=sys.stderr)
+
+
+def _update(args: argparse.Namespace, root: Path, config: Config) -> int:
+    from .build.cache import CACHE_DIR
+    from .ingest.fetch import Fetcher
+    from .ingest.registry import ParseOptions
+    from .ingest.update import update
+
+    if not config.sources:
+        print(
+            "error: site.yaml lists no sources for `paperfeed update`\n"
+            "  hint: add `sources:` (README, Sources), or ingest files with `paperfeed ingest`",
+            file=sys.stderr,
+        )
+        return 1
+    if args.source:
+        unknown = [name for name in args.source if name not in {s.name for s in config.sources}]
+        if unknown:
+            known = ", ".join(repr(s.name) for s in config.sources)
+            print(f"error: no source named {unknown[0]!r} in site.yaml (it has {known})", file=sys.stderr)
+            return 2
+        config = with_overrides(config, sources=tuple(s for s in config.sources if s.name in args.source))
+    fetcher = Fetcher(cache=root / CACHE_DIR / "http")
+    with project_lock(root, "update"):
+        report = update(
+            root,
+            config,
+            ParseOptions(today=dt.date.today(), date=args.date),
+            fetcher=fetcher,
+            dry_run=args.dry_run,
+            debug=args.debug,
+            progress=_progress(args) or (lambda message: None),
+        )
+    if sys.stderr.isatty() and not args.quiet and not args.verbose:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+    if args.dry_run:
+        _print_plan(report.ingest)
+    else:
+        _print_ingest_problems(report.ingest, verbose=args.verbose, failed=False)
+    for outcome in report.outcomes:
+        if outcome.problem is not None:
+            level = "error" if outcome.spec.required else "warning"
+            note = "" if outcome.spec.required else " (required: false, so the update goes on)"
+            print(f"{level}: {outcome.spec.name}: {outcome.problem}{note}", file=sys.stderr)
+        elif outcome.failed:
+            level = "error" if outcome.spec.required else "warning"
+            print(f"{level}: {outcome.spec.name}: every record was rejected", file=sys.stderr)
+        elif not args.quiet:
+            counts = f"{outcome.records} record{'' if outcome.records == 1 else 's'}, {outcome.new} new"
+            counts += f", {outcome.rejected} rejected" if outcome.rejected else ""
+            counts += f", {outcome.filtered} left out by its filter" if outcome.filtered else ""
+            print(f"{outcome.spec.name}: {counts}")
+    ingest = report.ingest
+    if not args.quiet:
+        verb = "would write" if args.dry_run else "wrote"
+        count = len(ingest.plan.writes) if args.dry_run else ingest.written
+        print(
+            f"{verb} {count} entries in {config.content_dir}/papers/ ({len(ingest.plan.new)} new, "
+            f"{len(ingest.plan.updated)} merged)"
+        )
+    code = 0 if report.succeeded else 1
+    if args.dry_run or args.no_build:
+        return code
+    config = with_overrides(config, base_url=args.base_url, output_dir=args.output)
+    return _build(args, root, config) or code
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .scaffold import init_site, requirements_txt
+
+    requirements, why = requirements_txt()
     written = init_site(
-        args.directory, title=args.title, theme_copy=args.theme_copy, force=args.force, today=dt.date.today()
+        args.directory,
+        title=args.title,
+        theme_copy=args.theme_copy,
+        force=args.force,
+        today=dt.date.today(),
+        requirements=requirements,
     )
     if not args.quiet:
         for path in written:
@@ -391,13 +518,19 @@ def _init(args: argparse.Namespace) -> int:
             f"new site in {args.directory}/: build it with `paperfeed -C {args.directory} build`, "
             f"preview it with `paperfeed -C {args.directory} serve`"
         )
+    if why:
+        print(
+            f"note: {args.directory}/requirements.txt names no paperfeed to install yet ({why}); "
+            "the daily workflow needs one: see the comment in it",
+            file=sys.stderr,
+        )
     return 0
 
 
 def _check(args: argparse.Namespace, root: Path) -> int:
     from .content.check import check_site
 
-    problems = check_site(root)
+    problems = check_site(root, args.config)
     for problem in problems:
         print(problem)
     if not args.quiet:
@@ -468,6 +601,13 @@ def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
+    if args.command != "serve" and is_loopback(config.base_url):
+        print(
+            f"warning: base_url is {config.base_url}, this machine's own address: the site's feeds, sitemap and "
+            "canonical links will not work anywhere else\n  hint: set base_url in site.yaml to the address the "
+            "site is served from, or pass --base-url",
+            file=sys.stderr,
+        )
     with project_lock(root, "build"):
         report = build(
             root,
@@ -536,7 +676,7 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
     if code:
         server.server_close()
         return code
-    watched = [root / config.content_dir, root / "themes", root / "site.yaml"]
+    watched = [root / config.content_dir, root / "themes", args.config or root / CONFIG_NAME]
 
     def stamp() -> str:
         return tree_stamp(watched)
@@ -544,7 +684,7 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
     def rebuild() -> str:
         started = time.perf_counter()
         try:
-            current = with_overrides(load_config(root), base_url=base_url, output_dir=args.output)
+            current = with_overrides(load_config(root, args.config), base_url=base_url, output_dir=args.output)
             # Strict: a broken entry keeps the last good site served instead of dropping the paper.
             with project_lock(root, "build"):
                 report = build(

@@ -22,6 +22,7 @@ import yaml
 from .content import arxiv_categories
 from .errors import ConfigError, Problem
 from .ids import split_url, tag_slug
+from .ingest.sources import SourceSpec, parse_sources
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -108,6 +109,15 @@ class Config:
         "assign the tag, and so does any of its arXiv categories (cs.CL, or a whole archive such as math).",
     )
 
+    sources: tuple[SourceSpec, ...] = field(
+        default=(),
+        metadata={
+            "doc": "What `paperfeed update` fetches: source name -> {kind: value, options}. Kinds: arxiv (an API "
+            "query), arxiv_feed, hf_daily, url, path; options: format, cross_lists, replacements, filter, "
+            "required, max_results, endpoint (see [Sources](#sources))."
+        },
+    )
+
     @property
     def base_path(self) -> str:
         """The URL path the site lives under, always starting and ending with `/`."""
@@ -121,7 +131,7 @@ class Config:
         return f"{parts.scheme}://{parts.netloc}"
 
 
-_SCALARS = {f.name: f for f in fields(Config) if f.name != "taxonomy"}
+_SCALARS = {f.name: f for f in fields(Config) if f.name not in ("taxonomy", "sources")}
 _TAG_KEYS = ("name", "description", "keywords", "categories")
 
 
@@ -150,9 +160,13 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
         if key == "taxonomy":
             values["taxonomy"] = _parse_taxonomy(value, text, path, problems)
             continue
+        if key == "sources":
+            values["sources"], found = parse_sources(value, path, line, lambda name: _key_line(text, name, indent=True))
+            problems.extend(found)
+            continue
         spec = _SCALARS.get(key)
         if spec is None:
-            close = difflib.get_close_matches(str(key), [*_SCALARS, "taxonomy"], n=1)
+            close = difflib.get_close_matches(str(key), [*_SCALARS, "taxonomy", "sources"], n=1)
             problems.append(
                 Problem(
                     path,
@@ -215,22 +229,30 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
     return Config(**values)
 
 
-def load_config(root: Path) -> Config:
-    """Read `site.yaml` in `root`; the defaults when there is none."""
-    path = root / CONFIG_NAME
+def load_config(root: Path, path: Path | None = None) -> Config:
+    """Read `site.yaml` in `root`, or the config file `path`; the defaults when `root` has none."""
+    name = str(path) if path else CONFIG_NAME
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = (path or root / CONFIG_NAME).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
+        if path:
+            raise ConfigError(Problem(name, "no such config file")) from None
         return Config()
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(Problem(CONFIG_NAME, f"cannot read: {exc}")) from None
-    config = parse_config(text, CONFIG_NAME)
+        raise ConfigError(Problem(name, f"cannot read: {exc}")) from None
+    config = parse_config(text, name)
     line = _key_line(text, "output_dir")  # the default is checked by the build, which writes it
     output = root / config.output_dir
     if line and os.path.lexists(output) and not output.is_dir():
         message = f"`output_dir` must be a folder, not the file {config.output_dir!r}"
-        raise ConfigError(Problem(CONFIG_NAME, message, line=line))
+        raise ConfigError(Problem(name, message, line=line))
     return config
+
+
+def is_loopback(url: str) -> bool:
+    """Whether `url` points at this machine (127.0.0.1, localhost, ::1): no one else can follow it."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.") or host.endswith(".localhost")
 
 
 def with_overrides(config: Config, **overrides: Any) -> Config:

@@ -8,11 +8,19 @@ that is already there is overwritten only with `force`.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
+import json
 import os
+import re
 import shutil
+import subprocess
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
+from urllib.request import url2pathname
 
+from . import __version__
 from .config import Config
 from .content.entry import Entry, format_entry
 from .errors import UsageError
@@ -189,66 +197,188 @@ EXAMPLE_TAXONOMY = """taxonomy:
       sociology, diplomacy]
 """
 
+EXAMPLE_SOURCES = """sources:
+  hf daily:
+    hf_daily: latest  # the newest day of Hugging Face Daily Papers
+  # arxiv cs.LG:
+  #   arxiv: {categories: [cs.LG], keywords: [diffusion, language model]}
+  #   max_results: 200
+  # new in cs.CL:
+  #   arxiv_feed: [cs.CL]
+  #   cross_lists: false
+  #   replacements: false
+  # reading list:
+  #   url: https://example.org/reading-list.bib
+  #   required: false  # its failure does not fail the run
+"""
+
 GITIGNORE = """# paperfeed build output and cache
 /site/
 /.paperfeed-cache/
 /.site.*/
 """
 
-PAGES_WORKFLOW = """# Builds the site and publishes it with GitHub Pages on every push to main.
-# In the repository settings, set Pages > Source to "GitHub Actions".
-name: Publish site
+PAGES_WORKFLOW = """# The daily run: fetch the sources site.yaml lists, commit the new entries, build, publish
+# on GitHub Pages. In the repository settings, set Pages > Source to "GitHub Actions".
+# paperfeed is installed from requirements.txt.
+name: Daily paper feed
 on:
+  schedule:
+    - cron: "17 6 * * *"  # every day at 06:17 UTC, after arXiv's and Hugging Face's daily lists are out
+  workflow_dispatch:
   push:
     branches: [main]
-  workflow_dispatch:
 permissions:
-  contents: read
+  contents: write  # to commit new entries
   pages: write
   id-token: write
 concurrency:
   group: pages
-  cancel-in-progress: true
-env:
-  # What pip installs as paperfeed: a package name, a git URL (git+https://...) or a path.
-  PAPERFEED: paperfeed
+  cancel-in-progress: false
 jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: pip install "$PAPERFEED"
-      - id: pages
-        uses: actions/configure-pages@v5
-      - run: paperfeed build --base-url "${{ steps.pages.outputs.base_url }}/"
-      - uses: actions/upload-pages-artifact@v3
-        with:
-          path: site
-  deploy:
-    needs: build
+  update:
     runs-on: ubuntu-latest
     environment:
       name: github-pages
       url: ${{ steps.deployment.outputs.page_url }}
     steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install paperfeed
+        run: |
+          if ! grep -qvE '^[[:space:]]*(#|$)' requirements.txt; then
+            echo "::error file=requirements.txt::requirements.txt names no paperfeed to install (see the comment in it)"
+            exit 1
+          fi
+          python -m pip install -r requirements.txt
+      - name: Restore the build and fetch cache
+        uses: actions/cache@v4
+        with:
+          path: .paperfeed-cache
+          key: paperfeed-${{ github.run_id }}
+          restore-keys: paperfeed-
+      - name: Fetch new papers
+        id: update
+        continue-on-error: true  # the site is still built and published from the sources that answered
+        run: paperfeed update --no-build
+      - name: Commit new entries
+        run: |
+          git add content
+          if git diff --cached --quiet; then
+            echo "No new or changed entries."
+          else
+            git -c user.name="github-actions[bot]" \\
+              -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \\
+              commit -q -m "New papers, $(date -u +%Y-%m-%d)"
+            git push
+          fi
+      - id: pages
+        uses: actions/configure-pages@v5
+      - name: Build
+        env:
+          BASE_URL: ${{ steps.pages.outputs.base_url }}
+        run: paperfeed build --base-url "$BASE_URL/"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
       - id: deployment
         uses: actions/deploy-pages@v4
+      - name: Fail the run when a required source could not be read
+        if: steps.update.outcome == 'failure'
+        run: |
+          echo "::error::a required source could not be read; the others were published (see Fetch new papers)"
+          exit 1
 """
+
+REQUIREMENTS_HEAD = """# What the daily workflow (.github/workflows/pages.yml) installs: paperfeed, pinned,
+# so that every run builds with the same code. Change the line to upgrade.
+"""
+
+REQUIREMENTS_UNKNOWN = """# What the daily workflow (.github/workflows/pages.yml) installs: paperfeed, pinned.
+# `paperfeed init` could not tell where the paperfeed that made this site can be installed from:
+# {why}.
+# Add one line naming a paperfeed a fresh machine can install, for example:
+#   paperfeed @ git+https://github.com/OWNER/paperfeed@v{version}
+#   paperfeed @ https://example.org/paperfeed-{version}-py3-none-any.whl
+"""
+
+
+def install_requirement(direct_url: dict[str, Any] | None, git: Callable[[Path, str], str]) -> tuple[str, str]:
+    """A pinned requirement line for this paperfeed, and '' or why there is none.
+
+    From the install's PEP 610 record (`direct_url`): a git install keeps its
+    URL and commit; an install from a local git checkout (editable or not)
+    uses the checkout's remote and commit; a wheel or archive at an http(s)
+    URL is used as is. Anything else has no address another machine can use.
+    `git(folder, args)` runs git and returns its output ('' on failure).
+    """
+    if direct_url is None:
+        return "", "it was not installed from a git repository or a URL"
+    url = str(direct_url.get("url", ""))
+    vcs = direct_url.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        public = _public_git_url(url)
+        if public:
+            return f"paperfeed @ git+{public}@{vcs['commit_id']}", ""
+        return "", f"it was installed from the git repository {url}, which is not public"
+    if url.startswith(("https://", "http://")) and "archive_info" in direct_url:
+        return f"paperfeed @ {url}", ""
+    if url.startswith("file://") and "dir_info" in direct_url:
+        folder = Path(url2pathname(url[len("file://") :]))
+        remote = _public_git_url(git(folder, "config --get remote.origin.url"))
+        commit = git(folder, "rev-parse HEAD")
+        if remote and commit:
+            return f"paperfeed @ git+{remote}@{commit}", ""
+        return "", f"it was installed from the folder {folder}, which has no public git remote"
+    return "", f"it was installed from {url}"
+
+
+def _public_git_url(url: str) -> str:
+    """`url` as an https URL pip can clone anywhere ('' for a local path or an unknown form)."""
+    url = url.strip()
+    scp = re.fullmatch(r"git@([\w.-]+):(.+)", url)
+    if scp:
+        return f"https://{scp.group(1)}/{scp.group(2)}"
+    if url.startswith("ssh://git@"):
+        return "https://" + url[len("ssh://git@") :]
+    return url if url.startswith("https://") else ""
+
+
+def requirements_txt() -> tuple[str, str]:
+    """requirements.txt for a new site, and '' or why it names no paperfeed."""
+    try:
+        text = importlib.metadata.distribution("paperfeed").read_text("direct_url.json")
+        direct_url = json.loads(text) if text else None
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        direct_url = None
+    line, why = install_requirement(direct_url if isinstance(direct_url, dict) else None, _git)
+    if line:
+        return REQUIREMENTS_HEAD + line + "\n", ""
+    return REQUIREMENTS_UNKNOWN.format(why=why, version=__version__), why
+
+
+def _git(folder: Path, args: str) -> str:
+    try:
+        done = subprocess.run(["git", "-C", str(folder), *args.split()], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def site_yaml(title: str) -> str:
     """site.yaml text with every key, each commented with its description."""
     lines = ["# paperfeed site configuration. Every key is optional; the values shown are the defaults.", ""]
     for f in fields(Config):
-        if f.name == "taxonomy":
+        if f.name in ("taxonomy", "sources"):
             continue
         value = title if f.name == "title" else f.default
         lines.append(f"# {f.metadata['doc']}")
         lines.append(f"{f.name}: {_yaml_scalar(value)}")
         lines.append("")
+    lines.append(f"# {Config.__dataclass_fields__['sources'].metadata['doc']}")
+    lines.append(EXAMPLE_SOURCES)
     lines.append(f"# {Config.__dataclass_fields__['taxonomy'].metadata['doc']}")
     lines.append("# A tag is given when its phrases score 2 points (3 per hit in a title or source keyword, 1 per hit")
     lines.append("# in an abstract), and always to a paper in one of its arXiv categories (cs.CL, or all of math).")
@@ -291,8 +421,10 @@ def example_entry(today: dt.date) -> Entry:
     )
 
 
-def init_site(target: Path, *, title: str, theme_copy: bool, force: bool, today: dt.date) -> list[Path]:
-    """Create a site in `target`; returns the files written.
+def init_site(
+    target: Path, *, title: str, theme_copy: bool, force: bool, today: dt.date, requirements: str
+) -> list[Path]:
+    """Create a site in `target`; returns the files written. `requirements` is requirements.txt's text.
 
     Without `force`, nothing is written when any of those files exists: the
     error names them. With it, they are overwritten (files of a copied theme
@@ -306,6 +438,7 @@ def init_site(target: Path, *, title: str, theme_copy: bool, force: bool, today:
         f"content/papers/{entry.slug}.md": format_entry(entry),
         ".gitignore": GITIGNORE,
         ".github/workflows/pages.yml": PAGES_WORKFLOW,
+        "requirements.txt": requirements,
     }
     theme = builtin_theme("default")
     copied = sorted(p.relative_to(theme) for p in theme.rglob("*") if p.is_file()) if theme_copy else []

@@ -306,6 +306,7 @@ def test_output_folder_may_not_be_the_project_or_content(sample, capsys):
 
 def test_empty_project_builds_a_site_with_no_papers(tmp_path):
     shutil.copytree(REPO / "themes", tmp_path / "themes")
+    (tmp_path / "site.yaml").write_text("")
     assert build(tmp_path) == 0
     assert "No papers yet" in (tmp_path / "site/index.html").read_text()
     assert not feedparser.parse((tmp_path / "site/feed.xml").read_bytes()).bozo

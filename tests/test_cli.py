@@ -51,15 +51,50 @@ def test_bad_flag_values_are_usage_errors(capsys):
 
 
 def test_missing_theme_is_one_clear_line(tmp_path, capsys):
-    write_files(tmp_path, {"site.yaml": "theme: nope\n"})
+    write_files(tmp_path, {"site.yaml": "theme: nope\nbase_url: https://example.org/\n"})
     assert main(["-C", str(tmp_path), "build"]) == 1
     assert capsys.readouterr().err == "error: theme 'nope' not found: no folder themes/nope/templates/\n"
 
 
 def test_a_project_without_themes_uses_the_built_in_theme(tmp_path):
-    write_files(tmp_path, {"content/papers/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n"})
+    write_files(tmp_path, {"site.yaml": "", "content/papers/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n"})
     assert main(["-C", str(tmp_path), "-q", "build", "--no-search"]) == 0
     assert (tmp_path / "site/papers/a/index.html").is_file()
+
+
+@pytest.mark.parametrize("command", ["build", "check", "ingest x.bib", "update", "serve", "tags", "retag"])
+def test_a_folder_without_site_yaml_is_refused_with_a_hint(tmp_path, capsys, command):
+    write_files(tmp_path, {"content/papers/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n"})
+    assert main(["-C", str(tmp_path), *command.split()]) == 2
+    assert capsys.readouterr().err == (
+        f"error: no site.yaml in {tmp_path}: it is not a paperfeed site\n"
+        f"  hint: make one with `paperfeed init {tmp_path}`, or name a config file with --config\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]  # nothing built, no cache
+
+
+def test_config_names_another_config_file(tmp_path, capsys):
+    write_files(
+        tmp_path,
+        {
+            "configs/public.yaml": "title: Public\nbase_url: https://example.org/feed/\n",
+            "content/papers/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n",
+        },
+    )
+    assert main(["-C", str(tmp_path), "--config", str(tmp_path / "configs/public.yaml"), "build", "--no-search"]) == 0
+    assert "<title>Public</title>" in (tmp_path / "site/index.html").read_text()
+    assert capsys.readouterr().err == ""  # no loopback warning: base_url is public
+    assert main(["-C", str(tmp_path), "--config", str(tmp_path / "nope.yaml"), "check"]) == 1
+    assert f"{tmp_path / 'nope.yaml'}: no such config file" in capsys.readouterr().out
+
+
+def test_build_warns_when_base_url_is_this_machine(tmp_path, capsys):
+    write_files(tmp_path, {"site.yaml": "base_url: http://localhost:8000/\n"})
+    assert main(["-C", str(tmp_path), "-q", "build", "--no-search"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("warning: base_url is http://localhost:8000/, this machine's own address:")
+    assert main(["-C", str(tmp_path), "-q", "build", "--no-search", "--base-url", "https://example.org/"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_unknown_format_flag_is_rejected(capsys):

@@ -121,6 +121,7 @@ def test_the_counts_of_the_summary_add_up_on_every_real_source(project, capsys):
 def test_a_value_dropped_from_a_kept_record_is_a_note(tmp_path, capsys):
     source = tmp_path / "n.json"
     source.write_text('[{"title": "A Paper", "abstract": "Text.", "date": "2024-01-01", "published": "someday"}]')
+    (tmp_path / "site.yaml").write_text("")
     assert main(["-C", str(tmp_path), "ingest", str(source)]) == 0
     err = capsys.readouterr().err
     assert f"note: {source}:1: record 'A Paper': published 'someday' is not a date; kept without it" in err

@@ -36,10 +36,10 @@ _MD_LINK = re.compile(r"\[[^\[\]]*\]\(([^\s()]*(?:\([^\s()]*\)[^\s()]*)*)\)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()>#+\-.!])")
 
 
-def check_site(root: Path) -> list[Problem]:
-    """Every problem in site.yaml and the entries, in file order."""
+def check_site(root: Path, config_path: Path | None = None) -> list[Problem]:
+    """Every problem in site.yaml (or the config file `config_path`) and the entries, in file order."""
     try:
-        config = load_config(root)
+        config = load_config(root, config_path)
     except ConfigError as exc:
         return list(exc.problems)
     papers_dir = root / config.content_dir / "papers"

@@ -1,6 +1,8 @@
 """Fetching sources over http(s): a timeout per read and a deadline per download, a size cap,
 a clear User-Agent, retries with backoff on 429 and 5xx, and the polite delay a host asks for
-(arXiv: one request per 3 s).
+(arXiv: one request per 3 s). Bodies may come gzip-compressed; with a cache folder, each URL's
+last body is kept with its ETag and Last-Modified, and asked for again conditionally, so an
+unchanged source costs the server a 304.
 
 The read timeout alone never ends a download from a server that trickles
 bytes, a few every few seconds; the deadline does. The body is checked
@@ -11,15 +13,22 @@ headers (read by the standard library before the body is handed over).
 
 from __future__ import annotations
 
+import hashlib
 import http.client
+import json
+import os
 import socket
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import Message
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,6 +55,7 @@ class Fetcher:
     delays: dict[str, float] = field(default_factory=lambda: dict(POLITE_DELAY))
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    cache: Path | None = None  # folder of the last body of each URL, for conditional requests
     _last: dict[str, float] = field(default_factory=dict)
 
     def _wait_turn(self, host: str) -> None:
@@ -62,12 +72,21 @@ class Fetcher:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SourceError(Problem(url, "only http and https URLs can be fetched"))
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+        headers = {"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "gzip"}
+        cached = self._cached(url)
+        if cached:
+            validators = {"If-None-Match": cached[0].get("etag"), "If-Modified-Since": cached[0].get("last_modified")}
+            headers.update({k: v for k, v in validators.items() if v})
+        request = urllib.request.Request(url, headers=headers)
         for attempt in range(self.retries + 1):
             self._wait_turn(parts.netloc.lower())
             try:
-                return self._download(url, request)
+                body, received = self._download(url, request)
+                self._keep(url, body, received)
+                return body
             except urllib.error.HTTPError as exc:
+                if exc.code == 304 and cached:
+                    return cached[1]
                 if exc.code not in RETRY_STATUS or attempt == self.retries:
                     raise SourceError(Problem(url, f"HTTP {exc.code} {exc.reason}")) from None
                 self.sleep(self._retry_after(exc.headers.get("Retry-After"), attempt))
@@ -78,15 +97,16 @@ class Fetcher:
                 self.sleep(self._retry_after(None, attempt))
         raise AssertionError("unreachable")
 
-    def _download(self, url: str, request: urllib.request.Request) -> bytes:
-        """One attempt: the body, read in pieces as they arrive, within the size cap and the deadline."""
+    def _download(self, url: str, request: urllib.request.Request) -> tuple[bytes, Message]:
+        """One attempt: the body, read in pieces as they arrive, within the size cap and the deadline,
+        and the response's headers."""
         sockets: list[socket.socket] = []
         cut: list[bool] = []
         watchdog = threading.Timer(self.deadline, _shut, args=(sockets, cut))
         watchdog.daemon = True
         watchdog.start()
         try:
-            body = self._read(url, request, sockets)
+            body, headers = self._read(url, request, sockets)
         except (OSError, http.client.HTTPException) as exc:
             if not cut:
                 raise
@@ -95,9 +115,22 @@ class Fetcher:
             watchdog.cancel()
         if cut:  # what arrived before the watchdog cut the connection is not the whole body
             raise SourceError(Problem(url, f"cannot fetch: not complete after {self.deadline:g} s"))
-        return body
+        if headers.get("Content-Encoding", "").strip().lower() in ("gzip", "x-gzip"):
+            body = self._gunzip(url, body)
+        return body, headers
 
-    def _read(self, url: str, request: urllib.request.Request, sockets: list[socket.socket]) -> bytes:
+    def _gunzip(self, url: str, body: bytes) -> bytes:
+        """A gzip body unpacked, within the size cap (a small bomb must not fill the memory)."""
+        unpacker = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            data = unpacker.decompress(body, self.max_bytes + 1)
+        except zlib.error as exc:
+            raise SourceError(Problem(url, f"cannot fetch: damaged gzip body ({exc})")) from None
+        if len(data) > self.max_bytes:
+            raise SourceError(Problem(url, f"larger than {self.max_bytes // (1024 * 1024)} MB unpacked; not fetched"))
+        return data
+
+    def _read(self, url: str, request: urllib.request.Request, sockets: list[socket.socket]) -> tuple[bytes, Message]:
         started = self.clock()
         parts: list[bytes] = []
         size = 0
@@ -111,7 +144,43 @@ class Fetcher:
                     raise SourceError(Problem(url, f"larger than {self.max_bytes // (1024 * 1024)} MB; not fetched"))
                 if self.clock() - started > self.deadline:
                     raise SourceError(Problem(url, f"cannot fetch: not complete after {self.deadline:g} s"))
-        return b"".join(parts)
+            return b"".join(parts), response.headers
+
+    def _cache_file(self, url: str) -> Path | None:
+        return self.cache / hashlib.sha256(url.encode()).hexdigest() if self.cache else None
+
+    def _cached(self, url: str) -> tuple[dict[str, str], bytes] | None:
+        """The validators and body kept for `url`; None when there are none (or they are damaged)."""
+        path = self._cache_file(url)
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as file:
+                meta = json.loads(file.readline())
+                body = file.read()
+        except (OSError, ValueError):
+            return None
+        if not isinstance(meta, dict) or meta.get("url") != url or meta.get("size") != len(body):
+            return None
+        return meta, body
+
+    def _keep(self, url: str, body: bytes, headers: Message) -> None:
+        """Keep the body for the next conditional request; a cache that cannot be written is skipped."""
+        path = self._cache_file(url)
+        etag, modified = headers.get("ETag"), headers.get("Last-Modified")
+        if path is None or not (etag or modified):
+            return
+        meta = {"url": url, "etag": etag, "last_modified": modified, "size": len(body)}
+        temporary = ""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as file:
+                file.write(json.dumps(meta).encode() + b"\n" + body)
+            os.replace(temporary, path)  # whole or absent, also when killed
+        except OSError:
+            if temporary:
+                Path(temporary).unlink(missing_ok=True)
 
     def _retry_after(self, header: str | None, attempt: int) -> float:
         wait = self.backoff * (2**attempt)

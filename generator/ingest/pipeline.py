@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import Config
-from ..content.entry import load_entries, remove_temporary_files, write_entries
+from ..content.entry import Entry, load_entries, remove_temporary_files, write_entries
 from ..content.taxonomy import Tagger
 from ..errors import Problem, SourceError
 from ..model.records import Paper
@@ -164,6 +164,26 @@ def ingest(
         report.notes.extend(result.notes)
         papers.extend(result.papers)
 
+    merge_and_write(root, config, papers, report, dry_run=dry_run, refresh=refresh, progress=progress)
+    return report
+
+
+def merge_and_write(
+    root: Path,
+    config: Config,
+    papers: list[Paper],
+    report: IngestReport,
+    *,
+    dry_run: bool = False,
+    refresh: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[Entry]:
+    """Merge `papers` with content/papers/ into `report.plan` and, unless `dry_run`, write what changed.
+
+    Returns the entries as they were before. A broken entry stops the merge
+    (`SourceError`), since merging into it could lose what it holds.
+    """
+    papers_dir = root / config.content_dir / "papers"
     progress(f"merging {len(papers)} records with {config.content_dir}/papers/")
     entries, broken = load_entries(papers_dir, root)
     if broken:
@@ -173,7 +193,7 @@ def ingest(
     if not dry_run:
         progress(f"writing {len(report.plan.writes)} entries")
         report.written = write_entries(papers_dir, report.plan.writes, report.plan.before)
-    return report
+    return entries
 
 
 def _crash(item: str, exc: Exception) -> Problem:
