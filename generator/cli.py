@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from . import __version__
 from .build.lock import project_lock
 from .config import CONFIG_NAME, Config, is_loopback, load_config, with_overrides
-from .errors import PaperfeedError, Problem
+from .errors import PaperfeedError, Problem, UsageError
 from .ids import tag_slug
 from .ingest.formats import FORMAT_NAMES
 
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
     # What `add_subparsers` returns: the commands' parsers are added to it.
     _Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+    # A parser or an argument group: what flags are added to.
+    _Flags: TypeAlias = argparse._ActionsContainer
 
 EPILOG = """examples:
   paperfeed init mysite                 create a new site
@@ -45,6 +47,17 @@ EPILOG = """examples:
   paperfeed serve                       build, preview on http://127.0.0.1:8000/ and rebuild on change
   paperfeed tags                        tag counts, and title words no tag covers
 """
+
+
+# ANSI colours of the labels, on a terminal only (https://no-color.org: NO_COLOR turns them off).
+_COLOURS = {"error": "1;31", "warning": "33"}
+
+
+def _label(kind: str) -> str:
+    """'error: ' or 'warning: ', in colour when standard error is a terminal and NO_COLOR is not set."""
+    if os.environ.get("NO_COLOR") or not sys.stderr.isatty():
+        return f"{kind}: "
+    return f"\033[{_COLOURS[kind]}m{kind}:\033[0m "
 
 
 def _date(text: str) -> dt.date:
@@ -69,34 +82,47 @@ def make_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"paperfeed {__version__}")
-    parser.add_argument(
-        "-C",
-        "--root",
-        type=Path,
-        default=Path("."),
-        help="project folder holding site.yaml, content/ and themes/ (default: .)",
-    )
-    parser.add_argument(
-        "-c",
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="config file to use instead of site.yaml in the project folder",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    parser.add_argument("-v", "--verbose", action="store_true", help="print each step as it starts, with the time")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    _global_flags(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add_command in _COMMANDS:
         add_command(sub)
     return parser
 
 
+def _global_flags(parser: _Flags, *, after_command: bool = False) -> None:
+    """The flags every command takes, before the command or after it (`paperfeed build -q`).
+
+    After the command they default to SUPPRESS, so they never undo the same flag given before it.
+    """
+    unset = argparse.SUPPRESS if after_command else None
+    root_help = "project folder holding site.yaml, content/ and themes/ (default: .)"
+    parser.add_argument("-C", "--root", type=Path, default=unset or Path("."), help=root_help)
+    parser.add_argument(
+        "-c",
+        "--config",
+        type=Path,
+        metavar="FILE",
+        default=unset,
+        help="config file instead of the project's site.yaml",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", default=unset or False, help="print only problems")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=unset or False,
+        help="print each step as it starts, with the time",
+    )
+    parser.add_argument("--debug", action="store_true", default=unset or False, help="show tracebacks")
+
+
 def _command(sub: _Subparsers, name: str, *, help: str, description: str, epilog: str) -> argparse.ArgumentParser:
     # Raw formatting keeps each command's "examples:" epilog as written.
-    return sub.add_parser(
+    parser = sub.add_parser(
         name, help=help, description=description, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    _global_flags(parser.add_argument_group("global options"), after_command=True)
+    return parser
 
 
 def _ingest_parser(sub: _Subparsers) -> None:
@@ -152,6 +178,39 @@ def _update_parser(sub: _Subparsers) -> None:
     )
     update.add_argument("--date", type=_date, help="date for records whose source has none (default: today)")
     _build_flags(update)
+
+
+def _new_parser(sub: _Subparsers) -> None:
+    new = _command(
+        sub,
+        "new",
+        help="write one hand entry, dated today",
+        description="Write content/papers/<slug>.md for a paper no source has, dated today, with the title "
+        "and what else is given. Opens nothing: edit the file, then `paperfeed check`.",
+        epilog="examples:\n  paperfeed new 'Attention Is All You Need' --arxiv 1706.03762 --tag llm\n"
+        "  paperfeed new 'Our group notes' --author 'A. Reader' --url https://example.org/notes",
+    )
+    new.add_argument("title", metavar="TITLE")
+    new.add_argument("--tag", action="append", default=[], help="a tag (repeat for more)")
+    new.add_argument("--author", action="append", default=[], help="an author (repeat for more, in order)")
+    new.add_argument("--arxiv", default="", help="the paper's arXiv id: links to its abstract and PDF")
+    new.add_argument("--url", default="", help="a link to the paper")
+    new.add_argument("--date", type=_date, help="the entry's date (default: today)")
+    new.add_argument("--slug", default="", help="file name without .md (default: from the title)")
+
+
+def _completion_parser(sub: _Subparsers) -> None:
+    completion = _command(
+        sub,
+        "completion",
+        help="print the shell completion script for bash, zsh or fish",
+        description="Print a script that completes paperfeed's commands, flags and file names "
+        "(argcomplete). Load it from your shell's start-up file.",
+        epilog="examples:\n  echo 'eval \"$(paperfeed completion bash)\"' >> ~/.bashrc\n"
+        "  echo 'eval \"$(paperfeed completion zsh)\"' >> ~/.zshrc\n"
+        "  paperfeed completion fish > ~/.config/fish/completions/paperfeed.fish",
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"))
 
 
 def _init_parser(sub: _Subparsers) -> None:
@@ -254,12 +313,14 @@ def _build_flags(parser: argparse.ArgumentParser) -> None:
 _COMMANDS: tuple[Callable[[_Subparsers], None], ...] = (
     _ingest_parser,
     _update_parser,
+    _new_parser,
     _init_parser,
     _check_parser,
     _tags_parser,
     _retag_parser,
     _build_parser,
     _serve_parser,
+    _completion_parser,
 )
 
 
@@ -298,15 +359,24 @@ _TERMINATED: list[int] = []
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer and exit
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
     args = parser.parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
     try:
         return _run(args)
+    except UsageError as exc:
+        if args.debug:
+            raise
+        print(f"{_label('error')}{exc}", file=sys.stderr)
+        return 2
     except PaperfeedError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{_label('error')}{exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -316,13 +386,18 @@ def _run(args: argparse.Namespace) -> int:
     root: Path = args.root
     if args.command == "init":
         return _init(args)
+    if args.command == "completion":
+        import argcomplete
+
+        print(argcomplete.shellcode(["paperfeed"], shell=args.shell), end="")
+        return 0
     if not root.is_dir():
-        print(f"error: no such project folder: {root}", file=sys.stderr)
+        print(f"{_label('error')}no such project folder: {root}", file=sys.stderr)
         return 2
     if args.config is None and not (root / CONFIG_NAME).is_file():
         where = "this folder" if root == Path(".") else str(root)
         print(
-            f"error: no {CONFIG_NAME} in {where}: it is not a paperfeed site\n"
+            f"{_label('error')}no {CONFIG_NAME} in {where}: it is not a paperfeed site\n"
             f"  hint: make one with `paperfeed init {'.' if root == Path('.') else root}`, "
             "or name a config file with --config",
             file=sys.stderr,
@@ -335,6 +410,8 @@ def _run(args: argparse.Namespace) -> int:
         return _ingest(args, root, config)
     if args.command == "update":
         return _update(args, root, config)
+    if args.command == "new":
+        return _new(args, root, config)
     if args.command == "retag":
         return _retag(args, root, config)
     if args.command == "tags":
@@ -421,14 +498,14 @@ def _print_plan(report: IngestReport) -> None:
 
 def _print_ingest_problems(report: IngestReport, *, verbose: bool, failed: bool = True) -> None:
     if failed:
-        _print_problems(report.failed, "error: ")
-    _print_problems(report.problems, "warning: ")
+        _print_problems(report.failed, _label("error"))
+    _print_problems(report.problems, _label("warning"))
     _print_problems(report.notes, "note: ")
     for title, reason in report.plan.skipped:
-        print(f"warning: skipped {title!r}: {reason}", file=sys.stderr)
+        print(f"{_label('warning')}skipped {title!r}: {reason}", file=sys.stderr)
     if failed:
         for source in report.unusable:
-            print(f"error: {source.name}: every record was rejected", file=sys.stderr)
+            print(f"{_label('error')}{source.name}: every record was rejected", file=sys.stderr)
     if verbose:
         for match in report.plan.title_matches:
             print(f"note: {match.record}: {match.title!r} merged into {match.slug} by title alone", file=sys.stderr)
@@ -442,7 +519,7 @@ def _update(args: argparse.Namespace, root: Path, config: Config) -> int:
 
     if not config.sources:
         print(
-            "error: site.yaml lists no sources for `paperfeed update`\n"
+            _label("error") + "site.yaml lists no sources for `paperfeed update`\n"
             "  hint: add `sources:` (README, Sources), or ingest files with `paperfeed ingest`",
             file=sys.stderr,
         )
@@ -451,7 +528,7 @@ def _update(args: argparse.Namespace, root: Path, config: Config) -> int:
         unknown = [name for name in args.source if name not in {s.name for s in config.sources}]
         if unknown:
             known = ", ".join(repr(s.name) for s in config.sources)
-            print(f"error: no source named {unknown[0]!r} in site.yaml (it has {known})", file=sys.stderr)
+            print(f"{_label('error')}no source named {unknown[0]!r} in site.yaml (it has {known})", file=sys.stderr)
             return 2
         config = with_overrides(config, sources=tuple(s for s in config.sources if s.name in args.source))
     fetcher = Fetcher(cache=root / CACHE_DIR / "http")
@@ -475,10 +552,10 @@ def _update(args: argparse.Namespace, root: Path, config: Config) -> int:
         if outcome.problem is not None:
             level = "error" if outcome.spec.required else "warning"
             note = "" if outcome.spec.required else " (required: false, so the update goes on)"
-            print(f"{level}: {outcome.spec.name}: {outcome.problem}{note}", file=sys.stderr)
+            print(f"{_label(level)}{outcome.spec.name}: {outcome.problem}{note}", file=sys.stderr)
         elif outcome.failed:
             level = "error" if outcome.spec.required else "warning"
-            print(f"{level}: {outcome.spec.name}: every record was rejected", file=sys.stderr)
+            print(f"{_label(level)}{outcome.spec.name}: every record was rejected", file=sys.stderr)
         elif not args.quiet:
             counts = f"{outcome.records} record{'' if outcome.records == 1 else 's'}, {outcome.new} new"
             counts += f", {outcome.rejected} rejected" if outcome.rejected else ""
@@ -497,6 +574,24 @@ def _update(args: argparse.Namespace, root: Path, config: Config) -> int:
         return code
     config = with_overrides(config, base_url=args.base_url, output_dir=args.output)
     return _build(args, root, config) or code
+
+
+def _new(args: argparse.Namespace, root: Path, config: Config) -> int:
+    from .content.new import new_entry
+
+    path = new_entry(
+        root / config.content_dir / "papers",
+        args.title,
+        date=args.date or dt.date.today(),
+        tags=tuple(args.tag),
+        authors=tuple(args.author),
+        arxiv=args.arxiv,
+        url=args.url,
+        slug=args.slug,
+    )
+    if not args.quiet:
+        print(f"created {path}")
+    return 0
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -544,7 +639,7 @@ def _tags(args: argparse.Namespace, root: Path, config: Config) -> int:
     from .model.related import STOP_WORDS
 
     entries, problems = load_entries(root / config.content_dir / "papers", root)
-    _print_problems(problems, "warning: skipped ")
+    _print_problems(problems, _label("warning") + "skipped ")
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
     for entry in entries:
@@ -599,13 +694,13 @@ def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
     from .build.pipeline import build
 
     if args.jobs is not None and args.jobs < 1:
-        print("error: --jobs must be at least 1", file=sys.stderr)
+        print(_label("error") + "--jobs must be at least 1", file=sys.stderr)
         return 2
     if args.command != "serve" and is_loopback(config.base_url):
         print(
-            f"warning: base_url is {config.base_url}, this machine's own address: the site's feeds, sitemap and "
-            "canonical links will not work anywhere else\n  hint: set base_url in site.yaml to the address the "
-            "site is served from, or pass --base-url",
+            f"{_label('warning')}base_url is {config.base_url}, this machine's own address: the site's feeds, "
+            "sitemap and canonical links will not work anywhere else\n"
+            "  hint: set base_url in site.yaml to the address the site is served from, or pass --base-url",
             file=sys.stderr,
         )
     with project_lock(root, "build"):
@@ -622,7 +717,7 @@ def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
         )
     if sys.stderr.isatty() and not args.quiet and not args.verbose:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
-    _print_problems(report.skipped, "warning: skipped ")
+    _print_problems(report.skipped, _label("warning") + "skipped ")
     for note in report.notes:
         print(note, file=sys.stderr)
     if report.up_to_date:
@@ -656,7 +751,7 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
     try:
         server = make_server(root / config.output_dir, config.base_path, bind=args.bind, port=args.port, live=live)
     except OSError as exc:
-        print(f"error: cannot listen on {args.bind}:{args.port}: {exc.strerror}", file=sys.stderr)
+        print(f"{_label('error')}cannot listen on {args.bind}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
     url = preview_url(args.bind, server.server_address[1], config.base_path)
     base_url = args.base_url or url
@@ -671,7 +766,7 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
     try:
         code = _build(args, root, config)
     except PaperfeedError as exc:  # served anyway: the page shows the error until an edit fixes it
-        print(f"error: {exc}", file=sys.stderr, flush=True)
+        print(f"{_label('error')}{exc}", file=sys.stderr, flush=True)
         error, code = str(exc), 0
     if code:
         server.server_close()

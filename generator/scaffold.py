@@ -23,7 +23,7 @@ from urllib.request import url2pathname
 from . import __version__
 from .config import Config
 from .content.entry import Entry, format_entry
-from .errors import UsageError
+from .errors import PaperfeedError, UsageError
 from .model.records import Source
 from .render.theme import builtin_theme
 
@@ -461,7 +461,7 @@ def init_site(
                 shutil.copyfile(theme / relative_path, path)
             written.append(destination)
     except OSError as exc:
-        raise UsageError(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from exc
+        raise PaperfeedError(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from exc
     return written
 
 

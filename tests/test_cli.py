@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -147,3 +148,88 @@ def test_verbose_prints_each_build_step(project, capsys):
         "rendering 9 pages and 3 feeds",  # home, paper, 2 tag indexes, archive, 404; its day, week and month
     ):
         assert step in err, step
+
+
+def test_global_flags_work_after_the_command_too(tmp_path, capsys):
+    write_files(tmp_path, {"site.yaml": "base_url: https://example.org/\n"})
+    assert main(["build", "-C", str(tmp_path), "-q", "--no-search"]) == 0
+    assert capsys.readouterr() == ("", "")
+    # Given before the command, a flag is not undone by its absence after it.
+    assert main(["-q", "-C", str(tmp_path), "build", "--no-search"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert main(["-C", str(tmp_path), "build", "--no-search"]) == 0
+    assert capsys.readouterr().out.startswith("site/ is up to date")
+
+
+def test_new_then_check_passes(tmp_path, capsys):
+    site = tmp_path / "s"
+    assert main(["-q", "init", str(site)]) == 0
+    capsys.readouterr()
+    args = ["-C", str(site), "new", "Flash  Attention", "--arxiv", "arXiv:2205.14135v2", "--tag", "llm"]
+    assert main([*args, "--author", "Tri Dao", "--date", "2026-12-01"]) == 0
+    assert capsys.readouterr().out == f"created {site}/content/papers/flash-attention.md\n"
+    text = (site / "content/papers/flash-attention.md").read_text()
+    assert text.startswith(
+        "---\ntitle: Flash Attention\ndate: 2026-12-01\ntags: [llm]\nauthors: [Tri Dao]\narxiv: '2205.14135'\n"
+    )
+    assert main(["-C", str(site), "check"]) == 0
+    assert capsys.readouterr().out == "no problems found\n"
+    # A second paper of the same title never replaces the first: wrong usage, exit 2.
+    assert main(["-C", str(site), "new", "Flash Attention"]) == 2
+    assert "flash-attention.md already exists; choose another file name with --slug" in capsys.readouterr().err
+    assert main(["-C", str(site), "new", "X", "--arxiv", "nope"]) == 2
+    assert "not an arXiv id: 'nope'" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert main(["-q", "init", str(tmp_path)]) == 0
+    assert main(["init", str(tmp_path)]) == 2
+    assert "already holds a site (site.yaml); use --force" in capsys.readouterr().err
+
+
+def test_labels_are_coloured_on_a_terminal_unless_no_color(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert main(["-C", str(tmp_path / "nope"), "build"]) == 2
+    assert capsys.readouterr().err == f"\033[1;31merror:\033[0m no such project folder: {tmp_path / 'nope'}\n"
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["-C", str(tmp_path / "nope"), "build"]) == 2
+    assert capsys.readouterr().err == f"error: no such project folder: {tmp_path / 'nope'}\n"
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts(shell, capsys):
+    assert main(["completion", shell]) == 0
+    script = capsys.readouterr().out
+    assert "paperfeed" in script and "_ARGCOMPLETE" in script
+    if shell == "bash":
+        assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("paperfeed bu", {"build"}), ("paperfeed build --no-s", {"--no-search"}), ("paperfeed up", {"update"})],
+)
+def test_completion_answers_the_shell(line, expected):
+    # The protocol argcomplete's shell functions use: the line in COMP_LINE, the answers on descriptor 8.
+    env = {**os.environ, "_ARGCOMPLETE": "1", "_ARGCOMPLETE_IFS": "\n", "COMP_LINE": line, "COMP_POINT": str(len(line))}
+    done = subprocess.run(
+        f"{sys.executable} -m generator 8>&1 9>/dev/null", shell=True, env=env, capture_output=True, text=True
+    )
+    assert {word.strip() for word in done.stdout.split("\n") if word.strip()} == expected
+
+
+def test_check_runs_the_builds_model_checks(tmp_path, capsys, monkeypatch):
+    from generator.errors import BuildError
+    from generator.model import site
+
+    write_files(tmp_path, {"site.yaml": "", "content/papers/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n"})
+
+    def clash(model):
+        raise BuildError("two pages would be written to the same file:\n  tags/x/index.html: tag.html, term.html")
+
+    monkeypatch.setattr(site, "check_collisions", clash)
+    assert main(["-C", str(tmp_path), "check"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("site.yaml: the site cannot be built: two pages would be written to the same file:")
+    assert not (tmp_path / "site").exists() and not (tmp_path / ".paperfeed-cache").exists()

@@ -15,7 +15,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from ..config import CONFIG_NAME, Config, load_config
-from ..errors import ConfigError, Problem
+from ..errors import BuildError, ConfigError, Problem
 from ..ids import is_http_url, is_safe_url, split_url, squeeze_url, tag_slug
 from ..model.identity import Identity, PaperIndex, identity
 from ..render.markup import Markup
@@ -50,7 +50,19 @@ def check_site(root: Path, config_path: Path | None = None) -> list[Problem]:
         path = relative_name(papers_dir / f"{entry.slug}.md", root)
         problems.extend(_check_entry(entry, path, texts.get(entry.slug, ""), config, markup))
     problems.extend(_duplicates(entries, papers_dir, root))
+    problems.extend(_model_problems(entries, config))
     return sorted(problems, key=lambda p: (p.path != CONFIG_NAME, p.path, p.line))
+
+
+def _model_problems(entries: list[Entry], config: Config) -> list[Problem]:
+    """What the build's own model checks find (two pages for one file, say), without writing anything."""
+    from ..model.site import build_site  # the model is big; only check needs it here
+
+    try:
+        build_site(entries, config, bodies={}, assets={})
+    except BuildError as exc:
+        return [Problem(CONFIG_NAME, f"the site cannot be built: {exc}")]
+    return []
 
 
 def _front_matter(text: str) -> str:
