@@ -213,6 +213,17 @@ def _completion_parser(sub: _Subparsers) -> None:
     completion.add_argument("shell", choices=("bash", "zsh", "fish"))
 
 
+def _schema_parser(sub: _Subparsers) -> None:
+    _command(
+        sub,
+        "schema",
+        help="print the JSON Schema of site.yaml, for editors",
+        description="Print the JSON Schema of site.yaml for this paperfeed. `init` writes it as "
+        "site.schema.json; print it again after an upgrade.",
+        epilog="examples:\n  paperfeed schema > site.schema.json",
+    )
+
+
 def _init_parser(sub: _Subparsers) -> None:
     init = _command(
         sub,
@@ -321,6 +332,7 @@ _COMMANDS: tuple[Callable[[_Subparsers], None], ...] = (
     _build_parser,
     _serve_parser,
     _completion_parser,
+    _schema_parser,
 )
 
 
@@ -386,6 +398,11 @@ def _run(args: argparse.Namespace) -> int:
     root: Path = args.root
     if args.command == "init":
         return _init(args)
+    if args.command == "schema":
+        from .schema import schema_text
+
+        print(schema_text(), end="")
+        return 0
     if args.command == "completion":
         import argcomplete
 

@@ -109,6 +109,11 @@ class Config:
         "assign the tag, and so does any of its arXiv categories (cs.CL, or a whole archive such as math).",
     )
 
+    extra: Mapping[str, Any] = _doc(
+        None,
+        "Settings for the theme, any YAML: templates read them as site.extra (site.extra.logo, say). "
+        "paperfeed itself reads none of them.",
+    )
     sources: tuple[SourceSpec, ...] = field(
         default=(),
         metadata={
@@ -131,7 +136,7 @@ class Config:
         return f"{parts.scheme}://{parts.netloc}"
 
 
-_SCALARS = {f.name: f for f in fields(Config) if f.name not in ("taxonomy", "sources")}
+_SCALARS = {f.name: f for f in fields(Config) if f.name not in ("taxonomy", "sources", "extra")}
 _TAG_KEYS = ("name", "description", "keywords", "categories")
 
 
@@ -160,19 +165,27 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> Config:
         if key == "taxonomy":
             values["taxonomy"] = _parse_taxonomy(value, text, path, problems)
             continue
+        if key == "extra":
+            if isinstance(value, dict):
+                values["extra"] = MappingProxyType({str(k): v for k, v in value.items()})
+            elif value is not None:
+                problems.append(Problem(path, f"`extra` must map names to values, not {value!r}", line=line))
+            continue
         if key == "sources":
             values["sources"], found = parse_sources(value, path, line, lambda name: _key_line(text, name, indent=True))
             problems.extend(found)
             continue
         spec = _SCALARS.get(key)
         if spec is None:
-            close = difflib.get_close_matches(str(key), [*_SCALARS, "taxonomy", "sources"], n=1)
+            close = difflib.get_close_matches(str(key), [*_SCALARS, "taxonomy", "sources", "extra"], n=1)
             problems.append(
                 Problem(
                     path,
                     f"unknown key {key!r}",
                     line=line,
-                    hint=f"did you mean {close[0]!r}?" if close else "see README for the keys",
+                    hint=f"did you mean {close[0]!r}?"
+                    if close
+                    else "see README for the keys; a theme's own settings go under extra:",
                 )
             )
             continue

@@ -26,6 +26,7 @@ from .content.entry import Entry, format_entry
 from .errors import PaperfeedError, UsageError
 from .model.records import Source
 from .render.theme import builtin_theme
+from .schema import SCHEMA_NAME, schema_text
 
 # Broad enough that most papers of any field get a topic, by the words of their title and abstract
 # or by their arXiv categories; a site narrows or extends it (`paperfeed tags` shows what it misses).
@@ -369,14 +370,22 @@ def _git(folder: Path, args: str) -> str:
 
 def site_yaml(title: str) -> str:
     """site.yaml text with every key, each commented with its description."""
-    lines = ["# paperfeed site configuration. Every key is optional; the values shown are the defaults.", ""]
+    lines = [
+        f"# yaml-language-server: $schema={SCHEMA_NAME}",
+        "# paperfeed site configuration. Every key is optional; the values shown are the defaults.",
+        "",
+    ]
     for f in fields(Config):
-        if f.name in ("taxonomy", "sources"):
+        if f.name in ("taxonomy", "sources", "extra"):
             continue
         value = title if f.name == "title" else f.default
         lines.append(f"# {f.metadata['doc']}")
         lines.append(f"{f.name}: {_yaml_scalar(value)}")
         lines.append("")
+    lines.append(f"# {Config.__dataclass_fields__['extra'].metadata['doc']}")
+    lines.append("# extra:")
+    lines.append("#   logo: static/logo.svg   # a file in the project's static/ folder")
+    lines.append("")
     lines.append(f"# {Config.__dataclass_fields__['sources'].metadata['doc']}")
     lines.append(EXAMPLE_SOURCES)
     lines.append(f"# {Config.__dataclass_fields__['taxonomy'].metadata['doc']}")
@@ -439,6 +448,7 @@ def init_site(
         ".gitignore": GITIGNORE,
         ".github/workflows/pages.yml": PAGES_WORKFLOW,
         "requirements.txt": requirements,
+        SCHEMA_NAME: schema_text(),
     }
     theme = builtin_theme("default")
     copied = sorted(p.relative_to(theme) for p in theme.rglob("*") if p.is_file()) if theme_copy else []

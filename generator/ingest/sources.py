@@ -44,7 +44,15 @@ KINDS = {
     "url": "any http(s) URL paperfeed can read",
     "path": "a file, folder or glob in the project, or a list of them",
 }
-OPTIONS = ("format", "cross_lists", "replacements", "filter", "required", "max_results", "endpoint")
+OPTIONS = {
+    "format": "read every answer as this format instead of detecting it",
+    "cross_lists": "arXiv: take papers cross-listed from other categories (default true)",
+    "replacements": "arXiv: take new versions of older papers (default true)",
+    "filter": "keep only papers whose title or abstract has one of these phrases",
+    "required": "whether a failure of this source fails `paperfeed update` (default true)",
+    "max_results": "arXiv API: results over all pages (default 200)",
+    "endpoint": "another address for the arXiv API, arXiv feeds or the Hugging Face API",
+}
 _QUERY_KEYS = ("categories", "keywords", "authors", "query")
 # arXiv asks for slices of at most a few thousand results; 100 a request keeps each answer small.
 PAGE_SIZE = 100

@@ -224,6 +224,7 @@ class SiteInfo:
     paper_count: int
     sort: str = "rank"  # the order of each day's papers (`sort` in site.yaml)
     taxonomies: tuple[Taxonomy, ...] = ()  # those with pages (authors, categories), for the navigation
+    extra: Mapping[str, Any] = field(default_factory=dict)  # `extra:` of site.yaml, for the theme
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +359,7 @@ def _site_info(
         author=config.author,
         generator=f"paperfeed {__version__}",
         assets=dict(assets),
+        extra=dict(config.extra),
         rss_url=base + "feed.xml",
         atom_url=base + "atom.xml",
         search_url=base + "search/",
