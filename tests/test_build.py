@@ -97,7 +97,7 @@ def test_paper_page_shows_abstract_tags_links_sources(sample):
     page = (sample / "site/papers/cachegen/index.html").read_text()
     for text in (
         "CacheGen: Fast Context Loading",
-        "Yuhan Liu, Hanchen Li",
+        '<a href="/authors/yuhan-liu/">Yuhan Liu</a>, <a href="/authors/hanchen-li/">Hanchen Li</a>',
         'href="/tags/kv-cache/"',
         'href="https://arxiv.org/abs/2310.07240"',
         "001_57bc9e7ee142a0d4.txt",

@@ -159,7 +159,7 @@ def test_dash_o_at_an_empty_folder_builds_and_builds_again(tmp_path, capsys):
     out.mkdir()
     assert build(root, "-o", str(out)) == 0
     assert (out / "index.html").is_file() and (out / MARKER).is_file()
-    assert build(root, "-o", str(out), "--clean") == 0  # a full build: the folder is replaced as a whole
+    assert build(root, "-o", str(out), "--clean") == 0  # a full build: every file is moved into the folder
     assert (out / "index.html").is_file() and (out / MARKER).is_file()
     assert not (root / "site").exists()
     assert capsys.readouterr().err == ""
@@ -282,7 +282,7 @@ def test_a_marker_that_is_a_link_is_replaced_not_followed(tmp_path):
 def test_init_refuses_to_overwrite_a_gitignore_and_a_workflow_without_force(tmp_path, capsys):
     site = tmp_path / "mysite"
     write_files(site, {".gitignore": "my ignores\n", ".github/workflows/pages.yml": "my workflow\n"})
-    assert main(["init", str(site)]) == 1
+    assert main(["init", str(site)]) == 2  # wrong usage
     assert refused(capsys) == (
         f"{site} already holds .gitignore, .github/workflows/pages.yml; use --force to overwrite them"
     )
@@ -298,7 +298,7 @@ def test_init_refuses_to_overwrite_a_gitignore_and_a_workflow_without_force(tmp_
 def test_init_names_the_one_file_it_would_overwrite(tmp_path, capsys):
     site = tmp_path / "mysite"
     write_files(site, {".github/workflows/pages.yml": "my workflow\n", "README.md": "mine\n"})
-    assert main(["init", str(site)]) == 1
+    assert main(["init", str(site)]) == 2  # wrong usage
     assert refused(capsys) == f"{site} already holds .github/workflows/pages.yml; use --force to overwrite it"
     assert (site / ".github/workflows/pages.yml").read_text() == "my workflow\n"
 
@@ -306,7 +306,7 @@ def test_init_names_the_one_file_it_would_overwrite(tmp_path, capsys):
 def test_init_with_theme_copy_refuses_to_overwrite_a_theme_file(tmp_path, capsys):
     site = tmp_path / "mysite"
     write_files(site, {"themes/default/templates/paper.html": "my template\n", "themes/default/mine.txt": "x\n"})
-    assert main(["init", "--theme-copy", str(site)]) == 1
+    assert main(["init", "--theme-copy", str(site)]) == 2  # wrong usage
     assert refused(capsys) == f"{site} already holds themes/default/templates/paper.html; use --force to overwrite it"
     assert (site / "themes/default/templates/paper.html").read_text() == "my template\n"
     assert main(["-q", "init", "--theme-copy", "--force", str(site)]) == 0

@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 import yaml
-
 from conftest import REPO
+
 from generator.cli import main
 from generator.config import parse_config
 from generator.errors import ConfigError

@@ -35,7 +35,8 @@ from .report import BuildReport
 from .search import find_pagefind, index_site
 from .tracking import make_tracking_environment
 
-# Most files a build moves into the live site one at a time; more, and it swaps in a whole new tree.
+# Most files (written and removed) a build moves into the live site by themselves; more, and it stages
+# the whole site (unchanged files as links) and moves that in (`output.commit`).
 IN_PLACE_LIMIT = 500
 
 
@@ -189,7 +190,8 @@ class FullBuild:
         decided: Plan,
         report: BuildReport,
     ) -> list[str]:
-        """Move the new site in: file by file for a small change, else as a whole folder. The site's files."""
+        """Move the new site in: the changed files alone for a small change, else the whole staged site,
+        into the same folder either way. The site's files."""
         written = set(result.written)
         unchanged = [path for path in result.outputs if path not in written]
         removed = sorted(set(old) - set(result.outputs))

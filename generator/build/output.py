@@ -1,21 +1,26 @@
 """Output: the only module that writes under the output folder.
 
-The new site is written to a temporary folder beside the output and swapped
-in at the end, so a failed or interrupted build leaves the previous site.
+The new site is written to a staging folder beside the output, so a build
+that fails before it is complete leaves the previous site. Then each of its
+files is moved into the output folder by one rename (a reader sees a file
+old or new, never half), and what the new site no longer has is deleted.
+The output folder itself is never replaced, so a server started inside it
+or a bind mount of it sees the new site. A build killed while it moves
+files leaves old and new ones mixed; the cache's state stays "building"
+until the move is done, so the next build rewrites every file (see
+`cache.SiteState`).
 Every site carries a marker file (`MARKER`), so that a later build knows the
-folder it replaces is a site and not someone's files.
+folder it rewrites is a site and not someone's files.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
 import shutil
 import stat
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
@@ -187,43 +192,58 @@ def update_in_place(staging: Path, output: Path, written: list[str], removed: li
     return True
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    if sys.platform != "linux":
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
 def commit(staging: Path, output: Path) -> None:
-    """Swap the finished `staging` folder in as `output`; the old site is removed in the background.
+    """Move the finished site in `staging` into the `output` folder, which keeps its identity, and remove `staging`.
 
-    Where the system can exchange two folders atomically there is no moment
-    without a complete site at `output`; elsewhere the gap is two renames.
+    Each file is moved by one rename, and a folder `output` lacks moves whole;
+    a file already there as the same inode (a hard link of an unchanged file)
+    stays. Files and folders that the new site does not have are deleted, the
+    marker excepted. A link, or a file where a folder goes, is replaced, never
+    followed; so is a link at `output`.
     """
     output = output.absolute()
-    mark_site(staging)
-    # A fresh name: an earlier build's old site may still be being deleted in the background.
-    old = output.parent / f".{output.name}.old-{os.getpid()}-{time.time_ns()}"
-    if output.is_dir() and not output.is_symlink() and _exchange(staging, output):
-        os.replace(staging, old)
-    else:
-        if output.exists() or output.is_symlink():
-            os.replace(output, old)
-        try:
-            os.replace(staging, output)
-        except BaseException:
-            if old.exists() and not output.exists():
-                os.replace(old, output)
-            raise
-    # This build's old site, and any an earlier build was killed before it could delete.
+    if os.path.islink(output):
+        os.unlink(output)
+    os.makedirs(output, exist_ok=True)
+    mark_site(output)  # first: a build killed midway leaves a folder the next build knows as a site
+    _move_into(os.fspath(staging), os.fspath(output), keep=MARKER)
+    # Old sites that earlier versions swapped out, if a build was killed before it deleted them.
     for leftover in output.parent.glob(f".{output.name}.old-*"):
         _remove_later(leftover)
+
+
+def _move_into(staged: str, live: str, *, keep: str = "") -> None:
+    """Make the folder `live` hold what the folder `staged` holds, then remove `staged`; `keep` is a name left alone."""
+    with os.scandir(live) as items:
+        there = {item.name: item for item in items}
+    with os.scandir(staged) as items:
+        new = list(items)
+    for item in new:
+        old = there.pop(item.name, None)
+        target = os.path.join(live, item.name)
+        if old is not None and old.is_dir(follow_symlinks=False) != item.is_dir(follow_symlinks=False):
+            _delete(old)  # a file or a link where a folder goes, or a folder where a file goes
+            old = None
+        if old is None:
+            os.replace(item.path, target)  # a file, or a whole folder; over a link, the link is replaced
+        elif item.is_dir(follow_symlinks=False):
+            _move_into(item.path, target)
+        elif old.inode() != item.inode():
+            os.replace(item.path, target)
+        else:
+            # Dropped now, not later: unlinking changes the file's ctime, which the cache's record of the site holds.
+            os.unlink(item.path)
+    for name, old in there.items():
+        if name != keep:
+            _delete(old)
+    os.rmdir(staged)
+
+
+def _delete(item: os.DirEntry[str]) -> None:
+    if item.is_dir(follow_symlinks=False):
+        shutil.rmtree(item.path)  # does not follow the links inside
+    else:
+        os.unlink(item.path)
 
 
 def discard(staging: Path) -> None:
@@ -232,8 +252,8 @@ def discard(staging: Path) -> None:
 
 
 def _remove_later(folder: Path) -> None:
-    # Deleting tens of thousands of files takes seconds; the new site is already in place,
-    # so a detached process does it while the command returns.
+    # Deleting tens of thousands of files takes seconds: what killed builds (or earlier versions)
+    # left beside the site is deleted by a detached process while the build goes on.
     try:
         subprocess.Popen(
             [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(folder)],

@@ -2,10 +2,11 @@
 
 Nothing reaches the output folder until every page and feed has rendered,
 and the cache records a site only together with the site itself: a build
-marks the site "building" before it changes anything, and only the finished
-swap (or in-place update) plus the cache's write marks it complete again.
-Before all that, the output folder is checked: a build replaces it whole, so
-it must be an earlier site (with the marker, or recorded by the cache) or empty.
+marks the site "building" before it changes anything, and only the files
+all moved into the output folder plus the cache's write mark it complete
+again. Before all that, the output folder is checked: a build replaces all
+it holds, so it must be an earlier site (with the marker, or recorded by the
+cache) or empty.
 """
 
 from __future__ import annotations
