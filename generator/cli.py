@@ -788,7 +788,7 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
     if code:
         server.server_close()
         return code
-    watched = [root / config.content_dir, root / "themes", args.config or root / CONFIG_NAME]
+    watched = [root / config.content_dir, root / "themes", root / "static", args.config or root / CONFIG_NAME]
 
     def stamp() -> str:
         return tree_stamp(watched)

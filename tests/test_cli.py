@@ -54,7 +54,7 @@ def test_bad_flag_values_are_usage_errors(capsys):
 def test_missing_theme_is_one_clear_line(tmp_path, capsys):
     write_files(tmp_path, {"site.yaml": "theme: nope\nbase_url: https://example.org/\n"})
     assert main(["-C", str(tmp_path), "build"]) == 1
-    assert capsys.readouterr().err == "error: theme 'nope' not found: no folder themes/nope/templates/\n"
+    assert capsys.readouterr().err == "error: theme 'nope' not found: no folder themes/nope/\n"
 
 
 def test_a_project_without_themes_uses_the_built_in_theme(tmp_path):

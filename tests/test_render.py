@@ -17,6 +17,7 @@ from generator.build.tracking import make_tracking_environment
 from generator.cli import main
 from generator.model.site import PaperView, TagRef
 from generator.render.environment import FILTERS
+from generator.render.theme import find_theme
 
 # What must never appear raw in JSON inside <script>: Jinja writes each as a \u escape.
 UNSAFE_IN_SCRIPT = "<>&'"
@@ -154,7 +155,7 @@ def test_fragments_give_the_bytes_of_rendering_every_card_in_place(tmp_path):
 
 
 def test_a_reused_fragment_counts_as_reading_what_it_read(tmp_path):
-    env = make_tracking_environment(REPO / "themes/default")
+    env = make_tracking_environment(find_theme(REPO, "default"))
     template = env.from_string('{% call fragment("k", p.slug) %}{{ p.title }}{% endcall %}|{{ p.slug }}')
     paper = PaperView(slug="s", title="T", date=dt.date(2024, 5, 6), url="/papers/s/",
                       abs_url="https://example.org/papers/s/", guid="g", tags=(), links=(), authors=(), sources=(),

@@ -23,7 +23,7 @@ from ..model.related import Doc, Frequencies, related_unless_known
 from ..model.site import Site, build_site
 from ..render.environment import make_environment, render_robots, render_sitemap
 from ..render.feeds import render_opml
-from ..render.theme import Asset, asset_urls, read_assets
+from ..render.theme import Asset, Theme, asset_urls, read_assets
 from .cache import BuildCache, CacheError, OutputRow, SiteState, model_key, paper_pickles
 from .incremental import Plan, file_stamps, folder_stamp
 from .output import commit, discard, files_under, link_previous, new_staging, update_in_place
@@ -46,7 +46,7 @@ class FullBuild:
 
     root: Path
     config: Config
-    theme_dir: Path
+    theme: Theme
     strict: bool
     search: bool
     processes: int | None  # to spread the work over (default: all cores)
@@ -85,14 +85,14 @@ class FullBuild:
             self.jobs,
             keep=decided.track,
             stats=decided.stats,
-            meanwhile=lambda: environments.append(_prepare(self.theme_dir, bytecode, track=decided.track)),
+            meanwhile=lambda: environments.append(_prepare(self.theme, bytecode, track=decided.track)),
         )
         if self.strict and loaded.problems:
             raise SourceError(loaded.problems)
         cache.store_entries(loaded.rows, keep=loaded.names)
         loaded.rows.clear()  # stored: not to be copied into the processes forked below
         loaded = replace(loaded, entries=[entry for entry in loaded.entries if self.visibility.shows(entry)])
-        env = environments[0] if environments else _prepare(self.theme_dir, bytecode, track=decided.track)
+        env = environments[0] if environments else _prepare(self.theme, bytecode, track=decided.track)
         if self.search:
             find_pagefind()  # fail before any work when the binary is missing
         self.progress(f"building the site model while finding related papers for {len(loaded.entries)} papers")
@@ -119,7 +119,7 @@ class FullBuild:
     @cached_property
     def assets(self) -> list[Asset]:
         """The theme's static files, read once: their URLs carry a hash of the bytes written."""
-        return read_assets(self.theme_dir)
+        return read_assets(self.theme)
 
     def _model(self, loaded: Loaded) -> Site:
         assets = self.assets
@@ -270,15 +270,20 @@ def _salt(theme: str, site: Site) -> bytes:
     return base + model_key(site.info, base, {}).key.encode()
 
 
-def _prepare(theme_dir: Path, bytecode: Path | None, *, track: bool) -> jinja2.Environment:
-    """The build's Jinja environment with every template compiled, made once before workers fork."""
-    env = make_tracking_environment(theme_dir, bytecode) if track else make_environment(theme_dir)
-    for name in env.list_templates(extensions=("html", "xml")):
+def _prepare(theme: Theme, bytecode: Path | None, *, track: bool) -> jinja2.Environment:
+    """The build's Jinja environment with every template compiled, made once before workers fork
+    (the built-in originals under default/ only when a template extends one)."""
+    env = make_tracking_environment(theme, bytecode) if track else make_environment(theme)
+    for name in env.list_templates(filter_func=_compiled_early):
         try:
             env.get_template(name)
         except jinja2.TemplateError:
             pass  # rendering reports template errors with their page
     return env
+
+
+def _compiled_early(name: str) -> bool:
+    return name.endswith((".html", ".xml")) and not name.startswith("default/")
 
 
 def _record_site(cache: BuildCache, fingerprint: str, output: Path, paths: list[str]) -> None:

@@ -149,7 +149,7 @@ def plan(
     cache: BuildCache,
     *,
     inputs: list[Path],
-    theme: Path,
+    theme: list[Path],
     settings: str,
     output: Path,
     clean: bool,
@@ -158,7 +158,7 @@ def plan(
     """Decide what the build of `inputs` (entry and theme folders, site.yaml) under `settings`
     (everything else it depends on, as text) into `output` must do."""
     stats: dict[str, os.stat_result] = {}
-    theme_stamp = tree_stamp([theme])
+    theme_stamp = tree_stamp(theme)
     fingerprint = f"{tree_stamp(inputs, stats=stats)}\0{theme_stamp}\0{settings}"
     if clean:
         return Plan(Step.FULL, fingerprint, reuse=False, in_place=False, track=False, theme=theme_stamp, stats=stats)

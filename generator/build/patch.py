@@ -25,6 +25,7 @@ from ..model.days import Visibility, placement
 from ..model.related import Frequencies, Terms
 from ..model.site import Page, PaperView, SiteInfo, Tag, paper_page, paper_page_path, paper_view
 from ..model.taxonomies import AUTHORS, CATEGORIES, TermRef, taxonomy_shape
+from ..render.theme import Theme
 from .cache import (
     BuildCache,
     EntryRow,
@@ -87,7 +88,7 @@ def patch_inputs(config: Config, theme: str, *, strict: bool, search: bool, visi
 def try_patch(
     root: Path,
     config: Config,
-    theme_dir: Path,
+    theme: Theme,
     cache: BuildCache,
     decided: Plan,
     *,
@@ -120,7 +121,7 @@ def try_patch(
         e.entry.slug: paper_view(e.entry, config, e.html, e.plain, tags, _term_refs(before[e.entry.slug]))
         for e in changes
     }
-    rendered = _rerender(root, theme_dir, cache, state, papers, before)
+    rendered = _rerender(root, theme, cache, state, papers, before)
     if rendered is None:
         return None
     files, old, models = rendered
@@ -166,7 +167,7 @@ def _term_refs(paper: PaperView) -> dict[str, dict[str, TermRef]]:
 
 def _rerender(
     root: Path,
-    theme_dir: Path,
+    theme: Theme,
     cache: BuildCache,
     state: PatchState,
     papers: dict[str, PaperView],
@@ -194,7 +195,7 @@ def _rerender(
     views: dict[str, PaperView] = {slug: unpickle(data) for slug, data in cache.papers(needed).items()}
     views.update(papers)
 
-    env = make_tracking_environment(theme_dir, templates_cache(root))
+    env = make_tracking_environment(theme, templates_cache(root))
     files: dict[str, bytes] = {}
     rendered: dict[str, Rendered] = {}
     for path in sorted(affected):

@@ -23,7 +23,7 @@ from .. import lazy
 from ..config import Config
 from ..errors import BuildError
 from ..model.days import Visibility
-from ..render.theme import find_theme
+from ..render.theme import Theme, find_theme
 from .cache import CACHE_DIR, BuildCache, CacheError, last_site_record
 from .incremental import Plan, Step, file_stamps, folder_stamp, plan
 from .output import MARKER, mark_site, may_replace
@@ -55,12 +55,12 @@ def build(
     """
     started = time.perf_counter()
     output = root / config.output_dir
-    theme_dir = find_theme(root, config.theme)
+    theme = find_theme(root, config.theme)
     visibility = Visibility(today or dt.date.today(), drafts=drafts, future=future)
-    steps = _Steps(root, config, theme_dir, strict, search, jobs, visibility, progress)
+    steps = _Steps(root, config, theme, strict, search, jobs, visibility, progress)
     notes: list[str] = []
     try:
-        check_output_dir(output, root, [root / config.content_dir, root / "themes", theme_dir, root / CACHE_DIR])
+        check_output_dir(output, root, [root / config.content_dir, root / "themes", *theme.folders, root / CACHE_DIR])
         try:
             with BuildCache(root, fresh=clean) as cache:
                 notes += cache.notes
@@ -85,14 +85,14 @@ class _Steps:
         self,
         root: Path,
         config: Config,
-        theme_dir: Path,
+        theme: Theme,
         strict: bool,
         search: bool,
         jobs: int | None,
         visibility: Visibility,
         progress: Callable[[str], None] | None,
     ) -> None:
-        self.root, self.config, self.theme_dir = root, config, theme_dir
+        self.root, self.config, self.theme = root, config, theme
         self.strict, self.search, self.jobs, self.visibility = strict, search, jobs, visibility
         self.progress = progress or (lambda message: None)
 
@@ -112,7 +112,7 @@ class _Steps:
         return plan(
             cache,
             inputs=[self.root / self.config.content_dir / "papers"],
-            theme=self.theme_dir,
+            theme=self.theme.folders,
             # The build's day is among them (without --future): an entry joins the site on its date.
             settings=f"{self.config!r}\0{self.strict}\0{self.search}\0{self.visibility.key}",
             output=self.root / self.config.output_dir,
@@ -124,7 +124,7 @@ class _Steps:
         """The site patched for a few edited entries, or None when that cannot be done."""
         patch = lazy.build_patch()
         patched = patch.try_patch(
-            self.root, self.config, self.theme_dir, cache, decided, strict=self.strict, visibility=self.visibility
+            self.root, self.config, self.theme, cache, decided, strict=self.strict, visibility=self.visibility
         )
         if patched is None:
             return None
@@ -134,7 +134,7 @@ class _Steps:
     def full(self, cache: BuildCache, decided: Plan) -> BuildReport:
         full = lazy.build_full()
         return full.FullBuild(
-            self.root, self.config, self.theme_dir, self.strict, self.search, self.jobs, self.visibility, self.progress
+            self.root, self.config, self.theme, self.strict, self.search, self.jobs, self.visibility, self.progress
         ).run(cache, decided)
 
 

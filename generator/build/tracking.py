@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from ..model.site import PaperView
 from ..render.environment import make_environment
+from ..render.theme import Theme
 
 # Reads of a paper's fields are recorded per output, so that an edit re-renders only the outputs
 # that show what changed (see `patch.py`). "*" stands for every field.
@@ -99,9 +100,9 @@ def _tracked(env: TrackingEnvironment, func: Callable[..., Any]) -> Callable[...
     return call
 
 
-def make_tracking_environment(theme_dir: Path, bytecode_dir: Path | None = None) -> TrackingEnvironment:
+def make_tracking_environment(theme: Theme, bytecode_dir: Path | None = None) -> TrackingEnvironment:
     """The build's environment (see `render.environment.make_environment`), recording reads."""
-    env = make_environment(theme_dir, bytecode_dir, environment=TrackingEnvironment)
+    env = make_environment(theme, bytecode_dir, environment=TrackingEnvironment)
     assert isinstance(env, TrackingEnvironment)
     for table, safe in ((env.filters, _STRUCTURAL_FILTERS), (env.tests, frozenset()), (env.globals, frozenset())):
         for name, func in list(table.items()):

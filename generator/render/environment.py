@@ -22,6 +22,7 @@ from ..errors import BuildError
 from ..model.site import Page, PaperView, Site, SiteInfo
 from .mathtext import plain_math
 from .texmath import ANY_MATH_RE, text_to_html
+from .theme import Theme
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -158,9 +159,10 @@ class Fragments:
 
 
 def make_environment(
-    theme_dir: Path, bytecode_dir: Path | None = None, *, environment: type[jinja2.Environment] = jinja2.Environment
+    theme: Theme, bytecode_dir: Path | None = None, *, environment: type[jinja2.Environment] = jinja2.Environment
 ) -> jinja2.Environment:
-    """The Jinja environment for a theme folder (templates in `templates/`).
+    """The Jinja environment for a theme: its template folders in order, and the built-in default's
+    templates as `default/<name>` (see `render.theme`).
 
     Templates are read once: an environment lives for one build, so it never
     needs to check whether a template file changed. With `bytecode_dir`,
@@ -170,7 +172,12 @@ def make_environment(
     env = environment(
         auto_reload=False,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
-        loader=jinja2.FileSystemLoader(theme_dir / "templates"),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(theme.templates),
+                jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(theme.base_templates)}),
+            ]
+        ),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

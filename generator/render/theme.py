@@ -1,12 +1,19 @@
-"""Themes: finding a theme folder and its static assets.
+"""Themes: finding a theme's folders and its static assets.
 
-A theme is `themes/<name>/` with Jinja templates in `templates/` and files
-copied as they are from `static/` to the site's `static/`.
+A theme is a folder with Jinja templates in `templates/` and files copied as
+they are from `static/` to the site's `static/`. Themes stack: a project's
+`themes/<name>/` holds only the templates, partials and static files it
+changes, and everything else comes from the built-in theme of that name and
+then from the built-in default theme. A project's own `static/` folder goes
+on top of them all (a logo, extra CSS). A template reaches the built-in
+default's version of itself as `default/<name>` (`{% extends
+"default/paper.html" %}`), so an override may change one block only.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,24 +43,53 @@ def builtin_theme(name: str) -> Path:
     return BUILTIN_THEMES / name
 
 
-def find_theme(root: Path, name: str) -> Path:
-    """The project's `themes/<name>/`, else the built-in theme of that name, else a `BuildError`."""
-    for theme_dir in (root / "themes" / name, builtin_theme(name)):
-        if (theme_dir / "templates").is_dir():
-            return theme_dir
-    raise BuildError(f"theme {name!r} not found: no folder themes/{name}/templates/")
+@dataclass(frozen=True)
+class Theme:
+    """A theme's folders, first the one that wins: `layers` (theme folders) and `static` (asset folders)."""
+
+    name: str
+    layers: tuple[Path, ...]
+    static: tuple[Path, ...]
+
+    @property
+    def templates(self) -> tuple[Path, ...]:
+        """The template folders, searched in order."""
+        return tuple(layer / "templates" for layer in self.layers if (layer / "templates").is_dir())
+
+    @property
+    def base_templates(self) -> Path:
+        """The built-in default theme's templates, reachable as `default/<name>`."""
+        return builtin_theme("default") / "templates"
+
+    @property
+    def folders(self) -> list[Path]:
+        """Every folder the theme is read from: what a build's theme stamp covers."""
+        return [*self.layers, *self.static]
 
 
-def read_assets(theme_dir: Path) -> list[Asset]:
-    """Every file under the theme's `static/`, sorted by path."""
-    static = theme_dir / "static"
-    if not static.is_dir():
-        return []
-    return [
-        Asset(p.relative_to(static).as_posix(), p.read_bytes())
-        for p in sorted(static.rglob("*"))
-        if p.is_file() and not p.is_symlink()
-    ]
+def find_theme(root: Path, name: str) -> Theme:
+    """The project's `themes/<name>/` over the built-in theme of that name, over the built-in default;
+    a `BuildError` when neither the project nor paperfeed has a theme of that name."""
+    own, builtin, base = root / "themes" / name, builtin_theme(name), builtin_theme("default")
+    layers = [folder for folder in dict.fromkeys((own, builtin, base)) if folder.is_dir()]
+    if not own.is_dir() and not builtin.is_dir():
+        raise BuildError(f"theme {name!r} not found: no folder themes/{name}/")
+    static = [root / "static", *(layer / "static" for layer in layers)]
+    return Theme(name, tuple(layers), tuple(folder for folder in static if folder.is_dir()))
+
+
+def read_assets(theme: Theme) -> list[Asset]:
+    """Every static file of the theme's folders, the first folder's winning, sorted by path."""
+    found: dict[str, Path] = {}
+    for folder in reversed(theme.static):
+        found.update(_files(folder))
+    return [Asset(name, found[name].read_bytes()) for name in sorted(found)]
+
+
+def _files(folder: Path) -> Iterator[tuple[str, Path]]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            yield path.relative_to(folder).as_posix(), path
 
 
 def asset_urls(assets: list[Asset], base_path: str) -> dict[str, str]:
