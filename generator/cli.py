@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import os
 import signal
 import sys
@@ -758,18 +759,24 @@ def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
 
 
 def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
-    from .build.incremental import tree_stamp
     from .build.pipeline import build
     from .server import LiveState, make_server, preview_url, serve
+    from .watch import Watcher
 
     # Listen first, so that the site is built for the port the server got (`--port 0` included):
     # unless --base-url says otherwise, the preview's address is the base_url of the site it serves.
+    # A busy port moves to the next free one, as `hugo server` does.
     live = LiveState()
-    try:
-        server = make_server(root / config.output_dir, config.base_path, bind=args.bind, port=args.port, live=live)
-    except OSError as exc:
-        print(f"{_label('error')}cannot listen on {args.bind}:{args.port}: {exc.strerror}", file=sys.stderr)
-        return 1
+    for port in range(args.port, args.port + 20) if args.port else [0]:
+        try:
+            server = make_server(root / config.output_dir, config.base_path, bind=args.bind, port=port, live=live)
+            break
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or port == args.port + 19:
+                print(f"{_label('error')}cannot listen on {args.bind}:{port}: {exc.strerror}", file=sys.stderr)
+                return 1
+    if server.server_address[1] != args.port and args.port and not args.quiet:
+        print(f"note: port {args.port} is busy; serving on {server.server_address[1]}", flush=True)
     url = preview_url(args.bind, server.server_address[1], config.base_path)
     base_url = args.base_url or url
     if base_url != config.base_url and not args.quiet:
@@ -779,6 +786,9 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
             flush=True,
         )
     config = with_overrides(config, base_url=base_url)
+    # Strict, as every rebuild is: a broken entry keeps the last good site served instead of dropping the
+    # paper, and the rebuilds (same settings) can patch the site instead of building it whole.
+    args.strict = True
     error = ""
     try:
         code = _build(args, root, config)
@@ -788,12 +798,16 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
     if code:
         server.server_close()
         return code
-    watched = [root / config.content_dir, root / "themes", root / "static", args.config or root / CONFIG_NAME]
+    content = (root / config.content_dir).absolute()
+    watcher = Watcher(
+        root,
+        [content, root / "themes", root / "static"],
+        [args.config or root / CONFIG_NAME],
+        wanted=lambda path: not path.is_relative_to(content) or path.suffix == ".md" or path.is_dir(),
+    )
+    failed = [bool(error)]  # whether the last build failed: its error is on every page until one succeeds
 
-    def stamp() -> str:
-        return tree_stamp(watched)
-
-    def rebuild() -> str:
+    def rebuild() -> str | None:
         started = time.perf_counter()
         try:
             current = with_overrides(load_config(root, args.config), base_url=base_url, output_dir=args.output)
@@ -811,13 +825,19 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
         except (PaperfeedError, OSError) as exc:
             message = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else str(exc)
             print(f"{time.strftime('%H:%M:%S')} rebuild failed:\n{message}", file=sys.stderr, flush=True)
+            failed[0] = True
             return message
+        seconds = time.perf_counter() - started
+        if report.up_to_date:
+            what = "no change to the site"
+        elif report.patched is not None:
+            what = f"patched {report.patched} file{'' if report.patched == 1 else 's'} in {seconds:.2f} s"
+        else:
+            what = f"rebuilt the site ({report.pages} pages, {report.files} files) in {seconds:.2f} s"
+        reload = not report.up_to_date or failed[0]
+        failed[0] = False
         if not args.quiet:
-            print(
-                f"{time.strftime('%H:%M:%S')} rebuilt {report.pages} pages in "
-                f"{time.perf_counter() - started:.2f} s; reloading open pages",
-                flush=True,
-            )
-        return ""
+            print(f"{time.strftime('%H:%M:%S')} {what}" + ("; reloading open pages" if reload else ""), flush=True)
+        return "" if reload else None
 
-    return serve(server, root / config.output_dir, url, live=live, stamp=stamp, rebuild=rebuild, error=error)
+    return serve(server, root / config.output_dir, url, live=live, watcher=watcher, rebuild=rebuild, error=error)

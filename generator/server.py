@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .ids import split_url
+from .watch import Watcher
 
 LIVE_PREFIX = "/__paperfeed/"
 LIVE_STYLE = b"""#paperfeed-error { position: fixed; left: 0; right: 0; bottom: 0; z-index: 9999; max-height: 40vh;
@@ -202,34 +203,24 @@ def make_server(
 
 
 def watch(
-    stamp: Callable[[], str],
-    rebuild: Callable[[], str],
+    watcher: Watcher,
+    rebuild: Callable[[], str | None],
     live: LiveState,
     *,
-    interval: float = 0.25,
     stop: threading.Event | None = None,
 ) -> None:
-    """Poll `stamp` and call `rebuild` (which returns an error text, or '') whenever it changes."""
+    """Call `rebuild` for each burst of changes `watcher` sees, and tell open pages: `rebuild` returns an
+    error text, '' when the site was rebuilt, or None when it did not change (nothing to reload)."""
     stop = stop or threading.Event()
-    last = _stamp_or_error(stamp)
-    while not stop.wait(interval):
-        current = _stamp_or_error(stamp)
-        if current == last:
-            continue
-        last = current
+    while watcher.next(stop) is not None:
         try:
             error = rebuild()
         except Exception as exc:  # a bug in the build: keep serving the last good site, and try again on change
             error = f"internal error, please report it: {type(exc).__name__}: {exc}"
             print(f"{time.strftime('%H:%M:%S')} rebuild failed:\n{error}", file=sys.stderr, flush=True)
-        live.built(error)
-
-
-def _stamp_or_error(stamp: Callable[[], str]) -> str:
-    try:
-        return stamp()
-    except Exception as exc:  # a folder that cannot be read now: a change of its own, retried next time
-        return f"error: {exc}"
+        if error is not None:
+            live.built(error)
+    watcher.close()
 
 
 # A server listening on every address is reached on this machine at the loopback address.
@@ -250,19 +241,19 @@ def serve(
     url: str,
     *,
     live: LiveState | None = None,
-    stamp: Callable[[], str] | None = None,
-    rebuild: Callable[[], str] | None = None,
+    watcher: Watcher | None = None,
+    rebuild: Callable[[], str | None] | None = None,
     error: str = "",
 ) -> int:
     """Serve `directory` on a server from `make_server` (reached at `url`) until Ctrl-C, rebuilding on change
-    when `live`, `stamp` and `rebuild` are given (`error`: the first build's, shown until a rebuild
+    when `live`, `watcher` and `rebuild` are given (`error`: the first build's, shown until a rebuild
     succeeds). The server is made first, so the site can be built for the port it got. Returns the
     exit code."""
     if live is not None and error:
         live.built(error)
     stop = threading.Event()
-    if live is not None and stamp is not None and rebuild is not None:
-        threading.Thread(target=watch, args=(stamp, rebuild, live), kwargs={"stop": stop}, daemon=True).start()
+    if live is not None and watcher is not None and rebuild is not None:
+        threading.Thread(target=watch, args=(watcher, rebuild, live), kwargs={"stop": stop}, daemon=True).start()
     print(
         f"serving {directory} at {url}" + (" (rebuilds on change; Ctrl-C stops)" if live else " (Ctrl-C stops)"),
         flush=True,

@@ -43,7 +43,7 @@ def test_init_creates_a_site_that_builds_at_once(tmp_path, capsys):
 def test_init_refuses_to_overwrite_and_can_copy_the_theme(tmp_path, capsys):
     site = tmp_path / "mysite"
     main(["init", str(site)])
-    assert main(["init", str(site)]) == 1
+    assert main(["init", str(site)]) == 2  # wrong usage
     assert "already holds a site (site.yaml); use --force" in capsys.readouterr().err
     assert main(["init", "--force", "--theme-copy", str(site)]) == 0
     assert (site / "themes/default/templates/paper.html").is_file()
