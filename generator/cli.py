@@ -806,12 +806,24 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
         wanted=lambda path: not path.is_relative_to(content) or path.suffix == ".md" or path.is_dir(),
     )
     failed = [bool(error)]  # whether the last build failed: its error is on every page until one succeeds
+    reloaded: list[bool] = []  # whether this rebuild reloaded open pages before its search index
+
+    def pages_ready() -> None:
+        # The search index follows the new pages (see `build`): readers need not wait for it.
+        live.built("")
+        reloaded.append(True)
+        failed[0] = False
+        if not args.quiet:
+            print(
+                f"{time.strftime('%H:%M:%S')} new pages in place; reloading open pages, indexing for search", flush=True
+            )
 
     def rebuild() -> str | None:
         started = time.perf_counter()
         try:
             current = with_overrides(load_config(root, args.config), base_url=base_url, output_dir=args.output)
             # Strict: a broken entry keeps the last good site served instead of dropping the paper.
+            reloaded.clear()
             with project_lock(root, "build"):
                 report = build(
                     root,
@@ -821,6 +833,7 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
                     jobs=args.jobs,
                     drafts=args.drafts,
                     future=args.future,
+                    pages_ready=pages_ready,
                 )
         except (PaperfeedError, OSError) as exc:
             message = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else str(exc)
@@ -834,7 +847,7 @@ def _serve(args: argparse.Namespace, root: Path, config: Config) -> int:
             what = f"patched {report.patched} file{'' if report.patched == 1 else 's'} in {seconds:.2f} s"
         else:
             what = f"rebuilt the site ({report.pages} pages, {report.files} files) in {seconds:.2f} s"
-        reload = not report.up_to_date or failed[0]
+        reload = (not report.up_to_date or failed[0]) and not reloaded
         failed[0] = False
         if not args.quiet:
             print(f"{time.strftime('%H:%M:%S')} {what}" + ("; reloading open pages" if reload else ""), flush=True)

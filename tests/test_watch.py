@@ -37,9 +37,9 @@ def test_real_files_are_not_noise(name):
 class Serve:
     """A `paperfeed serve` process and the lines it prints, as they come."""
 
-    def __init__(self, root: Path, *flags: str):
+    def __init__(self, root: Path, *flags: str, search: bool = False):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "-C", str(root), "serve", "--no-search", *flags],
+            [sys.executable, "-m", "generator", "-C", str(root), "serve", *([] if search else ["--no-search"]), *flags],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -137,3 +137,26 @@ def test_a_busy_port_moves_to_the_next(project):
             assert f"note: port {port} is busy; serving on {moved}\n" in served.log
         finally:
             served.stop()
+
+
+def test_with_search_pages_reload_before_the_index_is_made(project, tmp_path):
+    from generator.build.search import find_pagefind
+
+    try:
+        find_pagefind()
+    except Exception:  # noqa: BLE001 - any reason the binary cannot run
+        pytest.skip("the Pagefind binary is not available")
+    served = Serve(project, "--port", "0", search=True)
+    try:
+        before = (project / "site/pagefind/pagefind-entry.json").read_text()
+        entry = project / "content/papers/wavthruvec.md"
+        entry.write_text(entry.read_text().replace("WavThruVec: Latent", "WavThruVec Live: Latent"))
+        ready = served.wait_for("new pages in place; reloading open pages, indexing for search")
+        done = served.wait_for("rebuilt the site")
+        assert "reloading" not in done  # the pages were reloaded once, before the index
+        assert served.log.index(ready) < served.log.index(done)
+        assert (project / "site/pagefind/pagefind-entry.json").read_text() != before
+        assert not list(project.glob(".site.new-*"))  # the index was made beside the site and moved in
+        assert "WavThruVec Live" in (project / "site/papers/wavthruvec/index.html").read_text()
+    finally:
+        served.stop()

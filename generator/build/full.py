@@ -7,6 +7,8 @@ site, when the cache describes that site (`Plan.reuse`).
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -26,7 +28,16 @@ from ..render.feeds import render_opml
 from ..render.theme import Asset, Theme, asset_urls, read_assets
 from .cache import BuildCache, CacheError, OutputRow, SiteState, model_key, paper_pickles
 from .incremental import Plan, file_stamps, folder_stamp
-from .output import commit, discard, files_under, link_previous, new_staging, update_in_place
+from .output import (
+    MARKER,
+    commit,
+    discard,
+    files_under,
+    link_previous,
+    new_staging,
+    replace_folder,
+    update_in_place,
+)
 from .parallel import Background, Workers, default_jobs, in_background, trim_memory
 from .patch import PatchState, patch_inputs
 from .read import Loaded, read_entries
@@ -52,6 +63,8 @@ class FullBuild:
     processes: int | None  # to spread the work over (default: all cores)
     visibility: Visibility  # which entries the site shows (drafts, future dates)
     progress: Callable[[str], None]
+    # Called once the new pages are in place, before the search index is made (serve reloads open pages).
+    pages_ready: Callable[[], None] | None = None
 
     @property
     def jobs(self) -> int:
@@ -204,6 +217,8 @@ class FullBuild:
             if not link_previous(previous, staging, path):
                 raise BuildError(f"{self.config.output_dir}/{path} changed while the site was built; build again")
         paths = sorted(result.outputs)
+        if self.search and self.pages_ready is not None:
+            return self._pages_then_index(staging, previous, report)
         if self.search:
             self.progress("indexing for search (Pagefind)")
             began = time.perf_counter()
@@ -212,6 +227,30 @@ class FullBuild:
             paths = sorted(files_under(staging))
         commit(staging, self.output)
         return paths
+
+    def _pages_then_index(self, staging: Path, previous: Path | None, report: BuildReport) -> list[str]:
+        """The new pages in place at once, with the previous search index; then the new index over them.
+
+        For `serve`: open pages reload without waiting for Pagefind. Until the
+        new index is in, search finds what the previous one knew.
+        """
+        index = self.output / "pagefind"
+        if previous is not None and index.is_dir() and not index.is_symlink():
+            shutil.copytree(index, staging / "pagefind", copy_function=os.link, symlinks=True)
+        commit(staging, self.output)
+        assert self.pages_ready is not None
+        self.pages_ready()
+        self.progress("indexing for search (Pagefind)")
+        began = time.perf_counter()
+        fresh = new_staging(self.output)  # beside the site, never in it
+        try:
+            index_site(self.output, fresh)
+            replace_folder(fresh, index)
+        except BaseException:
+            discard(fresh)
+            raise
+        report.search_seconds = time.perf_counter() - began
+        return sorted(path for path in files_under(self.output) if path != MARKER)
 
 
 def _render(job: RenderJob, related: Callable[[], _Related], jobs: int) -> tuple[_Related, RenderResult]:

@@ -239,6 +239,14 @@ def _move_into(staged: str, live: str, *, keep: str = "") -> None:
     os.rmdir(staged)
 
 
+def replace_folder(staged: Path, live: Path) -> None:
+    """Make the folder `live` (made if missing; a link replaced) hold what `staged` holds, then remove `staged`."""
+    if os.path.islink(live) or (os.path.lexists(live) and not os.path.isdir(live)):
+        os.unlink(live)
+    os.makedirs(live, exist_ok=True)
+    _move_into(os.fspath(staged), os.fspath(live))
+
+
 def _delete(item: os.DirEntry[str]) -> None:
     if item.is_dir(follow_symlinks=False):
         shutil.rmtree(item.path)  # does not follow the links inside

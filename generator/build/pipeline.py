@@ -42,6 +42,7 @@ def build(
     future: bool = False,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    pages_ready: Callable[[], None] | None = None,
 ) -> BuildReport:
     """Build the site of the project at `root` into its output folder.
 
@@ -51,13 +52,14 @@ def build(
     nothing changed at all, the build stops at once. `clean` ignores and
     rewrites the cache. Entries marked `draft: true` join only with `drafts`,
     and entries dated after `today` (default: the local date) only with `future`.
-    `progress` is told, in words, each phase as it starts.
+    `progress` is told, in words, each phase as it starts. With `pages_ready`, a full build with
+    search moves its pages in before Pagefind runs, and calls it then (`serve` reloads open pages).
     """
     started = time.perf_counter()
     output = root / config.output_dir
     theme = find_theme(root, config.theme)
     visibility = Visibility(today or dt.date.today(), drafts=drafts, future=future)
-    steps = _Steps(root, config, theme, strict, search, jobs, visibility, progress)
+    steps = _Steps(root, config, theme, strict, search, jobs, visibility, progress, pages_ready)
     notes: list[str] = []
     try:
         check_output_dir(output, root, [root / config.content_dir, root / "themes", *theme.folders, root / CACHE_DIR])
@@ -91,8 +93,9 @@ class _Steps:
         jobs: int | None,
         visibility: Visibility,
         progress: Callable[[str], None] | None,
+        pages_ready: Callable[[], None] | None = None,
     ) -> None:
-        self.root, self.config, self.theme = root, config, theme
+        self.root, self.config, self.theme, self.pages_ready = root, config, theme, pages_ready
         self.strict, self.search, self.jobs, self.visibility = strict, search, jobs, visibility
         self.progress = progress or (lambda message: None)
 
@@ -134,7 +137,15 @@ class _Steps:
     def full(self, cache: BuildCache, decided: Plan) -> BuildReport:
         full = lazy.build_full()
         return full.FullBuild(
-            self.root, self.config, self.theme, self.strict, self.search, self.jobs, self.visibility, self.progress
+            self.root,
+            self.config,
+            self.theme,
+            self.strict,
+            self.search,
+            self.jobs,
+            self.visibility,
+            self.progress,
+            self.pages_ready,
         ).run(cache, decided)
 
 

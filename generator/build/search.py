@@ -74,9 +74,11 @@ def pagefind_version(executable: str) -> tuple[int, ...] | None:
     return tuple(int(part) for part in match.groups()) if match else None
 
 
-def index_site(folder: Path) -> None:
-    """Run Pagefind over a built site folder; its index goes to `folder/pagefind/`."""
+def index_site(folder: Path, output: Path | None = None) -> None:
+    """Run Pagefind over a built site folder; its index goes to `folder/pagefind/`, or to `output`."""
     command = [*find_pagefind(), "--site", str(folder), "--quiet"]
+    if output is not None:
+        command += ["--output-path", str(output)]
     try:
         # Pagefind dies with this process, even when it is killed (see `die_with_parent`).
         result = subprocess.run(
