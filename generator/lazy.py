@@ -98,6 +98,13 @@ def build_patch() -> ModuleType:
     return patch
 
 
+def build_search() -> ModuleType:
+    """The search step (`build/search.py`): Pagefind, found and run."""
+    from .build import search
+
+    return search
+
+
 def feeds() -> ModuleType:
     """Feed rendering (`render/feeds.py`, feedgen and lxml): a patch that touches no feed never loads it."""
     from .render import feeds as feed_rendering

@@ -131,6 +131,28 @@ def test_a_new_enough_pagefind_is_used(tmp_path, monkeypatch):
     search.pagefind_version.cache_clear()
 
 
+def test_without_the_binary_the_site_builds_without_search_and_says_how_to_add_it(tmp_path, monkeypatch, capsys):
+    def missing():
+        raise FileNotFoundError
+
+    monkeypatch.setattr(search, "get_executable", missing)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no `pagefind` on PATH either
+    write_files(
+        tmp_path,
+        {
+            "site.yaml": "base_url: https://example.org/\n",
+            "content/papers/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nx\n",
+        },
+    )
+    assert main(["-C", str(tmp_path), "-q", "build"]) == 0
+    assert capsys.readouterr().err == (
+        "warning: built without search: the Pagefind binary is missing; install it with "
+        "`pip install 'pagefind[bin]'` (or pass --no-search to say you mean it)\n"
+    )
+    assert (tmp_path / "site/papers/a/index.html").is_file()
+    assert not (tmp_path / "site/search").exists() and not (tmp_path / "site/pagefind").exists()
+
+
 # The browser tests.
 
 

@@ -59,8 +59,15 @@ def build(
     output = root / config.output_dir
     theme = find_theme(root, config.theme)
     visibility = Visibility(today or dt.date.today(), drafts=drafts, future=future)
-    steps = _Steps(root, config, theme, strict, search, jobs, visibility, progress, pages_ready)
     notes: list[str] = []
+    if search and not lazy.build_search().pagefind_installed():
+        # The site still builds: search is the one part that needs the binary (older macOS has no wheel).
+        search = False
+        notes.append(
+            "warning: built without search: the Pagefind binary is missing; install it with "
+            "`pip install 'pagefind[bin]'` (or pass --no-search to say you mean it)"
+        )
+    steps = _Steps(root, config, theme, strict, search, jobs, visibility, progress, pages_ready)
     try:
         check_output_dir(output, root, [root / config.content_dir, root / "themes", *theme.folders, root / CACHE_DIR])
         try:

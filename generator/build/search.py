@@ -43,6 +43,15 @@ def find_pagefind() -> list[str]:
     return command
 
 
+def pagefind_installed() -> bool:
+    """Whether a Pagefind binary is there to run (its version is checked when it runs: `find_pagefind`)."""
+    try:
+        _pagefind_command()
+    except BuildError:
+        return False
+    return True
+
+
 def _pagefind_command() -> list[str]:
     if get_executable is not None:
         try:
