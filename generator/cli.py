@@ -616,7 +616,7 @@ def _init(args: argparse.Namespace) -> int:
     from .scaffold import init_site, requirements_txt
 
     requirements, why = requirements_txt()
-    written = init_site(
+    written, overwritten = init_site(
         args.directory,
         title=args.title,
         theme_copy=args.theme_copy,
@@ -627,6 +627,8 @@ def _init(args: argparse.Namespace) -> int:
     if not args.quiet:
         for path in written:
             print(f"created {path}")
+        for path in overwritten:
+            print(f"overwrote {path}")
         print(
             f"new site in {args.directory}/: build it with `paperfeed -C {args.directory} build`, "
             f"preview it with `paperfeed -C {args.directory} serve`"

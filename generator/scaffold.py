@@ -432,8 +432,9 @@ def example_entry(today: dt.date) -> Entry:
 
 def init_site(
     target: Path, *, title: str, theme_copy: bool, force: bool, today: dt.date, requirements: str
-) -> list[Path]:
-    """Create a site in `target`; returns the files written. `requirements` is requirements.txt's text.
+) -> tuple[list[Path], list[Path]]:
+    """Create a site in `target`; returns the files written new and those overwritten (with `force`).
+    `requirements` is requirements.txt's text.
 
     Without `force`, nothing is written when any of those files exists: the
     error names them. With it, they are overwritten (files of a copied theme
@@ -455,6 +456,9 @@ def init_site(
     if not force:
         _refuse_to_overwrite(target, [*files, *(f"themes/default/{p.as_posix()}" for p in copied)])
     written: list[Path] = []
+    overwritten = [target / r for r in files if os.path.lexists(target / r)]
+    if theme_copy and any(os.path.lexists(target / "themes/default" / p) for p in copied):
+        overwritten.append(target / "themes" / "default")
     try:
         for relative, text in files.items():
             path = target / relative
@@ -472,7 +476,7 @@ def init_site(
             written.append(destination)
     except OSError as exc:
         raise PaperfeedError(f"cannot write {exc.filename or target}: {exc.strerror or exc}") from exc
-    return written
+    return [path for path in written if path not in overwritten], overwritten
 
 
 def _refuse_to_overwrite(target: Path, relatives: list[str]) -> None:

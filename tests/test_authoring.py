@@ -229,3 +229,13 @@ def test_serve_starts_despite_a_failing_first_build_and_survives_theme_errors(tm
     out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0 and "Traceback" not in err
     server.close()
+
+
+def test_init_force_says_which_files_it_overwrote(tmp_path, capsys):
+    site = tmp_path / "mysite"
+    assert main(["-q", "init", str(site)]) == 0
+    (site / "site.yaml").write_text("title: Mine\n")
+    assert main(["init", "--force", "--theme-copy", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert f"overwrote {site}/site.yaml\n" in out and f"created {site}/themes/default\n" in out
+    assert "created" not in out.replace(f"created {site}/themes/default", "")  # every other file was there
