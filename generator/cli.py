@@ -96,8 +96,8 @@ def _global_flags(parser: _Flags, *, after_command: bool = False) -> None:
     After the command they default to SUPPRESS, so they never undo the same flag given before it.
     """
     unset = argparse.SUPPRESS if after_command else None
-    root_help = "project folder holding site.yaml, content/ and themes/ (default: .)"
-    parser.add_argument("-C", "--root", type=Path, default=unset or Path("."), help=root_help)
+    root_help = "project folder holding site.yaml, content/ and themes/ (default: the --config file's folder, or .)"
+    parser.add_argument("-C", "--root", type=Path, default=unset, help=root_help)
     parser.add_argument(
         "-c",
         "--config",
@@ -396,7 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    root: Path = args.root
+    # As `mkdocs -f`: a config file named without a project folder brings its own folder.
+    root: Path = args.root if args.root is not None else args.config.parent if args.config else Path(".")
     if args.command == "init":
         return _init(args)
     if args.command == "schema":
@@ -514,12 +515,12 @@ def _print_plan(report: IngestReport) -> None:
         print(f"{action:9}  {slug:{width}}  {text}")
 
 
-def _print_ingest_problems(report: IngestReport, *, verbose: bool, failed: bool = True) -> None:
+def _print_ingest_problems(report: IngestReport, *, verbose: bool, failed: bool = True, skipped: bool = True) -> None:
     if failed:
         _print_problems(report.failed, _label("error"))
     _print_problems(report.problems, _label("warning"))
     _print_problems(report.notes, "note: ")
-    for title, reason in report.plan.skipped:
+    for title, reason in report.plan.skipped if skipped else ():
         print(f"{_label('warning')}skipped {title!r}: {reason}", file=sys.stderr)
     if failed:
         for source in report.unusable:
@@ -565,7 +566,8 @@ def _update(args: argparse.Namespace, root: Path, config: Config) -> int:
     if args.dry_run:
         _print_plan(report.ingest)
     else:
-        _print_ingest_problems(report.ingest, verbose=args.verbose, failed=False)
+        # Skipped replacements are routine in an arXiv feed: counted per source below, listed with -v.
+        _print_ingest_problems(report.ingest, verbose=args.verbose, failed=False, skipped=args.verbose)
     for outcome in report.outcomes:
         if outcome.problem is not None:
             level = "error" if outcome.spec.required else "warning"
@@ -576,6 +578,7 @@ def _update(args: argparse.Namespace, root: Path, config: Config) -> int:
             print(f"{_label(level)}{outcome.spec.name}: every record was rejected", file=sys.stderr)
         elif not args.quiet:
             counts = f"{outcome.records} record{'' if outcome.records == 1 else 's'}, {outcome.new} new"
+            counts += f", {outcome.skipped} replacements of papers not on the site" if outcome.skipped else ""
             counts += f", {outcome.rejected} rejected" if outcome.rejected else ""
             counts += f", {outcome.filtered} left out by its filter" if outcome.filtered else ""
             print(f"{outcome.spec.name}: {counts}")

@@ -119,7 +119,7 @@ class Config:
         metadata={
             "doc": "What `paperfeed update` fetches: source name -> {kind: value, options}. Kinds: arxiv (an API "
             "query), arxiv_feed, hf_daily, url, path; options: format, cross_lists, replacements, filter, "
-            "required, max_results, endpoint (see [Sources](#sources))."
+            "required, max_results, endpoint (see Sources in the README)."
         },
     )
 

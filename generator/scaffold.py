@@ -230,18 +230,17 @@ on:
   push:
     branches: [main]
 permissions:
-  contents: write  # to commit new entries
-  pages: write
-  id-token: write
+  contents: read
 concurrency:
   group: pages
   cancel-in-progress: false
 jobs:
   update:
     runs-on: ubuntu-latest
-    environment:
-      name: github-pages
-      url: ${{ steps.deployment.outputs.page_url }}
+    permissions:
+      contents: write  # to commit new entries
+    outputs:
+      fetched: ${{ steps.update.outcome }}
     steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-python@v5
@@ -255,7 +254,7 @@ jobs:
           fi
           python -m pip install -r requirements.txt
       - name: Restore the build and fetch cache
-        uses: actions/cache@v4
+        uses: actions/cache/restore@v4
         with:
           path: .paperfeed-cache
           key: paperfeed-${{ github.run_id }}
@@ -270,10 +269,11 @@ jobs:
           if git diff --cached --quiet; then
             echo "No new or changed entries."
           else
-            git -c user.name="github-actions[bot]" \\
-              -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \\
-              commit -q -m "New papers, $(date -u +%Y-%m-%d)"
-            git push
+            git config user.name "github-actions[bot]"
+            git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+            git commit -q -m "New papers, $(date -u +%Y-%m-%d)"
+            git pull -q --rebase  # on top of anything pushed meanwhile
+            git push -q
           fi
       - id: pages
         uses: actions/configure-pages@v5
@@ -281,15 +281,32 @@ jobs:
         env:
           BASE_URL: ${{ steps.pages.outputs.base_url }}
         run: paperfeed build --base-url "$BASE_URL/"
+      - name: Save the build and fetch cache
+        if: always()  # a red run's cache is still worth keeping
+        uses: actions/cache/save@v4
+        with:
+          path: .paperfeed-cache
+          key: paperfeed-${{ github.run_id }}
       - uses: actions/upload-pages-artifact@v3
         with:
           path: site
+  deploy:
+    needs: update
+    runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
       - id: deployment
         uses: actions/deploy-pages@v4
-      - name: Fail the run when a required source could not be read
-        if: steps.update.outcome == 'failure'
+      - name: Fail the run when paperfeed update failed
+        if: needs.update.outputs.fetched == 'failure'
         run: |
-          echo "::error::a required source could not be read; the others were published (see Fetch new papers)"
+          echo "::error::paperfeed update failed (a required source could not be read, or site.yaml has a problem:"\\
+            "see Fetch new papers in the update job); the site was published from what came in"
           exit 1
 """
 
@@ -330,9 +347,13 @@ def install_requirement(direct_url: dict[str, Any] | None, git: Callable[[Path, 
         folder = Path(url2pathname(url[len("file://") :]))
         remote = _public_git_url(git(folder, "config --get remote.origin.url"))
         commit = git(folder, "rev-parse HEAD")
-        if remote and commit:
-            return f"paperfeed @ git+{remote}@{commit}", ""
-        return "", f"it was installed from the folder {folder}, which has no public git remote"
+        if not (remote and commit):
+            return "", f"it was installed from the folder {folder}, which has no public git remote"
+        if git(folder, "status --porcelain --untracked-files=no"):
+            return "", f"it was installed from {folder}, which has changes not committed (commit and push them)"
+        if not git(folder, "branch -r --contains HEAD"):
+            return "", f"it was installed from {folder}, whose commit {commit[:12]} is not on {remote} (push it)"
+        return f"paperfeed @ git+{remote}@{commit}", ""
     return "", f"it was installed from {url}"
 
 
@@ -396,6 +417,8 @@ def site_yaml(title: str) -> str:
 
 
 def _yaml_scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"' if (not value or ":" in value or value.strip() != value) else value
     return str(value)

@@ -179,12 +179,16 @@ def test_sources_are_read_with_their_options():
         ("x: {arxv: cs.LG}", "site.yaml:2: source 'x': unknown key 'arxv'\n  hint: did you mean 'arxiv'?"),
         ("x: {url: https://a.org/, path: a.bib}", "site.yaml:2: source 'x': needs exactly one kind, not url and path"),
         ("x: {arxiv_feed: cs.XY}", "site.yaml:2: source 'x': unknown arXiv category 'cs.XY'"),
-        ("x: {url: 'ftp://a.org/x'}", "site.yaml:2: source 'x': `url` must be any http(s) URL paperfeed can read"),
-        ("x: {hf_daily: monday}", "site.yaml:2: source 'x': `hf_daily` must be Hugging Face daily papers"),
+        ("x: {url: 'ftp://a.org/x'}", "site.yaml:2: source 'x': `url` must be an http(s) URL, not 'ftp://a.org/x'"),
+        ("x: {hf_daily: monday}", "site.yaml:2: source 'x': `hf_daily` must be a day of Hugging Face Daily Papers"),
         ("x: {url: 'https://a.org/', required: maybe}", "`required` must be true or false, not 'maybe'"),
         ("x: {url: 'https://a.org/', max_results: 5}", "`max_results` is for arXiv API sources"),
         ("x: {arxiv: 'cat:cs.LG', max_results: 0}", "`max_results` must be a whole number from 1 to 30000, not 0"),
         ("x: {url: 'https://a.org/', format: word}", "unknown format 'word'"),
+        (
+            "x: {arxiv: {categories: [cs.LG], keyword: [x]}}",
+            "unknown key 'keyword' in `arxiv`\n  hint: did you mean 'keywords'?",
+        ),
         ("x: {path: a.bib, endpoint: 'https://a.org/'}", "`endpoint` is for arxiv, arxiv_feed and hf_daily"),
     ],
 )
@@ -296,6 +300,10 @@ def no_git(folder: Path, args: str) -> str:
     return ""
 
 
+# What git says in a clean checkout of a pushed commit, by subcommand.
+CHECKOUT = {"config": "git@github.com:me/paperfeed.git", "rev-parse": "def456", "branch": "  origin/main", "status": ""}
+
+
 @pytest.mark.parametrize(
     ("direct_url", "git", "line"),
     [
@@ -311,8 +319,18 @@ def no_git(folder: Path, args: str) -> str:
         ),
         (
             {"url": "file:///home/me/paperfeed", "dir_info": {"editable": True}},
-            lambda folder, args: "git@github.com:me/paperfeed.git" if "remote" in args else "def456",
+            lambda folder, args: CHECKOUT.get(args.split()[0], ""),
             "paperfeed @ git+https://github.com/me/paperfeed.git@def456",
+        ),
+        (  # a commit GitHub does not have cannot be installed there
+            {"url": "file:///home/me/paperfeed", "dir_info": {"editable": True}},
+            lambda folder, args: {**CHECKOUT, "branch": ""}.get(args.split()[0], ""),
+            "",
+        ),
+        (  # nor can changes that were never committed
+            {"url": "file:///home/me/paperfeed", "dir_info": {"editable": True}},
+            lambda folder, args: {**CHECKOUT, "status": " M generator/cli.py"}.get(args.split()[0], ""),
+            "",
         ),
         ({"url": "file:///home/me/paperfeed", "dir_info": {}}, no_git, ""),
         ({"url": "file:///tmp/paperfeed-0.1.0-py3-none-any.whl", "archive_info": {}}, no_git, ""),
@@ -358,14 +376,15 @@ def git(*args: str, cwd: Path) -> str:
 
 
 class Runner:
-    """Runs a workflow's job step by step as GitHub's runner would: `run:` steps in bash with the
-    step's env, `uses:` steps as stand-ins that do what the action does to the workspace."""
+    """Runs a workflow's jobs step by step as GitHub's runner would: `run:` steps in bash with the step's env,
+    `uses:` steps as stand-ins that do what the action does to the workspace, a job after the jobs it needs."""
 
     def __init__(self, workflow: Path, remote: Path, tmp: Path, pages_url: str):
-        self.job = next(iter(yaml.safe_load(workflow.read_text())["jobs"].values()))
+        self.jobs = yaml.safe_load(workflow.read_text())["jobs"]
         self.remote, self.tmp, self.pages_url = remote, tmp, pages_url
         self.workspace = tmp / "workspace"
         self.steps: dict[str, dict] = {}
+        self.needs: dict[str, dict] = {}  # job -> {"result", "outputs"}
         self.log: list[tuple[str, str]] = []  # (step, outcome)
         self.uploaded: Path | None = None
         bin_dir = tmp / "bin"
@@ -379,39 +398,62 @@ class Runner:
         (bin_dir / "python").chmod(0o755)
         self.path = f"{bin_dir}:{Path(sys.executable).parent}:{os.environ['PATH']}"
 
-    def expand(self, text: str) -> str:
-        def value(match: re.Match[str]) -> str:
-            parts = match.group(1).strip().split(".")
-            if parts[0] == "steps":
-                return self.steps.get(parts[1], {}).get(parts[2], {}).get(parts[3], "")
-            return {"github.run_id": "7"}.get(match.group(1).strip(), "")
+    def value(self, expression: str) -> str:
+        parts = expression.strip().split(".")
+        if parts[0] == "steps" and parts[2] == "outcome":
+            return self.steps[parts[1]]["outcome"]
+        if parts[0] == "steps":
+            return self.steps.get(parts[1], {}).get("outputs", {}).get(parts[3], "")
+        if parts[0] == "needs":
+            return self.needs[parts[1]][parts[2]][parts[3]]
+        return {"github.run_id": "7"}[expression.strip()]
 
-        return re.sub(r"\$\{\{(.*?)\}\}", value, text)
+    def expand(self, text: str) -> str:
+        return re.sub(r"\$\{\{(.*?)\}\}", lambda m: self.value(m.group(1)), text)
 
     def condition(self, text: str) -> bool:
-        match = re.fullmatch(r"steps\.(\w+)\.outcome == '(\w+)'", text.strip())
+        if text.strip() == "always()":
+            return True
+        match = re.fullmatch(r"([\w.]+) == '(\w+)'", text.strip())
         assert match, f"the stand-in runner does not know the condition {text!r}"
-        return self.steps[match.group(1)]["outcome"] == match.group(2)
+        return self.value(match.group(1)) == match.group(2)
 
     def run(self) -> str:
-        """Every step in order; the job's conclusion."""
+        """Every job in order; the run's conclusion."""
         conclusion = "success"
-        for number, step in enumerate(self.job["steps"]):
-            name = step.get("name") or step.get("uses", "").split("@")[0] or f"step {number}"
-            if "if" in step and not self.condition(step["if"]):
-                self.log.append((name, "skipped"))
+        for name, job in self.jobs.items():
+            needs = [job["needs"]] if isinstance(job.get("needs"), str) else job.get("needs", [])
+            if any(self.needs[need]["result"] != "success" for need in needs):
+                self.needs[name] = {"result": "skipped", "outputs": {}}
                 continue
-            if conclusion == "failure":
-                break
+            self.steps = {}
+            result = self.run_job(job)
+            outputs = {key: self.expand(value) for key, value in job.get("outputs", {}).items()}
+            self.needs[name] = {"result": result, "outputs": outputs}
+            if result == "failure":
+                conclusion = "failure"
+        return conclusion
+
+    def run_job(self, job: dict) -> str:
+        result = "success"
+        for number, step in enumerate(job["steps"]):
+            name = step.get("name") or step.get("uses", "").split("@")[0] or f"step {number}"
+            if "if" in step:
+                if not self.condition(step["if"]):
+                    self.log.append((name, "skipped"))
+                    continue
+            elif result == "failure":  # without a condition, a step runs only while all is well
+                continue
             outputs: dict[str, str] = {}
             if "uses" in step:
-                outcome = self.action(step["uses"].split("@")[0], step.get("with", {}), outputs)
+                inputs = {k: self.expand(str(v)) for k, v in step.get("with", {}).items()}
+                outcome = self.action(step["uses"].split("@")[0], inputs, outputs)
             else:
                 env = {**os.environ, "PATH": self.path, "CI": "true", "GITHUB_ACTIONS": "true"}
                 env.update({k: self.expand(str(v)) for k, v in step.get("env", {}).items()})
                 done = subprocess.run(
                     ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", self.expand(step["run"])],
-                    cwd=self.workspace,
+                    cwd=self.workspace if self.workspace.is_dir() else self.tmp,
                     env=env,
                     capture_output=True,
                     text=True,
@@ -422,32 +464,32 @@ class Runner:
             if "id" in step:
                 self.steps[step["id"]] = {"outcome": outcome, "outputs": outputs}
             if outcome == "failure" and not step.get("continue-on-error"):
-                conclusion = "failure"
-        return conclusion
+                result = "failure"
+        return result
 
     def action(self, action: str, inputs: dict, outputs: dict[str, str]) -> str:
         cache = self.tmp / "actions-cache"
         if action == "actions/checkout":
             git("clone", "-q", str(self.remote), str(self.workspace), cwd=self.tmp)
-        elif action == "actions/cache":  # restores now; saves after the job (see `save_cache`)
-            assert inputs["path"] == ".paperfeed-cache"
+        elif action == "actions/cache/restore":
+            assert inputs["path"] == ".paperfeed-cache" and inputs["restore-keys"] == "paperfeed-"
             if cache.is_dir():
                 shutil.copytree(cache, self.workspace / inputs["path"])
+        elif action == "actions/cache/save":
+            assert inputs["key"] == "paperfeed-7"
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.copytree(self.workspace / inputs["path"], cache)
         elif action == "actions/configure-pages":
             outputs["base_url"] = self.pages_url
         elif action == "actions/upload-pages-artifact":
             self.uploaded = self.workspace / inputs["path"]
             assert (self.uploaded / "index.html").is_file()
         elif action == "actions/deploy-pages":
+            assert self.uploaded is not None, "nothing uploaded to deploy"
             outputs["page_url"] = self.pages_url + "/"
         else:
             assert action == "actions/setup-python", action
         return "success"
-
-    def save_cache(self) -> None:
-        shutil.rmtree(self.tmp / "actions-cache", ignore_errors=True)
-        if (self.workspace / ".paperfeed-cache").is_dir():
-            shutil.copytree(self.workspace / ".paperfeed-cache", self.tmp / "actions-cache")
 
 
 def new_repository(root: Path, tmp: Path) -> Path:
@@ -477,7 +519,8 @@ def test_the_workflow_runs_every_day_commits_builds_and_deploys(server, tmp_path
     assert outcomes["actions/deploy-pages"] == "success"  # published from the sources that answered
     assert conclusion == ("failure" if down_required else "success")
     if down_required:
-        assert outcomes["Fail the run when a required source could not be read"] == "failure"
+        assert outcomes["Fail the run when paperfeed update failed"] == "failure"
+    assert runner.needs["update"]["result"] == "success" and runner.needs["deploy"]["result"] == conclusion
     update_log = outcomes["Fetch new papers output"]
     assert "arxiv cs.LG: 150 records, 150 new" in update_log and "hf daily: 0 records, 0 new" in update_log
     assert "flaky mirror" in update_log and "HTTP 503" in update_log
@@ -494,8 +537,7 @@ def test_the_workflow_runs_every_day_commits_builds_and_deploys(server, tmp_path
     assert f'<link rel="canonical" href="{pages}/">' in home
     assert "127.0.0.1" not in (runner.uploaded / "feed.xml").read_text()
 
-    # The next day: nothing new, so no commit; the cache made on day 1 is restored.
-    runner.save_cache()
+    # The next day: nothing new, so no commit; the cache saved on day 1 (a red run's too) is restored.
     shutil.copytree(tmp_path / "day1/actions-cache", tmp_path / "day2/actions-cache")
     second = Runner(root / ".github/workflows/pages.yml", remote, tmp_path / "day2", pages)
     second.run()

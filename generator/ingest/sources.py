@@ -39,9 +39,9 @@ HF_DAILY = "https://huggingface.co/api/daily_papers"
 # What each kind's value is, for the error that names a wrong one.
 KINDS = {
     "arxiv": "an arXiv API query: text such as 'cat:cs.LG AND abs:diffusion', or {categories, keywords, authors}",
-    "arxiv_feed": "arXiv announcement feed of categories, such as cs.LG or [cs.LG, cs.CL]",
-    "hf_daily": "Hugging Face daily papers: latest, today, yesterday or a date such as 2026-12-01",
-    "url": "any http(s) URL paperfeed can read",
+    "arxiv_feed": "the arXiv categories of an announcement feed, such as cs.LG or [cs.LG, cs.CL]",
+    "hf_daily": "a day of Hugging Face Daily Papers: latest, today, yesterday or a date such as 2026-12-01",
+    "url": "an http(s) URL",
     "path": "a file, folder or glob in the project, or a list of them",
 }
 OPTIONS = {
@@ -86,6 +86,10 @@ class SourceSpec:
         if self.kind == "url":
             return [str(self.value)]
         return []
+
+    def arxiv_query_url(self) -> str:
+        """The arXiv API request for the query, without paging: how its papers name their source."""
+        return f"{self.endpoint or ARXIV_API}?{urlencode({'search_query': str(self.value)})}"
 
     def arxiv_page(self, start: int) -> str:
         """The arXiv API request for results `start` onwards, newest submissions first."""
@@ -177,6 +181,11 @@ def _kind_value(kind: str, value: Any) -> str | tuple[str, ...] | Problem:
     """The kind's value as the spec keeps it, or the problem with it."""
     wrong = Problem("", f"`{kind}` must be {KINDS[kind]}, not {value!r}")
     if kind == "arxiv":
+        unknown = [key for key in value if key not in _QUERY_KEYS] if isinstance(value, dict) else []
+        if unknown:
+            close = difflib.get_close_matches(str(unknown[0]), _QUERY_KEYS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"an arxiv query has {', '.join(_QUERY_KEYS)}"
+            return Problem("", f"unknown key {unknown[0]!r} in `arxiv`", hint=hint)
         return _arxiv_query(value) or wrong
     if kind == "arxiv_feed":
         codes = _strings(value)

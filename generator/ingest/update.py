@@ -36,6 +36,7 @@ class SourceOutcome:
     spec: SourceSpec
     records: int = 0
     new: int = 0
+    skipped: int = 0  # papers the merge left out (arXiv replacements of papers the site does not have)
     rejected: int = 0
     filtered: int = 0
     problem: Problem | None = None
@@ -98,7 +99,7 @@ def update(
         papers.extend(outcome.papers)
     entries = merge_and_write(root, config, papers, report.ingest, dry_run=dry_run, progress=progress)
     for outcome in report.outcomes:
-        outcome.new = _count_new(outcome.papers, entries)
+        outcome.new, outcome.skipped = _count_new(outcome.papers, entries, report.ingest.plan.new)
     return report
 
 
@@ -118,13 +119,15 @@ def _results(
             text = decode(fetcher.fetch(url), url)
             yield parse_source(text, url, replace(options, source_name=url), format=spec.format)
         return
+    # Every page is one source to the entries: a paper that moves to another page is no new sighting.
+    named = replace(options, source_name=spec.arxiv_query_url())
     start = 0
     while start < spec.max_results:
         asked = min(PAGE_SIZE, spec.max_results - start)
         url = spec.arxiv_page(start)
         progress(f"{spec.name}: results {start + 1}-{start + asked}")
         text = decode(fetcher.fetch(url), url)
-        result = parse_source(text, url, replace(options, source_name=url), format=spec.format or "arxiv-atom")
+        result = parse_source(text, url, named, format=spec.format or "arxiv-atom")
         yield result
         got = len(result.papers) + len(result.problems)
         start += got
@@ -141,15 +144,24 @@ def _wanted(paper: Paper, phrases: tuple[str, ...]) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, re.IGNORECASE) for phrase in phrases)
 
 
-def _count_new(papers: list[Paper], entries: list[Entry]) -> int:
-    """Papers that are no entry yet (the same paper twice in one source counts once)."""
-    index: PaperIndex[int] = PaperIndex()
-    for number, entry in enumerate(entries):
-        index.add(number, identity(entry))
-    new = 0
+def _count_new(papers: list[Paper], entries: list[Entry], made: list[Entry]) -> tuple[int, int]:
+    """How many of a source's papers made new entries (each entry once), and how many the merge left out:
+    papers that are neither an entry that was there nor one that was made."""
+    there: PaperIndex[str] = PaperIndex()
+    for entry in entries:
+        there.add(entry.slug, identity(entry))
+    new: PaperIndex[str] = PaperIndex()
+    for entry in made:
+        new.add(entry.slug, identity(entry))
+    counted: set[str] = set()
+    skipped = 0
     for paper in papers:
         known = identity(paper)
-        if index.find(known)[0] is None:
-            new += 1
-            index.add(len(entries) + new, known)
-    return new
+        if there.find(known)[0] is not None:
+            continue
+        slug = new.find(known)[0]
+        if slug is None:
+            skipped += 1
+        else:
+            counted.add(slug)
+    return len(counted), skipped
