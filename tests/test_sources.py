@@ -241,16 +241,18 @@ def test_a_site_built_from_every_format_shows_the_scholarly_fields(project):
     assert main(["-C", str(project), "-q", "build"]) == 0
     site = project / "site"
     page = (site / "papers/lora-low-rank-adaptation-of-large-language-models/index.html").read_text()
-    shown = re.sub(r"</?span[^>]*>", "", page)  # the arXiv id sits in a span that search indexes
+    # The arXiv id sits in a span that search indexes; categories link to their pages.
+    shown = re.sub(r"</?(span|a|abbr)( [^>]*)?>", "", page)
     for text in (
         "arXiv:2106.09685",
         "ICLR 2022",
         "Draft V2 includes better baselines",
         "cs.CL, cs.AI, cs.LG",
-        'href="https://arxiv.org/pdf/2106.09685"',
         "Edward J. Hu",
     ):
         assert text in shown, text
+    assert 'href="https://arxiv.org/pdf/2106.09685"' in page
+    assert '<a href="/categories/cs.CL/" title="Computation and Language">cs.CL</a>' in page
     assert "▲ 14" in (site / CACHEGEN.replace("content/", "").replace(".md", "/index.html")).read_text()
     assert "▲ 14" in (site / "tags/kv-cache/index.html").read_text()
     assert broken_links(site, "https://example.org/") == []
