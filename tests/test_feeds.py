@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -423,3 +424,53 @@ def test_marked_text_reads_as_linear_math():
         "O~(√T)",
         "ℓ_∞",
     ]
+
+
+# -- in a real reader ------------------------------------------------------------------------------
+
+
+def test_newsboat_keeps_both_sites_whole_and_in_rank_order(tmp_path):
+    """Two paperfeed sites with the same 429 papers, subscribed in one newsboat: every item of both arrives,
+    and newsboat's date order (its default) is each site's ranked listing order."""
+    import http.server
+    import sqlite3
+    import subprocess
+    import threading
+    from functools import partial
+
+    if shutil.which("newsboat") is None:
+        if os.environ.get("CI"):
+            pytest.fail("newsboat is missing: .ci/run installs it")
+        pytest.skip("newsboat is not installed (apt-get install -y newsboat)")
+    served = tmp_path / "www"
+    write_project(tmp_path / "one", "base_url: https://one.example/\n")
+    write_project(tmp_path / "two", "base_url: https://two.example/papers/\n")
+    served.mkdir()
+    for name in ("one", "two"):
+        shutil.copytree(tmp_path / name / "site", served / name)
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        (tmp_path / "urls").write_text(f"{base}/one/feed.xml\n{base}/two/atom.xml\n")
+        (tmp_path / "config").write_text("")
+        done = subprocess.run(
+            ["newsboat", "-u", str(tmp_path / "urls"), "-c", str(tmp_path / "cache.db"), "-C",
+             str(tmp_path / "config"), "-x", "reload"],
+            capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    with sqlite3.connect(tmp_path / "cache.db") as db:
+        rows = db.execute("SELECT feedurl, url, guid FROM rss_item ORDER BY pubDate DESC, id").fetchall()
+    # The ranked listing order, which the site's feeds keep (test_a_day_of_424_papers_arrives_whole_in_every_format).
+    order = [slug_of(e.link) for e in feedparser.parse((tmp_path / "one/site/feed.xml").read_bytes()).entries]
+    assert len(order) == 429
+    for feed in (f"{base}/one/feed.xml", f"{base}/two/atom.xml"):
+        items = [(url, guid) for feedurl, url, guid in rows if feedurl == feed]
+        assert len({guid for _, guid in items}) == 429  # all of them, none merged with the other site's
+        assert [slug_of(url) for url, _ in items] == order
