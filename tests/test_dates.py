@@ -205,3 +205,41 @@ def test_a_date_that_is_not_one_never_costs_the_record():
         "papers.csv:3: record 'Kept Too': year 'in press' is not a date; kept without it",
     ]
     assert [(p.published, p.published_precision) for p in result.papers] == [(dt.date(2020, 1, 1), "year"), (None, "")]
+
+
+ATOM_LORA = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <link href="http://arxiv.org/api/query?id_list=2106.09685" rel="self" type="application/atom+xml"/>
+  <entry>
+    <id>http://arxiv.org/abs/2106.09685v2</id>
+    <published>2021-06-17T17:37:18Z</published>
+    <title>LoRA: Low-Rank Adaptation of Large Language Models</title>
+    <summary>An important paradigm of natural language processing.</summary>
+    <author><name>Edward J. Hu</name></author>
+  </entry>
+</feed>
+"""
+
+
+@pytest.mark.parametrize(
+    ("bib_date", "published"),
+    [
+        ("year = {2021}", "published: 2021-06-17\n"),  # the year agrees: the day is sharper
+        ("year = {2021}, month = jun", "published: 2021-06-17\n"),
+        ("year = {2022}", "published: 2022\n"),  # a conference year that disagrees: the first stays
+        ("year = {2021}, month = jul", "published: 2021-07\n"),
+    ],
+)
+@pytest.mark.parametrize("together", [True, False])
+def test_a_sharper_publication_date_that_agrees_wins(tmp_path, bib_date, published, together):
+    (tmp_path / "site.yaml").write_text("base_url: https://example.org/\n")
+    (tmp_path / "lora.bib").write_text(
+        "@article{hu2021lora, title = {LoRA: Low-Rank Adaptation of Large Language Models},\n"
+        f"  author = {{Hu, Edward J.}}, eprint = {{2106.09685}}, archivePrefix = {{arXiv}}, {bib_date}}}\n"
+    )
+    (tmp_path / "lora.xml").write_text(ATOM_LORA)
+    runs = [["lora.bib", "lora.xml"]] if together else [["lora.bib"], ["lora.xml"]]
+    for files in runs:
+        assert main(["-C", str(tmp_path), "-q", "ingest", *(str(tmp_path / f) for f in files)]) == 0
+    (entry,) = (tmp_path / "content/papers").glob("*.md")
+    assert published in entry.read_text()

@@ -97,6 +97,22 @@ def _union_sources(first: Iterable[Source], more: Iterable[Source]) -> tuple[Sou
     return tuple(out.values())
 
 
+_PRECISION = {"year": 1, "month": 2, "day": 3}
+
+
+def _sharper(mine: Paper | Entry, theirs: Paper) -> bool:
+    """Whether `theirs` knows the publication date more precisely than `mine` and agrees with it as far
+    as `mine` goes (2017 and 2017-06-12; 2017-06 and 2017-06-12): the sharper date then wins."""
+    if mine.published is None or theirs.published is None:
+        return False
+    known = _PRECISION.get(mine.published_precision, 3)
+    if _PRECISION.get(theirs.published_precision, 3) <= known:
+        return False
+    return (mine.published.year, mine.published.month)[:known] == (theirs.published.year, theirs.published.month)[
+        :known
+    ]
+
+
 def _combine_two(first: Paper, other: Paper) -> Paper:
     scalars: dict[str, Any] = {}
     for name in _SCALARS:
@@ -105,6 +121,8 @@ def _combine_two(first: Paper, other: Paper) -> Paper:
             scalars[name] = _union(mine, theirs)
         else:
             scalars[name] = mine if mine not in ("", None) else theirs
+    if _sharper(first, other):
+        scalars["published"], scalars["published_precision"] = other.published, other.published_precision
     # The earliest date a source gave; a fallback date only when no source gave one.
     dates = [paper.date for paper in (first, other) if paper.dated] or [first.date, other.date]
     return replace(
@@ -268,6 +286,8 @@ def merge_into(entry: Entry, paper: Paper, *, tagger: Tagger, refresh: bool = Fa
         mine, theirs = getattr(entry, name), getattr(paper, name)
         fill = theirs not in ("", None) and (refresh or (mine in ("", None) and ours(name)))
         scalars[name] = theirs if fill else mine
+    if ours("published") and _sharper(entry, paper):
+        scalars["published"], scalars["published_precision"] = paper.published, paper.published_precision
     authors = entry.authors
     if refresh and paper.authors:
         authors = paper.authors

@@ -183,8 +183,8 @@ def _kind_value(kind: str, value: Any) -> str | tuple[str, ...] | Problem:
     if kind == "arxiv":
         unknown = [key for key in value if key not in _QUERY_KEYS] if isinstance(value, dict) else []
         if unknown:
-            close = difflib.get_close_matches(str(unknown[0]), _QUERY_KEYS, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"an arxiv query has {', '.join(_QUERY_KEYS)}"
+            near = difflib.get_close_matches(str(unknown[0]), _QUERY_KEYS, n=1)
+            hint = f"did you mean {near[0]!r}?" if near else f"an arxiv query has {', '.join(_QUERY_KEYS)}"
             return Problem("", f"unknown key {unknown[0]!r} in `arxiv`", hint=hint)
         return _arxiv_query(value) or wrong
     if kind == "arxiv_feed":
