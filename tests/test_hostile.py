@@ -126,7 +126,7 @@ def test_inputs_the_fuzzer_once_broke_now_pass_within_budget(path):
     fuzz.run_one(kind, (fuzz.FIXTURES / fuzz.SAMPLES[kind][0]).read_bytes())  # first-use loading, untimed
     started = time.process_time()  # CPU time: other processes on the machine do not count
     fuzz.run_one(kind, data)  # anything but a clean result or a SourceError escapes
-    assert time.process_time() - started < 3 * fuzz.budget(len(data))
+    assert time.process_time() - started < fuzz.budget(len(data))  # the fuzzer's own budget
 
 
 @pytest.mark.parametrize("value", ["Mon, 11 Mar 2024 00:00:00 +99999999999999999999", "Mon, 99 Mar 2024", "2024-13-45"])
