@@ -225,6 +225,8 @@ _ARCHIVE_CATEGORIES = (
 _LABELS = {
     **{f"{ARCHIVES[archive_of(code)]} - {name}".lower(): code for code, name in CATEGORIES.items()},
     **{ARCHIVES[code].lower(): code for code in _ARCHIVE_CATEGORIES},
+    # Names arXiv has since changed, still in libraries that imported the papers then.
+    "astrophysics - cosmology and extragalactic astrophysics": "astro-ph.CO",
 }
 
 

@@ -7,8 +7,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 
+from ..content.arxiv_categories import canonical as canonical_category
 from ..errors import Problem
 from ..ids import is_http_url, split_url
 from ..model.records import (
@@ -186,10 +188,10 @@ ALIASES = {
     "authors": ("authors", "author", "creators"),
     "url": ("url", "link", "abs_url", "pdf_url", "pdf"),
     "arxiv": ("arxiv", "arxiv_id", "arxivid", "eprint", "archive id"),
-    "journal": ("journal_ref", "journal", "publication title", "venue", "booktitle"),
+    "journal": ("journal_ref", "journal-ref", "journal", "publication title", "venue", "booktitle"),
 }
 # Fields that may name an arXiv id among other text (`arXiv: 2106.09685` in Zotero's `Extra`).
-ARXIV_MENTIONS = ("extra", "number", "note", "notes", "journal", "publication title", "doi")
+ARXIV_MENTIONS = ("extra", "number", "note", "notes", "journal", "publication title", "doi", "pages")
 # Publication dates, most specific first: a record's first readable one is its publication date. A `date`
 # that is also the feed date comes last: it says when the paper was published only if nothing else does.
 DATE_FIELDS = ("published", "date", "created", "publication date", "year", "publication year")
@@ -230,6 +232,10 @@ def _paper_from_fields(fields: Fields, name: str, line: int, options: ParseOptio
     abstract = detex(_first(fields, "abstract"))
     identifier = arxiv_id(_first(fields, "arxiv"))
     identifier = identifier or next(filter(None, (find_arxiv_id(fields.text(key)) for key in ARXIV_MENTIONS)), "")
+    snapshot = fields.has("versions") or fields.has("submitter")  # a line of arXiv's metadata snapshot
+    identifier = identifier or (arxiv_id(fields.text("id")) if snapshot else "")
+    if published is None and snapshot:
+        published = _first_version(fields)
     links: dict[str, str] = {}
     url = _first(fields, "url").strip()
     if is_http_url(url):
@@ -257,17 +263,30 @@ def _paper_from_fields(fields: Fields, name: str, line: int, options: ParseOptio
         line=line,
         sources=(Source(options.source_name or name, date),),
         links=links,
-        authors=tuple(shown for shown, _ in people),
+        authors=tuple(detex(shown) for shown, _ in people),  # `Bal\\'azs` in arXiv's own metadata
         surnames=tuple(dict.fromkeys((*(family for _, family in people if family), *fields.names("surnames")))),
         tags=fields.words("tags"),
         keywords=tuple(dict.fromkeys(w for key in KEYWORD_FIELDS for w in fields.words(key))),
         arxiv=identifier,
         doi=doi,
         journal_ref=detex(_first(fields, "journal")),
+        categories=tuple(dict.fromkeys(c for c in map(canonical_category, fields.text("categories").split()) if c)),
         dated=given is not None,
         **publication(published or from_arxiv_id(identifier)),
     )
     return Record(paper, notes=notes)
+
+
+def _first_version(fields: Fields) -> Published | None:
+    """The day of a snapshot record's first version (`versions: [{"created": "Mon, 2 Apr 2007 ..."}]`)."""
+    versions = fields.record.get("versions")
+    if not isinstance(versions, list) or not versions or not isinstance(versions[0], dict):
+        return None
+    try:
+        created = parsedate_to_datetime(Fields(versions[0], "versions[1].").text("created"))
+    except (TypeError, ValueError, IndexError, RecordError):
+        return None
+    return Published(created.date(), "day")
 
 
 def _published(

@@ -149,7 +149,9 @@ _DOI_PREFIX = re.compile(r"^(?:doi:\s*|https?://(?:dx\.|www\.)?doi\.org/)", re.I
 def normalize_doi(text: str) -> str:
     """A DOI as paperfeed keeps it: without `doi:` or a doi.org URL, in lower case (DOIs ignore
     case); '' when `text` is not a DOI (one starts `10.`)."""
-    doi = _DOI_PREFIX.sub("", text.strip()).strip()
+    # Zotero may hold several (`a; b`) or one with a `;` after it: the first is the paper's. A `;`
+    # inside a DOI stays (SICI DOIs such as 10.1002/(SICI)1096-987X(199901)20:1<1::AID-JCC1>3.0.CO;2-P).
+    doi = _DOI_PREFIX.sub("", re.split(r";\s", text.strip())[0].rstrip(";")).strip()
     return doi.lower() if doi.startswith("10.") and "/" in doi and not any(c.isspace() for c in doi) else ""
 
 

@@ -1,0 +1,400 @@
+"""Public samples, ingested and read back field by field against what their source files say.
+
+The files in `tests/fixtures/public/` are excerpts of real files published in public repositories
+(its README names each one's repository, path, commit and license, and what was trimmed: whole
+records only). Each test ingests one file with `paperfeed ingest` into an empty project and
+checks, for several records, the entry's title, authors, arXiv id, DOI, publication date, feed
+date, links and categories; a second ingest of the same file changes no byte.
+
+Expected values are written out as the source gives them, with the normalizations the README
+documents: links to the paper on https://arxiv.org (not a version, not http), DOIs in lower case,
+TeX read as TeX.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, write_files
+
+from generator.cli import main
+from generator.content.entry import Entry, load_entries
+from generator.model.records import published_text
+
+PUBLIC = FIXTURES / "public"
+INGEST_DAY = dt.date(2026, 11, 21)
+SAMPLES = sorted(str(p.relative_to(PUBLIC)) for p in PUBLIC.rglob("*") if p.is_file() and p.name != "README.md")
+
+
+def ingest(project: Path, source: Path) -> int:
+    return main(["-C", str(project), "ingest", "--date", INGEST_DAY.isoformat(), str(source)])
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "content" / "papers").glob("*.md"))}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """An empty project: a site.yaml and nothing else."""
+    write_files(
+        tmp_path,
+        {"site.yaml": "title: Public samples\ndescription: Real records.\nbase_url: https://example.org/\n"},
+    )
+    return tmp_path
+
+
+def ingested(site: Path, relative: str) -> dict[str, Entry]:
+    """The entries one ingest of the sample writes, by slug."""
+    assert ingest(site, PUBLIC / relative) == 0
+    entries, broken = load_entries(site / "content" / "papers", site)
+    assert broken == []
+    return {entry.slug: entry for entry in entries}
+
+
+def published(entry: Entry) -> str:
+    """The publication date as an entry writes it: `2018`, `2018-08` or `2018-08-30`."""
+    return published_text(entry.published, entry.published_precision) if entry.published else ""
+
+
+def arxiv_links(identifier: str) -> dict[str, str]:
+    return {"arxiv": f"https://arxiv.org/abs/{identifier}", "pdf": f"https://arxiv.org/pdf/{identifier}"}
+
+
+@pytest.mark.parametrize("relative", SAMPLES)
+def test_a_second_ingest_of_a_public_sample_changes_no_byte(site, relative, capsys):
+    assert ingest(site, PUBLIC / relative) == 0
+    first = snapshot(site)
+    assert first
+    capsys.readouterr()
+    assert ingest(site, PUBLIC / relative) == 0
+    assert f"0 new, 0 merged, {len(first)} unchanged" in capsys.readouterr().out
+    assert snapshot(site) == first
+
+
+# -- arXiv announcements, RSS 1.0 (RDF) of 2018 ----------------------------------------------------
+
+RDF = "arxiv-rss-1.0/nim-rss_cs_2018-08-30.rdf"
+
+
+def test_arxiv_rss_1_0_new_items_become_entries_dated_by_the_channel(site, capsys):
+    entries = ingested(site, RDF)
+    # Two of the five items are `UPDATED`: replacements create no entry.
+    assert "5 records from 1 source(s) -> 3 new, 0 merged, 0 unchanged, 0 duplicates, 2 skipped" in (
+        capsys.readouterr().out
+    )
+    assert sorted(e.arxiv for e in entries.values()) == ["1808.09955", "1808.09964", "1808.10005"]
+
+    quasar = entries["quasarnet-human-level-spectral-classification-and-redshifting-with-deep-neural"]
+    assert quasar.title == "QuasarNET: Human-level spectral classification and redshifting with Deep Neural Networks"
+    assert quasar.authors == ("Nicolas Busca", "Christophe Balland")
+    assert (quasar.arxiv, quasar.doi) == ("1808.09955", "")
+    assert quasar.date == dt.date(2018, 8, 30) and quasar.date_from == ""  # the channel's dc:date
+    assert published(quasar) == "2018-08"  # the month of the id: the feed gives no day
+    assert quasar.categories == ("astro-ph.IM",)  # `[astro-ph.IM]` in a cs feed
+    assert dict(quasar.links) == arxiv_links("1808.09955")  # <link>http://arxiv.org/abs/1808.09955</link>
+    assert quasar.rank == 1
+    assert "as a feature detection problem" in quasar.body  # \emph{feature detection}
+    assert "a sample $99.51\\pm0.03$% pure" in quasar.body  # \% outside math
+
+    jain = entries["semi-metrification-of-the-dynamic-time-warping-distance"]
+    assert jain.title == "Semi-Metrification of the Dynamic Time Warping Distance"
+    assert jain.authors == ("Brijnesh J. Jain",)
+    assert (jain.arxiv, jain.doi, jain.date, published(jain)) == ("1808.09964", "", dt.date(2018, 8, 30), "2018-08")
+    assert jain.categories == ("cs.LG",) and dict(jain.links) == arxiv_links("1808.09964")
+    assert jain.rank == 2
+
+    stick = entries["recognition-and-drawing-of-stick-graphs"]
+    assert stick.title == "Recognition and Drawing of Stick Graphs"
+    assert stick.authors == ("Felice De Luca", "Md Iqbal Hossain", "Stephen Kobourov", "Anna Lubiw", "Debajyoti Mondal")
+    assert (stick.arxiv, stick.date, published(stick)) == ("1808.10005", dt.date(2018, 8, 30), "2018-08")
+    assert stick.categories == ("cs.CG",) and dict(stick.links) == arxiv_links("1808.10005")
+    first, second = stick.body.split("\n\n")  # two HTML paragraphs
+    assert "on a `ground line,' a line with slope $-1$." in first  # &apos; unescaped
+    assert second.startswith("We present an algorithm to test whether given orderings of $A$ and $B$ permit")
+
+
+# -- arXiv API (Atom), 2026 format -----------------------------------------------------------------
+
+ATOM = "arxiv-atom/arxivpy_q_testing_2026.body.xml"
+
+
+def test_arxiv_api_entries_are_dated_by_their_first_version(site):
+    entries = ingested(site, ATOM)
+    assert len(entries) == 4
+
+    ahuja = entries["testing-deep-learning-models-a-first-comparative-study-of-multiple-testing"]
+    assert ahuja.title == "Testing Deep Learning Models: A First Comparative Study of Multiple Testing Techniques"
+    assert ahuja.authors == ("Mohit Kumar Ahuja", "Arnaud Gotlieb", "Helge Spieker")
+    assert (ahuja.arxiv, ahuja.doi) == ("2202.12139", "10.1109/icstw55395.2022.00035")  # ICSTW55395, lower-cased
+    assert ahuja.date == dt.date(2022, 2, 24) and published(ahuja) == "2022-02-24"
+    assert ahuja.categories == ("cs.SE", "cs.LG")  # primary first
+    assert dict(ahuja.links) == {
+        **arxiv_links("2202.12139"),  # the paper, not https://arxiv.org/abs/2202.12139v1
+        "doi": "https://doi.org/10.1109/icstw55395.2022.00035",
+    }
+    assert ahuja.comment == "Artificial Intelligence in Software Testing 2022 workshop @ ICST 2022"
+    assert ahuja.journal_ref == (
+        "Artificial Intelligence in Software Testing @ 2022 IEEE International Conference on Software Testing, "
+        "Verification and Validation Workshops (ICSTW)"
+    )
+
+    fuzzing = entries["active-fuzzing-for-testing-and-securing-cyber-physical-systems"]
+    assert fuzzing.title == "Active Fuzzing for Testing and Securing Cyber-Physical Systems"
+    assert fuzzing.authors == ("Yuqi Chen", "Bohan Xuan", "Christopher M. Poskitt", "Jun Sun", "Fan Zhang")
+    assert (fuzzing.arxiv, fuzzing.doi) == ("2005.14124", "10.1145/3395363.3397376")
+    # <published>2020-05-28T16:19:50Z</published>, not <updated>2020-07-16T08:15:48Z</updated> (v2)
+    assert fuzzing.date == dt.date(2020, 5, 28) and published(fuzzing) == "2020-05-28"
+    assert fuzzing.categories == ("cs.SE", "cs.CR", "cs.LG")
+    assert dict(fuzzing.links) == {**arxiv_links("2005.14124"), "doi": "https://doi.org/10.1145/3395363.3397376"}
+
+    chatgpt = entries["chatgpt-and-software-testing-education-promises-perils"]
+    assert chatgpt.title == "ChatGPT and Software Testing Education: Promises & Perils"  # &amp;
+    assert chatgpt.authors == ("Sajed Jalil", "Suzzana Rafi", "Thomas D. LaToza", "Kevin Moran", "Wing Lam")
+    assert (chatgpt.arxiv, chatgpt.doi) == ("2302.03287", "10.1109/icstw58534.2023.00078")
+    assert chatgpt.date == dt.date(2023, 2, 7) and published(chatgpt) == "2023-02-07"
+    assert chatgpt.categories == ("cs.SE", "cs.HC")
+    assert 'the advent of general purpose "large language models", based on' in chatgpt.body
+
+    singh = entries["microcontroller-based-testing-of-digital-ip-core"]
+    assert singh.title == "Microcontroller Based Testing of Digital IP-Core"
+    assert singh.authors == ("Amandeep Singh", "Balwinder Singh")
+    assert (singh.arxiv, singh.doi, published(singh)) == ("1205.1866", "10.5121/vlsic.2012.3205", "2012-05-09")
+    assert singh.categories == ("cs.AR",) and singh.journal_ref == ""
+    assert dict(singh.links) == {**arxiv_links("1205.1866"), "doi": "https://doi.org/10.5121/vlsic.2012.3205"}
+
+
+# -- Hugging Face api/daily_papers (2024, without submittedOnDailyAt) -------------------------------
+
+HF = "hf-json/paper-reviewer_daily_papers_2024-10-25.json"
+
+
+def test_hugging_face_items_are_dated_by_the_day_they_were_on_daily_papers(site):
+    entries = ingested(site, HF)
+    assert len(entries) == 3
+
+    memory = entries["breaking-the-memory-barrier-near-infinite-batch-size-scaling-for-contrastive"]
+    # paper.title is hard-wrapped ("Scaling for\n  Contrastive Loss"); the item's title is not.
+    assert memory.title == "Breaking the Memory Barrier: Near Infinite Batch Size Scaling for Contrastive Loss"
+    assert memory.authors == (
+        "Zesen Cheng",
+        "Hang Zhang",
+        "Kehan Li",
+        "Sicong Leng",
+        "Zhiqiang Hu",
+        "Fei Wu",
+        "Deli Zhao",
+        "Xin Li",
+        "Lidong Bing",
+    )
+    assert (memory.arxiv, memory.doi) == ("2410.17243", "")
+    assert memory.date == dt.date(2024, 10, 25)  # the item's publishedAt: 2024-10-25T00:57:09.392Z
+    assert published(memory) == "2024-10-22"  # paper.publishedAt: 2024-10-22T17:59:30.000Z
+    assert memory.upvotes == 64 and memory.rank == 1
+    assert dict(memory.links) == arxiv_links("2410.17243") and memory.categories == ()
+
+    editing = entries["can-knowledge-editing-really-correct-hallucinations"]
+    assert editing.title == "Can Knowledge Editing Really Correct Hallucinations?"
+    assert editing.authors == ("Baixiang Huang", "Canyu Chen", "Xiongxiao Xu", "Ali Payani", "Kai Shu")
+    assert (editing.arxiv, editing.date, published(editing)) == ("2410.16251", dt.date(2024, 10, 25), "2024-10-21")
+    assert editing.upvotes == 41 and editing.rank == 2 and dict(editing.links) == arxiv_links("2410.16251")
+
+    logo = entries["logo-long-context-alignment-via-efficient-preference-optimization"]
+    # The source says "LOGO -- Long cOntext ...": `--` is read as TeX's en dash (tex.detex), as documented.
+    assert logo.title == "LOGO \u2013 Long cOntext aliGnment via efficient preference Optimization"
+    assert logo.authors == ("Zecheng Tang", "Zechen Sun", "Juntao Li", "Qiaoming Zhu", "Min Zhang")
+    assert (logo.arxiv, logo.date, published(logo)) == ("2410.18533", dt.date(2024, 10, 25), "2024-10-24")
+
+
+# -- Zotero CSV export ------------------------------------------------------------------------------
+
+ZOTERO_ML = "zotero-csv/annotated-bibliography_my_library.csv"
+ZOTERO_ASTRO = "zotero-csv/gabriel-p_arxiv_zotero.csv"
+
+
+def test_zotero_csv_of_an_ml_library_field_by_field(site):
+    entries = ingested(site, ZOTERO_ML)
+    assert len(entries) == 3
+
+    pihlgren = entries["pretraining-image-encoders-without-reconstruction-via-feature-prediction-loss"]
+    assert pihlgren.title == "Pretraining Image Encoders without Reconstruction via Feature Prediction Loss"
+    assert pihlgren.authors == ("Gustav Grund Pihlgren", "Fredrik Sandin", "Marcus Liwicki")
+    assert (pihlgren.arxiv, pihlgren.doi) == ("2003.07441", "")  # Url, and `arXiv: 2003.07441` in Extra
+    assert published(pihlgren) == "2020-07-15"  # Date
+    assert pihlgren.date == INGEST_DAY and pihlgren.date_from == "ingest"  # a library has no feed date
+    # Automatic Tags "Computer Science - Computer Vision and Pattern Recognition; Computer Science - Machine Learning"
+    assert pihlgren.categories == ("cs.CV", "cs.LG")
+    assert dict(pihlgren.links) == {
+        **arxiv_links("2003.07441"),
+        "code": "https://github.com/guspih/Perceptual-Autoencoders",  # named in the abstract
+    }
+
+    stylegan = entries["stylegan2-distillation-for-feed-forward-image-manipulation"]
+    assert stylegan.title == "StyleGAN2 Distillation for Feed-Forward Image Manipulation"
+    assert stylegan.authors == ("Yuri Viazovetskyi", "Vladimir Ivashkin", "Evgeny Kashin")
+    assert (stylegan.arxiv, stylegan.doi) == ("", "10.1007/978-3-030-58542-6_11")
+    assert published(stylegan) == "2020" and stylegan.date == INGEST_DAY
+    assert stylegan.categories == ()
+    assert dict(stylegan.links) == {"doi": "https://doi.org/10.1007/978-3-030-58542-6_11"}
+    assert stylegan.journal_ref == "Computer Vision \u2013 ECCV 2020"
+
+    segmentation = entries["towards-cross-modality-medical-image-segmentation-with-online-mutual-knowledge"]
+    assert segmentation.authors == ("Kang Li", "Lequan Yu", "Shujun Wang", "Pheng-Ann Heng")
+    assert (segmentation.arxiv, segmentation.doi) == ("", "10.1609/aaai.v34i01.5421")
+    assert published(segmentation) == "2020-04-03" and segmentation.body == ""  # no Abstract Note
+    assert dict(segmentation.links) == {
+        "project": "https://ojs.aaai.org/index.php/AAAI/article/view/5421",
+        "doi": "https://doi.org/10.1609/aaai.v34i01.5421",
+    }
+
+
+def test_zotero_csv_of_an_astronomy_library_field_by_field(site):
+    entries = ingested(site, ZOTERO_ASTRO)
+    assert len(entries) == 3
+
+    picacs = entries["picacs-self-consistent-modelling-of-galaxy-cluster-scaling-relations"]
+    assert picacs.title == "PICACS: self-consistent modelling of galaxy cluster scaling relations"
+    assert picacs.authors == ("B. J. Maughan",)
+    assert (picacs.arxiv, picacs.doi, published(picacs)) == ("1212.0858", "", "2012-12-04")
+    assert picacs.date == INGEST_DAY and dict(picacs.links) == arxiv_links("1212.0858")
+
+    ezgal = entries["ezgal-a-flexible-interface-for-stellar-population-synthesis-models"]
+    assert ezgal.title == "EzGal: A Flexible Interface for Stellar Population Synthesis Models"
+    assert ezgal.authors == ("Conor L. Mancone", "Anthony H. Gonzalez")
+    assert (ezgal.arxiv, published(ezgal), ezgal.date) == ("", "2012-06-01", INGEST_DAY)
+    assert ezgal.links["project"] == "http://adsabs.harvard.edu/abs/2012PASP..124..606M"
+    assert "(\u22722 Gyr) and long wavelengths (\u03bb\u22737500 \u00c5)" in ezgal.body
+
+    digitizer = entries["webplotdigitizer-a-polyvalent-and-free-software-to-extract-spectra-from-old"]
+    assert digitizer.title == (
+        "WebPlotDigitizer, a polyvalent and free software to extract spectra from old astronomical publications: "
+        "application to ultraviolet spectropolarimetry"
+    )
+    assert digitizer.authors == ("F. Marin", "A. Rohatgi", "S. Charlot")
+    assert (digitizer.doi, published(digitizer), digitizer.date) == ("", "2017-08-01", INGEST_DAY)
+    assert digitizer.categories == ("astro-ph.IM",)  # "Astrophysics - Instrumentation and Methods for Astrophysics"
+
+
+def test_zotero_csv_doi_with_a_trailing_semicolon_is_the_doi(site):
+    ezgal = ingested(site, ZOTERO_ASTRO)["ezgal-a-flexible-interface-for-stellar-population-synthesis-models"]
+    assert ezgal.doi == "10.1086/666502"
+    assert ezgal.links["doi"] == "https://doi.org/10.1086/666502"
+
+
+def test_zotero_csv_arxiv_id_in_pages_is_read(site):
+    digitizer = ingested(site, ZOTERO_ASTRO)[
+        "webplotdigitizer-a-polyvalent-and-free-software-to-extract-spectra-from-old"
+    ]
+    assert digitizer.arxiv == "1708.02025"  # Pages "arXiv:1708.02025", Url ".../abs/2017arXiv170802025M"
+    assert dict(digitizer.links) == {
+        **arxiv_links("1708.02025"),
+        "project": "http://adsabs.harvard.edu/abs/2017arXiv170802025M",
+    }
+
+
+def test_zotero_csv_former_category_name_is_a_category(site):
+    picacs = ingested(site, ZOTERO_ASTRO)["picacs-self-consistent-modelling-of-galaxy-cluster-scaling-relations"]
+    assert picacs.categories == ("astro-ph.CO",)
+
+
+# -- BibTeX exported by Zotero ----------------------------------------------------------------------
+
+BIBTEX = "bibtex/annotated-bibliography_my_library.bib"
+
+
+def test_zotero_bibtex_field_by_field(site):
+    entries = ingested(site, BIBTEX)
+    assert len(entries) == 3
+
+    stylegan = entries["stylegan2-distillation-for-feed-forward-image-manipulation"]
+    # title = {{StyleGAN2} {Distillation} for {Feed}-{Forward} {Image} {Manipulation}}
+    assert stylegan.title == "StyleGAN2 Distillation for Feed-Forward Image Manipulation"
+    assert stylegan.authors == ("Yuri Viazovetskyi", "Vladimir Ivashkin", "Evgeny Kashin")
+    assert (stylegan.arxiv, stylegan.doi, published(stylegan)) == ("", "10.1007/978-3-030-58542-6_11", "2020")
+    assert stylegan.date == INGEST_DAY and stylegan.date_from == "ingest"
+    assert dict(stylegan.links) == {"doi": "https://doi.org/10.1007/978-3-030-58542-6_11"}
+
+    pihlgren = entries["pretraining-image-encoders-without-reconstruction-via-feature-prediction-loss"]
+    assert pihlgren.authors == ("Gustav Grund Pihlgren", "Fredrik Sandin", "Marcus Liwicki")
+    assert (pihlgren.arxiv, pihlgren.doi) == ("2003.07441", "")  # url and note = {arXiv: 2003.07441}
+    assert published(pihlgren) == "2020-07"  # month = jul, year = {2020}
+    assert pihlgren.categories == ("cs.CV", "cs.LG")  # from keywords
+    assert dict(pihlgren.links) == {
+        **arxiv_links("2003.07441"),
+        "code": "https://github.com/guspih/Perceptual-Autoencoders",
+    }
+
+    deepvid = entries["deepvid-deep-visual-interpretation-and-diagnosis-for-image-classifiers-via"]
+    assert (
+        deepvid.title
+        == "DeepVID: Deep Visual Interpretation and Diagnosis for Image Classifiers via Knowledge Distillation"
+    )
+    assert deepvid.authors == ("J. Wang", "L. Gou", "W. Zhang", "H. Yang", "H. Shen")
+    assert (deepvid.arxiv, deepvid.doi, published(deepvid)) == ("", "10.1109/tvcg.2019.2903943", "2019-06")
+    assert deepvid.journal_ref == "IEEE Transactions on Visualization and Computer Graphics"
+    assert deepvid.categories == () and dict(deepvid.links) == {"doi": "https://doi.org/10.1109/tvcg.2019.2903943"}
+
+
+# -- JSON Lines: the arXiv metadata snapshot (Kaggle, arxiv-metadata-oai-snapshot.json) ------------
+
+SNAPSHOT = "jsonl/arxiv-metadata-oai-snapshot_head.jsonl"
+DIPHOTON = "calculation-of-prompt-diphoton-production-cross-sections-at-tevatron-and-lhc"
+SPARSITY = "sparsity-certifying-graph-decompositions"
+
+
+def test_arxiv_snapshot_lines_titles_dois_and_feed_dates(site):
+    entries = ingested(site, SNAPSHOT)
+    assert len(entries) == 4
+
+    diphoton = entries[DIPHOTON]
+    # "Calculation of prompt diphoton production cross sections at Tevatron and\n  LHC energies"
+    assert diphoton.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+    assert diphoton.doi == "10.1103/physrevd.76.013009"  # 10.1103/PhysRevD.76.013009, lower-cased
+    assert diphoton.date == INGEST_DAY and diphoton.date_from == "ingest"  # update_date is no feed date
+    assert diphoton.authors[1:] == ("E. L. Berger", "P. M. Nadolsky", "C.-P. Yuan")
+
+    sparsity = entries[SPARSITY]
+    assert sparsity.title == "Sparsity-certifying Graph Decompositions"
+    assert sparsity.authors == ("Ileana Streinu", "Louis Theran")  # "Ileana Streinu and Louis Theran"
+    assert (sparsity.doi, sparsity.date) == ("", INGEST_DAY)
+
+    dyadic = entries["from-dyadic-lambda-alpha-to-lambda-alpha"]
+    assert dyadic.title == "From dyadic $\\Lambda_{\\alpha}$ to $\\Lambda_{\\alpha}$"
+    assert dyadic.authors == ("Wael Abu-Shammala", "Alberto Torchinsky")
+
+    cubes = entries["partial-cubes-structures-characterizations-and-constructions"]
+    assert cubes.authors == ("Sergei Ovchinnikov",)
+    assert "and Djokovi\u0107's and Winkler's relations play" in cubes.body  # Djokovi\'{c}'s
+
+
+def test_arxiv_snapshot_id_is_the_arxiv_id(site):
+    entries = ingested(site, SNAPSHOT)
+    assert (entries[DIPHOTON].arxiv, entries[SPARSITY].arxiv) == ("0704.0001", "0704.0002")
+    assert dict(entries[SPARSITY].links) == arxiv_links("0704.0002")
+    assert dict(entries[DIPHOTON].links) == {
+        **arxiv_links("0704.0001"),
+        "doi": "https://doi.org/10.1103/physrevd.76.013009",
+    }
+
+
+def test_arxiv_snapshot_first_version_is_the_publication_date(site):
+    entries = ingested(site, SNAPSHOT)
+    # "Mon, 2 Apr 2007 19:18:42 GMT" and "Sat, 31 Mar 2007 02:26:18 GMT"
+    assert (published(entries[DIPHOTON]), published(entries[SPARSITY])) == ("2007-04-02", "2007-03-31")
+
+
+def test_arxiv_snapshot_categories_are_read(site):
+    entries = ingested(site, SNAPSHOT)
+    assert (entries[DIPHOTON].categories, entries[SPARSITY].categories) == (("hep-ph",), ("math.CO", "cs.CG"))
+
+
+def test_arxiv_snapshot_tex_accents_in_authors_are_decoded(site):
+    diphoton = ingested(site, SNAPSHOT)[DIPHOTON]
+    # "C. Bal\\'azs, ..." in the JSON; authors_parsed says "Bal\u00e1zs"
+    assert diphoton.authors == ("C. Bal\u00e1zs", "E. L. Berger", "P. M. Nadolsky", "C.-P. Yuan")
+
+
+def test_arxiv_snapshot_journal_ref_is_read(site):
+    assert ingested(site, SNAPSHOT)[DIPHOTON].journal_ref == "Phys.Rev.D76:013009,2007"
