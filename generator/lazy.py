@@ -3,13 +3,14 @@
 Imports belong at the top of their module; these are the exceptions, because
 a command should load only what it runs. `paperfeed build` on a site that is
 up to date answers from the build cache, and a patch rebuild (a few entries
-edited) re-renders a handful of pages: neither needs numpy, scipy, Markdown,
+edited) re-renders a handful of pages: neither needs numpy, Markdown,
 latex2mathml or feedgen, and loading them would be most of their time
-(numpy with scipy.sparse about 0.2 s, latex2mathml 60 ms, feedgen 30 ms,
-Markdown 15 ms, as `python -X importtime` measures them).
+(numpy about 0.1 s, latex2mathml 60 ms, feedgen 30 ms, Markdown 15 ms, as
+`python -X importtime` measures them).
 
-- numpy and scipy.sparse (`model/related.py`): only to count terms and to
-  find related papers.
+- numpy (`model/related.py`): only to count terms and to find related papers.
+- Pagefind's finder (`build/search.py`, with multiprocessing): only when a
+  build with search has work to do.
 - Markdown (`render/markup.py`): only for bodies that are not plain
   paragraphs, which most abstracts are.
 - latex2mathml (`render/texmath.py`): only for text that has `$...$` math.
@@ -54,14 +55,6 @@ def numpy() -> ModuleType:
     return np
 
 
-def sparse() -> ModuleType:
-    """scipy.sparse, for the similarity products of related papers."""
-    numpy()  # scipy loads numpy: with the BLAS setting above
-    from scipy import sparse as scipy_sparse
-
-    return scipy_sparse
-
-
 def markdown() -> ModuleType:
     """Markdown, with the submodules whose classes `render.markup` extends."""
     import markdown.inlinepatterns
@@ -92,7 +85,7 @@ def build_full() -> ModuleType:
 
 
 def build_patch() -> ModuleType:
-    """The patch step (`build/patch.py`): the model's papers and Jinja, without numpy or scipy."""
+    """The patch step (`build/patch.py`): the model's papers and Jinja, without numpy."""
     from .build import patch
 
     return patch

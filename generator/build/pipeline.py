@@ -60,13 +60,6 @@ def build(
     theme = find_theme(root, config.theme)
     visibility = Visibility(today or dt.date.today(), drafts=drafts, future=future)
     notes: list[str] = []
-    if search and not lazy.build_search().pagefind_installed():
-        # The site still builds: search is the one part that needs the binary (older macOS has no wheel).
-        search = False
-        notes.append(
-            "warning: built without search: the Pagefind binary is missing; install it with "
-            "`pip install 'pagefind[bin]'` (or pass --no-search to say you mean it)"
-        )
     steps = _Steps(root, config, theme, strict, search, jobs, visibility, progress, pages_ready)
     try:
         check_output_dir(output, root, [root / config.content_dir, root / "themes", *theme.folders, root / CACHE_DIR])
@@ -110,6 +103,22 @@ class _Steps:
         decided = self.plan(cache, clean=clean)
         if decided.step is Step.UP_TO_DATE:
             return BuildReport(up_to_date=True)
+        notes = []
+        if self.search and not lazy.build_search().pagefind_installed():
+            # The site still builds: search is the one part that needs the binary (older macOS has no wheel).
+            self.search = False
+            notes.append(
+                "warning: built without search: the Pagefind binary is missing; install it with "
+                "`pip install 'pagefind[bin]'` (or pass --no-search to say you mean it)"
+            )
+            decided = self.plan(cache, clean=clean)
+            if decided.step is Step.UP_TO_DATE:
+                return BuildReport(up_to_date=True, notes=notes)
+        report = self._run(cache, decided)
+        report.notes = notes + report.notes
+        return report
+
+    def _run(self, cache: BuildCache, decided: Plan) -> BuildReport:
         cache.mark_building()
         with _collector_paused():
             if decided.step is Step.PATCH:
