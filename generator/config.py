@@ -98,8 +98,14 @@ class Config:
     category_pages: bool = _doc(
         True, "A page and feeds for each arXiv category that papers list, listed at /categories/."
     )
-    term_feeds: bool = _doc(True, "RSS, Atom and JSON feeds for each author and category page, as each tag has.")
-    terms_per_page: int = _doc(500, "Names per page of the author and category indexes.")
+    venue_pages: bool = _doc(
+        True,
+        "A page and feeds for each venue (the journal or conference journal_ref names, without year, volume "
+        "or pages: ICLR 2023 is ICLR) with at least venue_min_papers papers, listed at /venues/.",
+    )
+    venue_min_papers: int = _doc(2, "Papers a venue needs for a page and feeds of its own (journal_ref links to it).")
+    term_feeds: bool = _doc(True, "RSS, Atom and JSON feeds for each author, category and venue page, as each tag has.")
+    terms_per_page: int = _doc(500, "Names per page of the author, category and venue indexes.")
     theme: str = _doc("default", "Theme folder under themes/.")
     content_dir: str = _doc("content", "Folder of entries (papers in content/papers/).")
     output_dir: str = _doc("site", "Folder the built site is written to.")

@@ -11,6 +11,9 @@ from conftest import REPO
 from generator.cli import main
 
 EXAMPLE = REPO / "docs/examples/arxiv-and-hf"
+AUTHORS = (
+    '<a href="/arxiv-and-hf/authors/albert-gu/">Albert Gu</a>, <a href="/arxiv-and-hf/authors/tri-dao/">Tri Dao</a>'
+)
 
 
 def test_the_entries_are_what_update_makes_of_the_sources(tmp_path):
@@ -29,7 +32,7 @@ def test_the_example_site_shows_authors_categories_links_and_sources(tmp_path):
     site = root / "site"
     mamba = (site / "papers/mamba-linear-time-sequence-modeling-with-selective-state-spaces/index.html").read_text()
     for text in (
-        '<a href="/arxiv-and-hf/authors/albert-gu/">Albert Gu</a>, <a href="/arxiv-and-hf/authors/tri-dao/">Tri Dao</a>',
+        AUTHORS,
         '<a href="/arxiv-and-hf/categories/cs.LG/" title="Machine Learning">cs.LG</a>',
         'href="https://github.com/state-spaces/mamba"',
         'href="https://arxiv.org/pdf/2312.00752"',

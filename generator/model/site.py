@@ -27,15 +27,18 @@ from .records import SCHOLARLY_FIELDS, Published, Scholarly, arxiv_id, arxiv_lin
 from .taxonomies import (
     AUTHORS,
     CATEGORIES,
+    VENUES,
     Taxonomy,
     TaxonomyTerms,
     Term,
     TermGroup,
     TermRef,
+    VenueRef,
     author_refs,
     category_refs,
     collect_terms,
     index_pages,
+    venue_ref,
 )  # fmt: skip
 from .text import plain_text, summarize_plain
 
@@ -93,6 +96,7 @@ class PaperView(Scholarly):
     day_url: str = ""  # the page of its day
     author_refs: tuple[TermRef, ...] = ()  # each author in order, with their page ('' when they have none)
     category_refs: tuple[TermRef, ...] = ()  # each arXiv category in order, with its name and page
+    venue: VenueRef | None = None  # the venue its journal_ref names (its page: `SiteInfo.venue_urls`)
 
     @property
     def code_url(self) -> str | None:
@@ -179,8 +183,8 @@ class Page:
     days: tuple[DayPapers, ...] = ()  # list.html: its papers by day; week.html, month.html: each day's top papers
     lastmod: dt.date | None = None
     in_sitemap: bool = True
-    taxonomy: Taxonomy | None = None  # term.html, terms.html: authors or categories
-    term: Term | None = None  # term.html: the author or category
+    taxonomy: Taxonomy | None = None  # term.html, terms.html: authors, categories or venues
+    term: Term | None = None  # term.html: the author, category or venue
     term_pager: Pager[Term] | None = None  # terms.html: this page of the index
     groups: tuple[TermGroup, ...] = ()  # terms.html: this page's terms under their headings
     jumps: tuple[TermGroup, ...] = ()  # terms.html by name: every heading of the index, with where it begins
@@ -223,7 +227,8 @@ class SiteInfo:
     top_tags: tuple[Tag, ...]
     paper_count: int
     sort: str = "rank"  # the order of each day's papers (`sort` in site.yaml)
-    taxonomies: tuple[Taxonomy, ...] = ()  # those with pages (authors, categories), for the navigation
+    taxonomies: tuple[Taxonomy, ...] = ()  # those with pages (authors, categories, venues), for the navigation
+    venue_urls: Mapping[str, str] = field(default_factory=dict)  # venue slug -> its page, for venues with one
     extra: Mapping[str, Any] = field(default_factory=dict)  # `extra:` of site.yaml, for the theme
 
 
@@ -320,7 +325,7 @@ def build_site(
             pages += _term_pages(terms.taxonomy, term, by_term[term.slug], config, site_feeds)
             if term.rss_url:
                 feeds += _feeds(f"{config.title}: {_term_title(term)}", term.description, term.section, term.url,
-                                by_term[term.slug], config, listed=term.taxonomy != AUTHORS)  # fmt: skip
+                                by_term[term.slug], config, listed=term.taxonomy == CATEGORIES)  # fmt: skip
     pages += _day_pages(calendar, config, site_feeds)
     pages += _period_pages(calendar.weeks, calendar, config, site_feeds)
     pages += _period_pages(calendar.months, calendar, config, site_feeds)
@@ -368,6 +373,9 @@ def _site_info(
         paper_count=papers,
         sort=config.sort,
         taxonomies=tuple(terms.taxonomy for terms in taxonomies),
+        venue_urls={
+            term.slug: term.url for terms in taxonomies if terms.taxonomy.name == VENUES for term in terms.terms
+        },
     )
 
 
@@ -457,6 +465,10 @@ def _papers_by_term(papers: Sequence[PaperView], taxonomy: Taxonomy) -> dict[str
     """slug -> the papers of each term with a page, in listing order."""
     by_term: dict[str, list[PaperView]] = defaultdict(list)
     for paper in papers:
+        if taxonomy.name == VENUES:
+            if paper.venue:
+                by_term[paper.venue.slug].append(paper)
+            continue
         refs = paper.author_refs if taxonomy.name == AUTHORS else paper.category_refs
         for slug in dict.fromkeys(ref.slug for ref in refs if ref.url):  # two authors of one name: one listing
             by_term[slug].append(paper)
@@ -466,7 +478,7 @@ def _papers_by_term(papers: Sequence[PaperView], taxonomy: Taxonomy) -> dict[str
 def _term_pages(
     taxonomy: Taxonomy, term: Term, papers: Sequence[PaperView], config: Config, site_feeds: Alternates
 ) -> list[Page]:
-    """The paginated listing of one author's or category's papers; its pages link its feeds, then the site's."""
+    """One author's, category's or venue's papers, paginated; its pages link its feeds, then the site's."""
     name = _term_title(term)
     feeds: Alternates = ()
     if term.rss_url:
@@ -491,8 +503,9 @@ def _taxonomy_index_pages(terms: TaxonomyTerms, config: Config, feeds: Alternate
     count = len(terms.terms)
     noun = taxonomy.singular if count == 1 else taxonomy.name
     description = f"The {count} {'arXiv ' if taxonomy.name == CATEGORIES else ''}{noun} of {config.title}"
-    if taxonomy.name == AUTHORS and config.author_min_papers > 1:
-        description += f" with at least {config.author_min_papers} papers"
+    least = {AUTHORS: config.author_min_papers, VENUES: config.venue_min_papers}.get(taxonomy.name, 1)
+    if least > 1:
+        description += f" with at least {least} papers"
     pages = []
     for index in index_pages(terms, config):
         pager = index.pager
@@ -700,6 +713,7 @@ def paper_view(
         day_url=day_url(entry.date, config.base_path),
         author_refs=author_refs(entry.authors, terms.get(AUTHORS, {})),
         category_refs=category_refs(entry.categories, terms.get(CATEGORIES, {})),
+        venue=venue_ref(entry.journal_ref),
         **{name: getattr(entry, name) for name in SCHOLARLY_FIELDS},
     )
 

@@ -1,17 +1,19 @@
-"""Taxonomies besides tags: authors and arXiv categories, each term with its page, feeds and count.
+"""Taxonomies besides tags: authors, arXiv categories and venues, each term with its page, feeds and count.
 
 Pure data, like the rest of the model. Tags keep their own code and URLs
 (`site.py`, `/tags/`); this module gives the other ways to browse papers, as
 Hugo's taxonomies do. `collect_terms` reads the entries a build shows and
-returns each taxonomy the site turns on (`author_pages`, `category_pages` in
-site.yaml) with its terms in index order; `author_refs` and `category_refs`
-give a paper's authors and categories with the URL of each one's page ('' when
-it has none); `index_pages` lays an index out in pages, by letter (authors) or
-archive (categories), or by count. `site.py` makes the pages and feeds.
+returns each taxonomy the site turns on (`author_pages`, `category_pages`,
+`venue_pages` in site.yaml) with its terms in index order; `author_refs` and
+`category_refs` give a paper's authors and categories with the URL of each
+one's page ('' when it has none), and `venue_ref` its venue; `index_pages`
+lays an index out in pages, by letter (authors, venues) or archive
+(categories), or by count. `site.py` makes the pages and feeds.
 
 A term's identity is its slug. An author's is `ids.tag_slug` of the name, so
 two people with one name share a page, and spellings that differ only in case
-or accents are one author; a category's is its code as arXiv spells it (`cs.CL`).
+or accents are one author; a category's is its code as arXiv spells it (`cs.CL`);
+a venue's is the slug of the name `venues.parse_venue` finds in `journal_ref`.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ from ..content import arxiv_categories
 from ..ids import tag_slug
 from .cite import split_name
 from .pagination import Pager, paginate
+from .venues import parse_venue, venue_slug
 
 if TYPE_CHECKING:  # entries are only read here
     from ..content.entry import Entry
 
 AUTHORS = "authors"
 CATEGORIES = "categories"
-OTHER_GROUP = "#"  # the index group of authors whose family name starts with no letter A to Z
+VENUES = "venues"
+OTHER_GROUP = "#"  # the index group of authors (venues) whose family name (name) starts with no letter A to Z
 UNKNOWN_ARCHIVE = "Other"  # the index group of categories arXiv does not have
 
 
@@ -40,22 +44,22 @@ UNKNOWN_ARCHIVE = "Other"  # the index group of categories arXiv does not have
 class Taxonomy:
     """A taxonomy the site has pages for, and its two indexes."""
 
-    name: str  # "authors" or "categories": also the folder of its pages
+    name: str  # "authors", "categories" or "venues": also the folder of its pages
     title: str  # "Authors"
     singular: str  # "author"
-    url: str  # the index by name (authors: family name; categories: code)
+    url: str  # the index by name (authors: family name; categories: code; venues: name)
     by_count_url: str  # the index, most papers first
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One author or category with a page: how it is named, where its page and feeds are, how many papers."""
+    """One author, category or venue with a page: how it is named, where its page and feeds are, how many papers."""
 
-    taxonomy: str  # "authors" or "categories"
-    slug: str  # in its URL: `yuhan-liu`, `cs.CL`
-    name: str  # as its page shows it: `Yuhan Liu` (its most common spelling), `Computation and Language`
-    label: str  # as its index lists it, in index order: `Liu, Yuhan`, `cs.CL`
-    code: str  # a category's code (`cs.CL`); '' for an author
+    taxonomy: str  # "authors", "categories" or "venues"
+    slug: str  # in its URL: `yuhan-liu`, `cs.CL`, `neurips`
+    name: str  # as its page shows it: `Yuhan Liu` (its most common spelling), `Computation and Language`, `NeurIPS`
+    label: str  # as its index lists it, in index order: `Liu, Yuhan`, `cs.CL`, `NeurIPS`
+    code: str  # a category's code (`cs.CL`); '' for an author or a venue
     group: str  # the index heading it is under: a letter (`L`), an arXiv archive (`Computer Science`)
     description: str  # one line for its page and feeds
     count: int
@@ -81,6 +85,19 @@ class TermRef:
 
 
 @dataclass(frozen=True, slots=True)
+class VenueRef:
+    """A paper's venue, and the part of its `journal_ref` that names it: `before`, `text`, `after`
+    (`Accepted at `, `NeurIPS`, ` 2023`). Its page, when it has one, is `site.venue_urls[slug]`:
+    beside the site, not here, so that a patch of the paper needs no other paper (see `site.SiteInfo`)."""
+
+    slug: str  # `neurips`
+    name: str  # `NeurIPS`, as this paper's journal_ref gives it (`venues.parse_venue`)
+    before: str
+    text: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
 class TermGroup:
     """A heading of an index by name: a letter of family names, or an arXiv archive. On an index
     page, with the terms of that page under it; in the list of every group, with none."""
@@ -94,7 +111,7 @@ class TermGroup:
 @dataclass(frozen=True, slots=True)
 class TaxonomyTerms:
     """A taxonomy, its terms with pages in index order (by name), and the ref of every name (or code)
-    as papers write it, with or without a page (see `author_refs`, `category_refs`)."""
+    as papers write it, with or without a page (see `author_refs`, `category_refs`; none for venues)."""
 
     taxonomy: Taxonomy
     terms: tuple[Term, ...]
@@ -121,12 +138,22 @@ def category_slug(code: str) -> str:
     return arxiv_categories.canonical(code) or tag_slug(code)
 
 
+def venue_ref(journal_ref: str) -> VenueRef | None:
+    """The venue a paper's `journal_ref` names, with the part that names it; None when it names none."""
+    venue = parse_venue(journal_ref) if journal_ref else None
+    if venue is None:
+        return None
+    before, text, after = journal_ref[: venue.start], journal_ref[venue.start : venue.end], journal_ref[venue.end :]
+    return VenueRef(venue_slug(venue.name), venue.name, before, text, after)
+
+
 def taxonomy_shape(entry: Entry, config: Config) -> tuple[object, ...]:
-    """What of an entry decides which author and category pages show it and what they are called
-    (`surnames` orders and labels authors in the index): a patch of the site for an edited entry
-    needs it unchanged (see `days.placement`)."""
+    """What of an entry decides which author, category and venue pages show it and what they are
+    called (`surnames` orders and labels authors in the index): a patch of the site for an edited
+    entry needs it unchanged (see `days.placement`)."""
     authors = (entry.authors, entry.surnames) if config.author_pages else ()
-    return (authors, entry.categories if config.category_pages else ())
+    venue = parse_venue(entry.journal_ref) if config.venue_pages and entry.journal_ref else None
+    return (authors, entry.categories if config.category_pages else (), venue.name if venue else "")
 
 
 def collect_terms(entries: Sequence[Entry], config: Config) -> tuple[TaxonomyTerms, ...]:
@@ -136,6 +163,8 @@ def collect_terms(entries: Sequence[Entry], config: Config) -> tuple[TaxonomyTer
         found.append(_authors(entries, config))
     if config.category_pages:
         found.append(_categories(entries, config))
+    if config.venue_pages:
+        found.append(_venues(entries, config))
     return tuple(found)
 
 
@@ -226,6 +255,26 @@ def _categories(entries: Sequence[Entry], config: Config) -> TaxonomyTerms:
     urls = {term.slug: term.url for term in terms}
     refs = {code: _category_ref(code, urls) for code in slugs}
     return TaxonomyTerms(_taxonomy(CATEGORIES, "Categories", "category", config), terms, refs)
+
+
+def _venues(entries: Sequence[Entry], config: Config) -> TaxonomyTerms:
+    counts: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for entry in entries:
+        venue = parse_venue(entry.journal_ref) if entry.journal_ref else None
+        slug = venue_slug(venue.name) if venue else ""
+        if venue and slug:
+            counts[slug] += 1
+            spellings[slug][venue.name] += 1
+    terms = []
+    for slug in sorted(counts):
+        if counts[slug] < config.venue_min_papers:
+            continue
+        name = _most_common(spellings[slug])
+        group = slug[0].upper() if slug[0].isalpha() else OTHER_GROUP
+        terms.append(_term(config, VENUES, slug, name=name, label=name, code="", group=group,
+                           description=f"Papers published in {name}.", count=counts[slug]))  # fmt: skip
+    return TaxonomyTerms(_taxonomy(VENUES, "Venues", "venue", config), tuple(terms), {})
 
 
 def _most_common(spellings: Counter[str]) -> str:
