@@ -185,3 +185,28 @@ def test_old_site_folders_left_by_earlier_versions_are_removed(tmp_path):
     while leftover.exists() and time.monotonic() < deadline:  # removed by a detached process
         time.sleep(0.05)
     assert not leftover.exists()
+
+
+def test_a_clean_build_killed_after_the_marker_was_deleted_leaves_a_folder_the_next_build_takes(tmp_path):
+    # Found by the interruption state machine: the marker deleted by hand, then `build --clean` (which forgets
+    # the cache's record of the site) killed midway; the next build refused the folder as someone else's.
+    import signal
+    import subprocess
+    import sys
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "tests/fixtures/sample_site", root)
+    assert main(["-C", str(root), "-q", "build", "--no-search"]) == 0
+    (root / "site" / MARKER).unlink()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "-C", str(root), "-q", "build", "--no-search", "--clean"],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    deadline = time.monotonic() + 30
+    while not list(root.glob(".site.new-*")) and time.monotonic() < deadline:  # rendering: the cache is fresh
+        time.sleep(0.002)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert list(root.glob(".site.new-*")), "the build ended before it could be killed while rendering"
+    assert (root / "site" / MARKER).is_file()
+    assert main(["-C", str(root), "-q", "build", "--no-search"]) == 0

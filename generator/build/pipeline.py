@@ -63,6 +63,10 @@ def build(
     steps = _Steps(root, config, theme, strict, search, jobs, visibility, progress, pages_ready)
     try:
         check_output_dir(output, root, [root / config.content_dir, root / "themes", *theme.folders, root / CACHE_DIR])
+        if output.is_dir() and not output.is_symlink():
+            # Before anything else: a clean build forgets the cache's record of the site, so a marker deleted
+            # by hand must be back before the build can be killed, or the next build would refuse the folder.
+            mark_site(output)
         try:
             with BuildCache(root, fresh=clean) as cache:
                 notes += cache.notes
