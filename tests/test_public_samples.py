@@ -119,6 +119,7 @@ def test_arxiv_rss_1_0_new_items_become_entries_dated_by_the_channel(site, capsy
 # -- arXiv API (Atom), 2026 format -----------------------------------------------------------------
 
 ATOM = "arxiv-atom/arxivpy_q_testing_2026.body.xml"
+RDD = "rdd-retrieval-based-demonstration-decomposer-for-planner-alignment-in-long"
 
 
 def test_arxiv_api_entries_are_dated_by_their_first_version(site):
@@ -164,6 +165,66 @@ def test_arxiv_api_entries_are_dated_by_their_first_version(site):
     assert (singh.arxiv, singh.doi, published(singh)) == ("1205.1866", "10.5121/vlsic.2012.3205", "2012-05-09")
     assert singh.categories == ("cs.AR",) and singh.journal_ref == ""
     assert dict(singh.links) == {**arxiv_links("1205.1866"), "doi": "https://doi.org/10.5121/vlsic.2012.3205"}
+
+
+ATOM_ZOIA = "arxiv-atom/zoia_id_list_1601.00001_2020.xml"
+ATOM_XIV = "arxiv-atom/xiv_cs.RO_neural_2025.xml"
+
+
+def test_arxiv_api_answer_of_2020_to_an_id_list_field_by_field(site):
+    entries = ingested(site, ATOM_ZOIA)
+    assert len(entries) == 1
+
+    probe = entries["inelastic-effects-in-molecular-transport-junctions-the-probe-technique-at-high"]
+    # "...: The probe technique\n  at high bias"
+    assert probe.title == "Inelastic effects in molecular transport junctions: The probe technique at high bias"
+    assert probe.authors == ("Michael Kilgour", "Dvira Segal")
+    assert (probe.arxiv, probe.doi) == ("1601.00001", "10.1063/1.4944470")
+    # <published>2015-12-26T21:19:45Z</published>: the id says 1601, the first version is of December
+    assert probe.date == dt.date(2015, 12, 26) and published(probe) == "2015-12-26"
+    assert probe.categories == ("cond-mat.mes-hall",)
+    assert dict(probe.links) == {**arxiv_links("1601.00001"), "doi": "https://doi.org/10.1063/1.4944470"}
+    assert probe.journal_ref == "J. Chem. Phys. 144, 124107 (2016)"
+    assert "We extend the Landauer-B\u00fcttiker probe formalism" in probe.body  # Landauer-B\\"uttiker
+    assert 'the commonly used "dephasing probe" (mimicking' in probe.body
+    assert "realize fundamentally distinct $I$-$V$ characteristics" in probe.body
+
+
+def test_arxiv_api_answer_of_2025_to_a_category_query_field_by_field(site):
+    entries = ingested(site, ATOM_XIV)
+    assert len(entries) == 2
+
+    rdd = entries[RDD]
+    assert rdd.title == "RDD: Retrieval-Based Demonstration Decomposer for Planner Alignment in Long-Horizon Tasks"
+    assert rdd.authors == ("Mingxuan Yan", "Yuping Wang", "Zechun Liu", "Jiachen Li")
+    assert (rdd.arxiv, rdd.doi) == ("2510.14968", "")
+    assert rdd.date == dt.date(2025, 10, 16) and published(rdd) == "2025-10-16"
+    assert rdd.categories == ("cs.RO", "cs.AI", "cs.CV", "cs.LG", "cs.SY", "eess.SY")
+    assert rdd.comment == (
+        "39th Conference on Neural Information Processing Systems (NeurIPS 2025); "
+        "Project Website: rdd-neurips.github.io"
+    )
+    assert rdd.journal_ref == ""
+
+    flow = entries["neural-implicit-flow-fields-for-spatio-temporal-motion-mapping"]
+    assert flow.title == "Neural Implicit Flow Fields for Spatio-Temporal Motion Mapping"
+    assert flow.authors == (
+        "Yufei Zhu",
+        "Shih-Min Yang",
+        "Andrey Rudenko",
+        "Tomasz P. Kucner",
+        "Achim J. Lilienthal",
+        "Martin Magnusson",
+    )
+    assert (flow.arxiv, flow.doi, flow.date, published(flow)) == ("2510.14827", "", dt.date(2025, 10, 16), "2025-10-16")
+    assert flow.categories == ("cs.RO",) and dict(flow.links) == arxiv_links("2510.14827")
+    assert flow.comment == "" and "Semi-Wrapped Gaussian Mixture Model" in flow.body
+
+
+def test_arxiv_api_links_are_the_paper_only(site):
+    rdd = ingested(site, ATOM_XIV)[RDD]
+    # The only links the entry gives are http://arxiv.org/abs/2510.14968v1 and /pdf/2510.14968v1.
+    assert dict(rdd.links) == arxiv_links("2510.14968")
 
 
 # -- Hugging Face api/daily_papers (2024, without submittedOnDailyAt) -------------------------------
@@ -335,6 +396,36 @@ def test_zotero_bibtex_field_by_field(site):
     assert (deepvid.arxiv, deepvid.doi, published(deepvid)) == ("", "10.1109/tvcg.2019.2903943", "2019-06")
     assert deepvid.journal_ref == "IEEE Transactions on Visualization and Computer Graphics"
     assert deepvid.categories == () and dict(deepvid.links) == {"doi": "https://doi.org/10.1109/tvcg.2019.2903943"}
+
+
+# -- BibTeX served by doi.org (Crossref) --------------------------------------------------------
+
+BIBTEX_DOI = "bibtex/zoia_doi_org_shallue_2018.bib"
+
+
+def test_doi_org_bibtex_field_by_field(site):
+    entries = ingested(site, BIBTEX_DOI)
+    assert len(entries) == 1
+
+    shallue = entries["identifying-exoplanets-with-deep-learning-a-five-planet-resonant-chain-around"]
+    assert shallue.title == (
+        "Identifying Exoplanets with Deep Learning: A Five-planet Resonant Chain around Kepler-80 "
+        "and an Eighth Planet around Kepler-90"
+    )
+    assert shallue.authors == ("Christopher J. Shallue", "Andrew Vanderburg")
+    assert (shallue.arxiv, shallue.doi) == ("", "10.3847/1538-3881/aa9e09")
+    assert published(shallue) == "2018-01"  # year = 2018 (a bare number), month = {jan}
+    assert shallue.date == INGEST_DAY and shallue.date_from == "ingest"
+    assert shallue.journal_ref == "The Astronomical Journal"
+    assert shallue.categories == ()
+
+
+def test_doi_org_bibtex_url_that_is_the_doi_is_the_doi_link(site):
+    shallue = ingested(site, BIBTEX_DOI)[
+        "identifying-exoplanets-with-deep-learning-a-five-planet-resonant-chain-around"
+    ]
+    # url = {https://doi.org/10.3847%2F1538-3881%2Faa9e09}: the DOI, percent-encoded
+    assert dict(shallue.links) == {"doi": "https://doi.org/10.3847/1538-3881/aa9e09"}
 
 
 # -- JSON Lines: the arXiv metadata snapshot (Kaggle, arxiv-metadata-oai-snapshot.json) ------------

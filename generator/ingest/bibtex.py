@@ -132,8 +132,9 @@ def _paper(key: str, fields: Mapping[str, str], name: str, line: int, options: P
     links = links_from_text(abstract)
     url = fields.get("url", "").strip()
     if is_http_url(url) and link_kind(url) != "arxiv":
-        links[link_kind(url)] = url
         doi = doi or normalize_doi(url)
+        if normalize_doi(url) != doi or not doi:  # a doi.org URL of the DOI is the DOI's link, made below
+            links[link_kind(url)] = url
     if doi:
         links["doi"] = f"https://doi.org/{doi}"
     if identifier:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
+from urllib.parse import unquote
 
 from ..ids import paper_key
 
@@ -152,6 +153,8 @@ def normalize_doi(text: str) -> str:
     # Zotero may hold several (`a; b`) or one with a `;` after it: the first is the paper's. A `;`
     # inside a DOI stays (SICI DOIs such as 10.1002/(SICI)1096-987X(199901)20:1<1::AID-JCC1>3.0.CO;2-P).
     doi = _DOI_PREFIX.sub("", re.split(r";\s", text.strip())[0].rstrip(";")).strip()
+    if _DOI_PREFIX.match(text.strip()) and "%" in doi:
+        doi = unquote(doi)  # a doi.org URL may encode the slash (10.3847%2F1538-3881%2Faa9e09)
     return doi.lower() if doi.startswith("10.") and "/" in doi and not any(c.isspace() for c in doi) else ""
 
 
