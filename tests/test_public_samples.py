@@ -116,59 +116,12 @@ def test_arxiv_rss_1_0_new_items_become_entries_dated_by_the_channel(site, capsy
     assert second.startswith("We present an algorithm to test whether given orderings of $A$ and $B$ permit")
 
 
-# -- arXiv API (Atom), 2026 format -----------------------------------------------------------------
-
-ATOM = "arxiv-atom/arxivpy_q_testing_2026.body.xml"
-RDD = "rdd-retrieval-based-demonstration-decomposer-for-planner-alignment-in-long"
-
-
-def test_arxiv_api_entries_are_dated_by_their_first_version(site):
-    entries = ingested(site, ATOM)
-    assert len(entries) == 4
-
-    ahuja = entries["testing-deep-learning-models-a-first-comparative-study-of-multiple-testing"]
-    assert ahuja.title == "Testing Deep Learning Models: A First Comparative Study of Multiple Testing Techniques"
-    assert ahuja.authors == ("Mohit Kumar Ahuja", "Arnaud Gotlieb", "Helge Spieker")
-    assert (ahuja.arxiv, ahuja.doi) == ("2202.12139", "10.1109/icstw55395.2022.00035")  # ICSTW55395, lower-cased
-    assert ahuja.date == dt.date(2022, 2, 24) and published(ahuja) == "2022-02-24"
-    assert ahuja.categories == ("cs.SE", "cs.LG")  # primary first
-    assert dict(ahuja.links) == {
-        **arxiv_links("2202.12139"),  # the paper, not https://arxiv.org/abs/2202.12139v1
-        "doi": "https://doi.org/10.1109/icstw55395.2022.00035",
-    }
-    assert ahuja.comment == "Artificial Intelligence in Software Testing 2022 workshop @ ICST 2022"
-    assert ahuja.journal_ref == (
-        "Artificial Intelligence in Software Testing @ 2022 IEEE International Conference on Software Testing, "
-        "Verification and Validation Workshops (ICSTW)"
-    )
-
-    fuzzing = entries["active-fuzzing-for-testing-and-securing-cyber-physical-systems"]
-    assert fuzzing.title == "Active Fuzzing for Testing and Securing Cyber-Physical Systems"
-    assert fuzzing.authors == ("Yuqi Chen", "Bohan Xuan", "Christopher M. Poskitt", "Jun Sun", "Fan Zhang")
-    assert (fuzzing.arxiv, fuzzing.doi) == ("2005.14124", "10.1145/3395363.3397376")
-    # <published>2020-05-28T16:19:50Z</published>, not <updated>2020-07-16T08:15:48Z</updated> (v2)
-    assert fuzzing.date == dt.date(2020, 5, 28) and published(fuzzing) == "2020-05-28"
-    assert fuzzing.categories == ("cs.SE", "cs.CR", "cs.LG")
-    assert dict(fuzzing.links) == {**arxiv_links("2005.14124"), "doi": "https://doi.org/10.1145/3395363.3397376"}
-
-    chatgpt = entries["chatgpt-and-software-testing-education-promises-perils"]
-    assert chatgpt.title == "ChatGPT and Software Testing Education: Promises & Perils"  # &amp;
-    assert chatgpt.authors == ("Sajed Jalil", "Suzzana Rafi", "Thomas D. LaToza", "Kevin Moran", "Wing Lam")
-    assert (chatgpt.arxiv, chatgpt.doi) == ("2302.03287", "10.1109/icstw58534.2023.00078")
-    assert chatgpt.date == dt.date(2023, 2, 7) and published(chatgpt) == "2023-02-07"
-    assert chatgpt.categories == ("cs.SE", "cs.HC")
-    assert 'the advent of general purpose "large language models", based on' in chatgpt.body
-
-    singh = entries["microcontroller-based-testing-of-digital-ip-core"]
-    assert singh.title == "Microcontroller Based Testing of Digital IP-Core"
-    assert singh.authors == ("Amandeep Singh", "Balwinder Singh")
-    assert (singh.arxiv, singh.doi, published(singh)) == ("1205.1866", "10.5121/vlsic.2012.3205", "2012-05-09")
-    assert singh.categories == ("cs.AR",) and singh.journal_ref == ""
-    assert dict(singh.links) == {**arxiv_links("1205.1866"), "doi": "https://doi.org/10.5121/vlsic.2012.3205"}
-
+# -- arXiv API (Atom) -------------------------------------------------------------------------------
+# The 2026 format is read from ../shared/real-sources in tests/test_real_sources.py.
 
 ATOM_ZOIA = "arxiv-atom/zoia_id_list_1601.00001_2020.xml"
 ATOM_XIV = "arxiv-atom/xiv_cs.RO_neural_2025.xml"
+RDD = "rdd-retrieval-based-demonstration-decomposer-for-planner-alignment-in-long"
 
 
 def test_arxiv_api_answer_of_2020_to_an_id_list_field_by_field(site):
