@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import textwrap
 from html.parser import HTMLParser
@@ -137,3 +138,40 @@ def demo(tmp_path_factory) -> Path:
     root = copy_project(REPO, tmp_path_factory.mktemp("demo"))
     assert main(["-C", str(root), "-q", "build"]) == 0
     return root / "site"
+
+
+# -- a browser, for the tests that drive the theme in Chromium (tests/test_search.py, tests/test_follow.py) --
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright; skipped where either is missing, except on CI, which has both."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover
+        sync_playwright = None
+    for missing, what in ((not Path(CHROMIUM).exists(), f"{CHROMIUM} (apt-get install -y chromium)"),
+                          (sync_playwright is None, "Playwright")):  # fmt: skip
+        if missing:
+            if os.environ.get("CI"):
+                raise RuntimeError(f"browser tests need {what}")
+            pytest.skip(f"{what} is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page at 1280x900 that collects console errors and page errors in `page.errors`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    context.close()

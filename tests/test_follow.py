@@ -8,7 +8,6 @@ missing (and fail on CI, which has both).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import threading
@@ -21,12 +20,10 @@ from generator.cli import main
 from generator.server import make_server
 
 try:  # the browser tests skip without Playwright
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 except ImportError:  # pragma: no cover
-    expect = sync_playwright = None
+    expect = None
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 PAPERS = 12
 FIRST_DAY = dt.date(2025, 1, 1)  # two papers a day, Jan 1 to Jan 6
 ASSUMED = (
@@ -162,33 +159,6 @@ def site(built):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            raise RuntimeError(f"browser tests need {CHROMIUM}: apt-get install -y chromium")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    if sync_playwright is None:
-        if os.environ.get("CI"):
-            raise RuntimeError("browser tests need Playwright")
-        pytest.skip("Playwright is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    context.close()
 
 
 def _follow(page, site: str, path: str, name: str) -> None:

@@ -8,7 +8,6 @@ tests/test_browser.py; they skip when Chromium, Playwright or Pagefind is missin
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import stat
@@ -25,12 +24,10 @@ from generator.errors import BuildError
 from generator.server import make_server
 
 try:  # the browser tests skip without Playwright
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 except ImportError:  # pragma: no cover
-    expect = sync_playwright = None
+    expect = None
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
 PAPERS = 60
 FIRST_DAY = dt.date(2024, 12, 20)  # four papers a day: 48 in December 2024, 12 in January 2025
 FIRST_NAMES = ("Ada", "Brian", "Chen", "Dana", "Emil", "Fatima", "Goran", "Hana", "Ivan", "Jun")
@@ -171,31 +168,6 @@ def site(tmp_path_factory):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            raise RuntimeError(f"browser tests need {CHROMIUM}: apt-get install -y chromium")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    if sync_playwright is None:
-        pytest.skip("Playwright is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    context.close()
 
 
 def status_of(page) -> str:
