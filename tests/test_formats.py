@@ -192,3 +192,17 @@ def test_wrong_encodings_are_decoded(tmp_path):
     path = tmp_path / "utf16.jsonl"
     path.write_bytes('{"title": "Ünïcode", "abstract": "x"}\n'.encode("utf-16"))
     assert read_source(path, "utf16.jsonl", OPTIONS).papers[0].title == "Ünïcode"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a.jsonl", '{"title": "A", "url": "https://doi.org/10.3847%2F1538-3881%2Faa9e09"}\n'),
+        ("a.bib", "@article{a, title = {A}, url = {https://doi.org/10.3847%2F1538-3881%2Faa9e09}}\n"),
+    ],
+)
+def test_a_url_that_is_a_doi_gives_the_doi_and_no_second_link(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    (paper,) = read_source(tmp_path / name, name, ParseOptions(today=TODAY)).papers
+    assert paper.doi == "10.3847/1538-3881/aa9e09"
+    assert dict(paper.links) == {"doi": "https://doi.org/10.3847/1538-3881/aa9e09"}

@@ -81,6 +81,7 @@ class Record:
 
 _URL = re.compile(r"https?://[^\s<>{}\[\]\"'`|\\^]+", re.IGNORECASE)
 _CODE_HOSTS = {"github.com", "www.github.com", "gitlab.com", "www.gitlab.com", "codeberg.org"}
+_DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org"}
 
 
 def find_urls(text: str) -> list[str]:
@@ -107,6 +108,19 @@ def links_from_text(text: str) -> dict[str, str]:
         kind = "project" if kind == "arxiv" else kind
         links.setdefault(kind, url)
     return links
+
+
+def add_url(url: str, links: dict[str, str], doi: str) -> str:
+    """Put a record's own `url` among its `links`, and return its DOI: `doi`, else the one a doi.org
+    URL names. An arxiv.org URL is the paper's own (its links come from the id), and a doi.org URL of
+    the record's DOI is that DOI's link (made from the DOI): neither is another link."""
+    kind = link_kind(url)
+    parts = split_url(url)
+    named = normalize_doi(url) if parts and parts.netloc.lower() in _DOI_HOSTS else ""
+    doi = doi or named
+    if kind != "arxiv" and not (named and named == doi):
+        links[kind] = url
+    return doi
 
 
 def quoted(text: str, limit: int = 80) -> str:
@@ -237,19 +251,17 @@ def _paper_from_fields(fields: Fields, name: str, line: int, options: ParseOptio
     if published is None and snapshot:
         published = _first_version(fields)
     links: dict[str, str] = {}
+    doi = normalize_doi(fields.text("doi"))
     url = _first(fields, "url").strip()
     if is_http_url(url):
-        kind = link_kind(url)
-        identifier = identifier or (arxiv_id(url) if kind == "arxiv" else "")
-        if kind != "arxiv":
-            links[kind] = url
+        identifier = identifier or (arxiv_id(url) if link_kind(url) == "arxiv" else "")
+        doi = add_url(url, links, doi)
     for kind in ("code", "project"):
         value = fields.text(kind).strip()
         if is_http_url(value):
             links[kind] = value
     for kind, value in links_from_text(abstract).items():
         links.setdefault(kind, value)
-    doi = normalize_doi(fields.text("doi"))
     identifier = identifier or arxiv_from_doi(doi)
     if doi:
         links["doi"] = f"https://doi.org/{doi}"

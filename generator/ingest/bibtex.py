@@ -42,7 +42,7 @@ from ..model.records import (
     find_arxiv_id,
     normalize_doi,
 )
-from .base import ParseOptions, ParseResult, Record, link_kind, links_from_text, publication, quoted, split_words
+from .base import ParseOptions, ParseResult, Record, add_url, links_from_text, publication, quoted, split_words
 from .dates import from_arxiv_id, from_parts, parse_published
 from .tex import detex
 
@@ -131,10 +131,8 @@ def _paper(key: str, fields: Mapping[str, str], name: str, line: int, options: P
     identifier = _arxiv(fields, doi)
     links = links_from_text(abstract)
     url = fields.get("url", "").strip()
-    if is_http_url(url) and link_kind(url) != "arxiv":
-        doi = doi or normalize_doi(url)
-        if normalize_doi(url) != doi or not doi:  # a doi.org URL of the DOI is the DOI's link, made below
-            links[link_kind(url)] = url
+    if is_http_url(url):
+        doi = add_url(url, links, doi)
     if doi:
         links["doi"] = f"https://doi.org/{doi}"
     if identifier:
