@@ -64,8 +64,9 @@ def build(
     try:
         check_output_dir(output, root, [root / config.content_dir, root / "themes", *theme.folders, root / CACHE_DIR])
         if output.is_dir() and not output.is_symlink():
-            # Before anything else: a clean build forgets the cache's record of the site, so a marker deleted
-            # by hand must be back before the build can be killed, or the next build would refuse the folder.
+            # A marker deleted by hand is put back before anything else: a clean build forgets the cache's
+            # record of the site, and if killed then, the next build would refuse the folder. (A folder made
+            # by this build is marked as it is made: `output.commit`.)
             mark_site(output)
         try:
             with BuildCache(root, fresh=clean) as cache:
@@ -75,7 +76,6 @@ def build(
             notes.append(f"note: discarded a damaged build cache ({exc}); it is made again")
             with BuildCache(root, fresh=True) as cache:
                 report = steps.run(cache, clean=True)
-        mark_site(output)  # put back if deleted by hand since: a build that changed nothing does not write it
     except OSError as exc:  # a full disk, a folder that cannot be written: the previous site stays
         where = f": {exc.filename}" if exc.filename else ""
         raise BuildError(f"cannot build: {exc.strerror or exc}{where}") from exc
