@@ -347,15 +347,8 @@ def _parse_categories(value: Any, tag: str, path: str, line: int, problems: list
         if known:
             codes.append(known)
             continue
-        close = arxiv_categories.suggest(code)
-        problems.append(
-            Problem(
-                path,
-                f"unknown arXiv category {code!r} in tag {tag!r}",
-                line=line,
-                hint=f"did you mean {close!r}?" if close else "categories look like cs.CL, math.AP or hep-th",
-            )
-        )
+        hint = arxiv_categories.unknown_hint(code)
+        problems.append(Problem(path, f"unknown arXiv category {code!r} in tag {tag!r}", line=line, hint=hint))
     return tuple(dict.fromkeys(codes))
 
 

@@ -241,6 +241,12 @@ def category_name(code: str) -> str:
     return CATEGORIES.get(code) or ARCHIVES.get(code, "")
 
 
+def unknown_hint(code: str) -> str:
+    """The hint for a code arXiv does not have: the nearest known one, or what codes look like."""
+    close = suggest(code)
+    return f"did you mean {close!r}?" if close else "categories look like cs.CL, math.AP or hep-th"
+
+
 def suggest(code: str) -> str:
     """The known code nearest to a misspelt one, for a 'did you mean' hint; '' when none is near.
     Swapped letters come first (cs.LC is cs.CL), then the closest spelling."""

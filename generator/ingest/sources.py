@@ -191,12 +191,10 @@ def _kind_value(kind: str, value: Any) -> str | tuple[str, ...] | Problem:
         codes = _strings(value)
         if not codes:
             return wrong
-        known = [arxiv_categories.canonical(code) for code in codes]
-        for code, canonical in zip(codes, known):
-            if not canonical:
-                close = arxiv_categories.suggest(code)
-                return Problem("", f"unknown arXiv category {code!r}", hint=f"did you mean {close!r}?" if close else "")
-        return tuple(code for code in known if code)
+        unknown = [code for code in codes if not arxiv_categories.canonical(code)]
+        if unknown:
+            return Problem("", f"unknown arXiv category {unknown[0]!r}", hint=arxiv_categories.unknown_hint(unknown[0]))
+        return tuple(arxiv_categories.canonical(code) for code in codes)
     if kind == "hf_daily":
         text = value.isoformat() if isinstance(value, dt.date) else value
         if text in ("latest", "today", "yesterday"):
