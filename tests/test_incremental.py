@@ -340,6 +340,34 @@ def test_files_deleted_or_changed_in_the_site_folder_are_written_again(tmp_path)
     assert_same_as_clean_build(root, tmp_path / "clean")
 
 
+def test_the_site_check_in_a_child_agrees_with_the_check_in_place(tmp_path, monkeypatch):
+    from generator.build import incremental
+    from generator.build.cache import BuildCache
+
+    root = make_project(tmp_path / "p")
+    backdate(root)
+    build(root)
+    site = root / "site"
+
+    def both() -> tuple[bool, bool]:
+        with BuildCache(root) as cache:
+            forked = incremental._site_check(cache, site)
+            with monkeypatch.context() as m:
+                m.setattr(incremental.threading, "active_count", lambda: 2)  # as under `serve`
+                in_place = incremental._site_check(cache, site)
+            return forked(), in_place()
+
+    assert both() == (True, True)
+    page = site / "papers/wavthruvec/index.html"
+    data = page.read_bytes()
+    stat = page.stat()
+    page.write_bytes(data.replace(b"<", b">", 1))  # the same size and times
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert both() == (False, False)
+    page.unlink()
+    assert both() == (False, False)
+
+
 def test_an_edit_that_keeps_size_and_mtime_is_picked_up(tmp_path):
     root = make_project(tmp_path / "p")
     backdate(root)
