@@ -8,6 +8,7 @@ import pytest
 from conftest import FIXTURES, TODAY
 
 from generator.errors import SourceError
+from generator.ingest import arxiv_rss
 from generator.ingest.registry import ParseOptions, detect_format, read_source
 
 OPTIONS = ParseOptions(today=TODAY)
@@ -105,6 +106,31 @@ def test_arxiv_rss_announce_types_and_skip_options():
     assert papers[1].authors == ("José García", "Björn Öberg")
     assert [p.arxiv for p in read("arxiv_rss/cs.LG.rss", skip_cross=True).papers] == ["2403.07001", "2310.07240"]
     assert [p.arxiv for p in read("arxiv_rss/cs.LG.rss", skip_replace=True).papers] == ["2403.07001", "2403.07002"]
+
+
+def test_arxiv_announcement_of_a_published_paper_keeps_its_doi_and_journal_reference():
+    # The elements rss.arxiv.org adds to an item (RSS 2.0 and Atom) of a paper already in a journal.
+    feed = """<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns="http://www.w3.org/2005/Atom">
+  <id>http://rss.arxiv.org/atom/math.OC</id>
+  <title>math.OC updates on arXiv.org</title>
+  <entry>
+    <id>oai:arXiv.org:2203.01250v3</id>
+    <title>Mass concentration in rescaled first order optimal transport</title>
+    <link href="https://arxiv.org/abs/2203.01250" rel="alternate" type="text/html"/>
+    <summary>arXiv:2203.01250v3 Announce Type: replace-cross
+Abstract: We study the mass concentration.</summary>
+    <published>2024-08-23T00:00:00-04:00</published>
+    <arxiv:announce_type>replace-cross</arxiv:announce_type>
+    <arxiv:journal_reference>J. \\'Ec. polytech. Math. 11 (2024)</arxiv:journal_reference>
+    <arxiv:DOI>10.5802/JEP.257</arxiv:DOI>
+    <dc:creator>Antonin Monteil, Paul Pegon</dc:creator>
+  </entry>
+</feed>
+"""
+    [paper] = arxiv_rss.parse(feed, "math.OC.atom", OPTIONS).papers
+    assert paper.doi == "10.5802/jep.257" and paper.links["doi"] == "https://doi.org/10.5802/jep.257"
+    assert paper.journal_ref == "J. \u00c9c. polytech. Math. 11 (2024)"  # TeX accents decoded
 
 
 def test_bibtex_fields():

@@ -63,6 +63,11 @@ def arxiv_links(identifier: str) -> dict[str, str]:
     return {"arxiv": f"https://arxiv.org/abs/{identifier}", "pdf": f"https://arxiv.org/pdf/{identifier}"}
 
 
+def by_arxiv(entries: dict[str, Entry]) -> dict[str, Entry]:
+    """The entries by arXiv id (slugs of titles such as `Σ-Mem` are not what a test is about)."""
+    return {entry.arxiv: entry for entry in entries.values()}
+
+
 @pytest.mark.parametrize("relative", SAMPLES)
 def test_a_second_ingest_of_a_public_sample_changes_no_byte(site, relative, capsys):
     assert ingest(site, PUBLIC / relative) == 0
@@ -114,6 +119,56 @@ def test_arxiv_rss_1_0_new_items_become_entries_dated_by_the_channel(site, capsy
     first, second = stick.body.split("\n\n")  # two HTML paragraphs
     assert "on a `ground line,' a line with slope $-1$." in first  # &apos; unescaped
     assert second.startswith("We present an algorithm to test whether given orderings of $A$ and $B$ permit")
+
+
+# -- arXiv announcements, RSS 2.0 of 2026 (rss.arxiv.org) ------------------------------------------
+
+RSS2 = "arxiv-rss-2.0/laya-reader_cs.LG+cs.AI+cs.CL+stat.ML_2026-09-24.xml"
+
+
+def test_arxiv_rss_2_0_new_and_cross_items_field_by_field(site, capsys):
+    entries = by_arxiv(ingested(site, RSS2))
+    out, err = capsys.readouterr()
+    # The fourth item is a `replace` of 2009.13987, a paper this site does not have: no entry.
+    assert "4 records from 1 source(s) -> 3 new, 0 merged, 0 unchanged, 0 duplicates, 1 skipped" in out
+    assert "skipped 'Random Polytope Descriptors': replacement of a paper that is not in content/" in err
+    assert sorted(entries) == ["2205.06398", "2609.26811", "2609.26820"]
+
+    drift = entries["2609.26811"]
+    assert drift.title == "The Drift Contract: Spectral Updates for Depth-Robust Local Learning"
+    assert drift.authors == ("Fabien Polly",)  # <dc:creator>
+    assert drift.doi == "" and drift.journal_ref == ""
+    assert drift.date == dt.date(2026, 9, 24) and drift.date_from == ""  # pubDate Thu, 24 Sep 2026 00:00:00 -0400
+    assert published(drift) == "2026-09"  # the month of the id: the feed gives no submission day
+    assert drift.categories == ("cs.LG",) and drift.rank == 1
+    assert dict(drift.links) == arxiv_links("2609.26811")  # <link>https://arxiv.org/abs/2609.26811</link>
+    # "arXiv:2609.26811v1 Announce Type: new \nAbstract: Local learning trains ..."
+    assert drift.body.startswith("Local learning trains each layer with its own auxiliary loss and no global")
+    assert "by a clear margin (48.9 +/- 0.5 vs 46.6 +/- 0.3)." in drift.body
+    assert drift.body.endswith("the local advantage concentrates precisely where normalization is absent.")
+
+    signal = entries["2609.26820"]
+    assert signal.title == (
+        "Signal2Symbol: Neuro-Symbolic Temporal Reasoning for Explainable Physiological Time-Series Anomaly Detection"
+    )
+    assert signal.authors == ("Naser Mansour", "Sidahmed Benabderrahmane", "Ameer Rahwan")
+    assert (signal.date, published(signal), signal.rank) == (dt.date(2026, 9, 24), "2026-09", 2)
+    assert signal.categories == ("cs.LG", "cs.AI") and dict(signal.links) == arxiv_links("2609.26820")
+    assert "a SAX (Symbolic Aggregate approXimation) baseline" in signal.body
+
+    outlier = entries["2205.06398"]  # a cross-list of a 2022 paper, announced again in stat.ML
+    assert outlier.title == "Outlier Detection for Multi-Network Data"
+    assert outlier.authors == ("Pritam Dey", "Zhengwu Zhang", "David B. Dunson")
+    assert (outlier.date, published(outlier), outlier.rank) == (dt.date(2026, 9, 24), "2022-05", 3)
+    assert outlier.categories == ("stat.ME", "stat.AP", "stat.ML")
+    assert outlier.body.startswith("It has become routine in neuroscience studies to measure brain networks")
+
+
+def test_arxiv_rss_2_0_doi_of_a_published_paper_is_read(site):
+    outlier = by_arxiv(ingested(site, RSS2))["2205.06398"]
+    # <arxiv:DOI>10.1093/bioinformatics/btac431</arxiv:DOI>
+    assert outlier.doi == "10.1093/bioinformatics/btac431"
+    assert dict(outlier.links) == {**arxiv_links("2205.06398"), "doi": "https://doi.org/10.1093/bioinformatics/btac431"}
 
 
 # -- arXiv API (Atom) -------------------------------------------------------------------------------
@@ -220,6 +275,100 @@ def test_hugging_face_items_are_dated_by_the_day_they_were_on_daily_papers(site)
     assert logo.title == "LOGO \u2013 Long cOntext aliGnment via efficient preference Optimization"
     assert logo.authors == ("Zecheng Tang", "Zechen Sun", "Juntao Li", "Qiaoming Zhu", "Min Zhang")
     assert (logo.arxiv, logo.date, published(logo)) == ("2410.18533", dt.date(2024, 10, 25), "2024-10-24")
+
+
+# -- Hugging Face api/daily_papers of 2026 (submittedOnDailyAt, organization, githubRepo) -----------
+
+HF_JULY = "hf-json/all-news-ai_daily_papers_2026-07-31.json"
+HF_AUGUST = "hf-json/newsassistant_daily_papers_2026-08-03.json"
+
+
+def test_hugging_face_answer_of_2026_07_31_field_by_field(site):
+    entries = by_arxiv(ingested(site, HF_JULY))
+    assert sorted(entries) == ["2607.16922", "2607.23193", "2607.27958", "2607.28308", "2607.28582"]
+
+    omni = entries["2607.23193"]
+    assert omni.title == "OmniScope: Modality-Decoupled Token Compression for Omnimodal Large Language Models"
+    assert omni.authors == ("Jinsen Su", "Yongdong Luo", "Yuexiao Ma", "Yibo Hu", "Meiguang Jin", "Xiaowu Zheng")
+    assert omni.date == dt.date(2026, 7, 31) and omni.date_from == ""  # submittedOnDailyAt 2026-07-31T00:00:00.000Z
+    assert published(omni) == "2026-07-28"  # paper.publishedAt; the item's publishedAt is 2026-07-27T20:00
+    assert (omni.upvotes, omni.rank, omni.doi, omni.categories) == (3, 1, "", ())
+    # githubRepo, also named in the abstract's last sentence ("...OmniScope.")
+    assert dict(omni.links) == {**arxiv_links("2607.23193"), "code": "https://github.com/MAC-AutoML/OmniScope"}
+    assert omni.body.startswith("Existing token compression methods for omnimodal large language models")
+    assert "it delivers up to 3.53x prefill speedup" in omni.body
+
+    sigma = entries["2607.27958"]
+    assert sigma.title == "\u03a3-Mem: An Online Reliability Memory for LLM-based Multi-Agent Systems"
+    assert sigma.authors == ("Peilin Feng", "Suorong Yang", "Soujanya Poria")
+    assert (sigma.date, published(sigma), sigma.upvotes, sigma.rank) == (dt.date(2026, 7, 31), "2026-07-30", 11, 2)
+    assert dict(sigma.links) == {**arxiv_links("2607.27958"), "code": "https://github.com/declare-lab/sigma-mem"}
+    assert "By Weyl's inequality, the spectral change" in sigma.body
+
+    beta = entries["2607.28582"]
+    assert beta.title == "\u03b2-OPSD: Deriving with Policy Optimization, Training with Self-Distillation"
+    assert beta.authors == ("Jiawei Xu", "Minghui Liu", "Juzheng Zhang", "Tom Goldstein", "Furong Huang")
+    assert (published(beta), beta.upvotes, beta.rank) == ("2026-07-30", 17, 3)
+    assert dict(beta.links) == {**arxiv_links("2607.28582"), "project": "https://umd-huang-lab.github.io/beta-opsd/"}
+    assert "vanilla OPSD is precisely the \u03b2=1 member" in beta.body
+
+    pedestrian = entries["2607.16922"]
+    # "Pedestrian Archetypes Extension -- More ...": `--` is TeX's en dash (tex.detex), as documented.
+    assert pedestrian.title == (
+        "Pedestrian Archetypes Extension \u2013 More Pedestrian Models for Autonomous Vehicle Safety Testing"
+    )
+    assert len(pedestrian.authors) == 9 and pedestrian.authors[3] == "S M Jubaer"
+    # On Daily Papers on 2026-07-31, two weeks after its first version (paper.publishedAt 2026-07-18).
+    assert (pedestrian.date, published(pedestrian)) == (dt.date(2026, 7, 31), "2026-07-18")
+    assert (pedestrian.upvotes, pedestrian.rank) == (0, 5)  # "upvotes": 0 is a count, not a missing one
+    assert dict(pedestrian.links) == arxiv_links("2607.16922")
+
+
+def test_hugging_face_answer_of_2026_08_03_field_by_field(site):
+    entries = by_arxiv(ingested(site, HF_AUGUST))
+    assert sorted(entries) == ["2607.26654", "2607.27851", "2607.28229"]
+
+    midtraining = entries["2607.26654"]
+    assert midtraining.title == "Constitutional Midtraining: Content Presence Drives Alignment Gains"
+    assert midtraining.authors == (
+        "Desiree Cho",
+        "Cameron Tice",
+        "Bernie Hogan",
+        "Hunar Batra",
+        "Puria Radmard",
+        "Jun Zhao",
+        "Nigel Shadbolt",
+    )
+    # submittedOnDailyAt 2026-08-03 (a Monday), four days after paper.publishedAt 2026-07-29
+    assert (midtraining.date, published(midtraining)) == (dt.date(2026, 8, 3), "2026-07-29")
+    assert (midtraining.upvotes, midtraining.rank) == (3, 1)
+    assert dict(midtraining.links) == {
+        **arxiv_links("2607.26654"),
+        "code": "https://github.com/desBugger/constitutional-mt",  # githubRepo
+        "project": "https://www.lesswrong.com/posts/n5htoDGvKKJFAjji2",  # projectPage
+    }
+    assert "with the advantage surviving benign fine-tuning (-17.5pp)." in midtraining.body
+
+    librarian = entries["2607.28229"]
+    assert librarian.title == "EMBL AI Librarian: Life-Sciences Knowledge Layer for AI Agents"
+    assert len(librarian.authors) == 12
+    assert librarian.authors[9] == "Julio Saez-Rodriguez" and librarian.authors[-1] == "Fabio Petroni"
+    assert published(librarian) == "2026-07-30"  # paper.publishedAt 2026-07-30T14:00:27.000Z, to the day
+    assert (librarian.date, librarian.upvotes, librarian.rank) == (dt.date(2026, 8, 3), 4, 2)
+    assert dict(librarian.links) == {**arxiv_links("2607.28229"), "code": "https://github.com/petroni-lab/librarian"}
+
+    dialogue = entries["2607.27851"]
+    assert dialogue.title == (
+        "Beyond Feeling Better: Capability-Sustaining Emotional Dialogue as a Longitudinal Research Paradigm"
+    )
+    assert dialogue.authors == ("Ming Wang", "Jiaqi Wu Young", "Wenfang Wu", "Daling Wang", "Shi Feng")
+    assert (dialogue.date, published(dialogue), dialogue.upvotes, dialogue.rank) == (
+        dt.date(2026, 8, 3),
+        "2026-07-30",
+        2,
+        3,
+    )
+    assert dict(dialogue.links) == arxiv_links("2607.27851")  # neither githubRepo nor projectPage
 
 
 # -- Zotero CSV export ------------------------------------------------------------------------------
@@ -381,6 +530,78 @@ def test_doi_org_bibtex_url_that_is_the_doi_is_the_doi_link(site):
     assert dict(shallue.links) == {"doi": "https://doi.org/10.3847/1538-3881/aa9e09"}
 
 
+# -- BibTeX exported from a Google Scholar profile ("Export all") ---------------------------------
+
+SCHOLAR = "bibtex/bibtex-compare_google_scholar_profile.bib"
+
+
+def test_google_scholar_profile_bibtex_field_by_field(site):
+    entries = ingested(site, SCHOLAR)
+    # 11 entries; two share the key przybylla2013physical and are two papers.
+    assert len(entries) == 11
+    for entry in entries.values():
+        assert entry.date == INGEST_DAY and entry.date_from == "ingest"  # a bibliography dates no feed
+        assert (entry.arxiv, entry.doi, entry.body, dict(entry.links)) == ("", "", "", {})  # Scholar gives neither
+
+    three = entries["three-drivers-for-creativity-in-computer-science-education"]
+    assert three.title == "Three drivers for creativity in computer science education"
+    assert (three.authors, published(three)) == (("Ralf Romeike",), "2007")
+    assert three.journal_ref == "Proc of Informatics, Mathematics and ICT: a\u2019golden triangle\u2019. Boston, USA"
+
+    criteria = entries["kriterien-kreativen-informatikunterrichts"]
+    # booktitle={Didaktik der Informatik in Theorie und Praxis--INFOS 2007--12. GI-Fachtagung ...}
+    assert criteria.journal_ref == (
+        "Didaktik der Informatik in Theorie und Praxis\u2013INFOS 2007\u201312. GI-Fachtagung Informatik und Schule"
+    )
+
+    projects = entries["ganzjahriger-projektunterricht-mit-agilem-framework"]
+    assert projects.title == "Ganzj\u00e4hriger Projektunterricht mit agilem Framework"  # Ganzj{\\"a}hriger
+    assert projects.authors == ("Ulrich Kiesm\u00fcller", "Petra Kastl", "Ralf Romeike")
+    assert (published(projects), projects.journal_ref) == ("2015", "Informatik allgemeinbildend begreifen")
+
+    twitter = entries["analyzing-twitter-data-using-snap"]
+    assert twitter.title == "Analyzing Twitter Data using Snap!"
+    assert twitter.authors == ("Andreas Grillenberger", "Ralf Romeike")
+    assert (published(twitter), twitter.journal_ref) == ("", "")  # Scholar knew no year and no venue
+
+    dagstuhl = entries["dagstuhl-erklarung-bildung-in-der-digitalen-vernetzten-welt"]
+    assert dagstuhl.title == "Dagstuhl-Erkl\u00e4rung: Bildung in der digitalen vernetzten Welt"
+    # "... and D{\\"o}beli, Beat and others": Scholar's cut-off list, without "others"
+    assert len(dagstuhl.authors) == 10 and dagstuhl.authors[-1] == "Beat D\u00f6beli"
+    assert dagstuhl.authors[4] == "Johannes Sch\u00f6ning" and published(dagstuhl) == "2016"
+
+    scrambling = entries["scrambling-for-students-our-graduates-are-sexier-than-yours"]
+    assert scrambling.authors[2] == "Pedro de Miguel Anasagasti"  # "Anasagasti, Pedro de Miguel"
+    assert (len(scrambling.authors), published(scrambling)) == (7, "2008")
+
+    critique = entries["kritische-entgegnung-auf-die-studie-zur-relevanz-informatischer-bildung-in-der"]
+    # {\\guillemotleft}Zur Relevanz ... Kompetenzen{\\guillemotright}
+    assert critique.title == (
+        "Kritische Entgegnung auf die Studie \u00abZur Relevanz informatischer Bildung in der Schule f\u00fcr den "
+        "Erwerb computer-bzw. informationsbezogener Kompetenzen\u00bb"
+    )
+    assert critique.journal_ref == "MedienP\u00e4dagogik: Zeitschrift f\u00fcr Theorie und Praxis der Medienbildung"
+    assert published(critique) == "2018"
+
+    novices = entries["investigating-how-novices-use-and-collaborate-with-a-version-control-system-for"]
+    # The title's own quotation marks (a stray space before the closing one included) stay as Scholar wrote them.
+    assert novices.title == (
+        "\u201eInvestigating How Novices Use and Collaborate with a Version Control System for Block-Based "
+        "Languages \u201c"
+    )
+
+
+def test_google_scholar_bibtex_key_used_twice_gives_two_papers(site):
+    entries = ingested(site, SCHOLAR)
+    first = entries["physical-computing-im-informatikunterricht"]
+    second = entries["physical-computing-mit-my-interactive-garden"]
+    assert (first.title, first.journal_ref) == ("Physical computing im informatikunterricht", "")
+    assert second.title == "Physical Computing mit \u201eMy Interactive Garden \u201c"
+    assert second.journal_ref == "Department of Computer Science, CAU Kiel"
+    assert first.authors == second.authors == ("Mareen Przybylla", "Ralf Romeike")
+    assert published(first) == published(second) == "2013"
+
+
 # -- JSON Lines: the arXiv metadata snapshot (Kaggle, arxiv-metadata-oai-snapshot.json) ------------
 
 SNAPSHOT = "jsonl/arxiv-metadata-oai-snapshot_head.jsonl"
@@ -442,3 +663,135 @@ def test_arxiv_snapshot_tex_accents_in_authors_are_decoded(site):
 
 def test_arxiv_snapshot_journal_ref_is_read(site):
     assert ingested(site, SNAPSHOT)[DIPHOTON].journal_ref == "Phys.Rev.D76:013009,2007"
+
+
+SNAPSHOT_MORE = "jsonl/embedding-vecsearch_arxiv-metadata-oai-snapshot.jsonl"
+
+
+def test_arxiv_snapshot_lines_of_a_second_copy_field_by_field(site):
+    entries = by_arxiv(ingested(site, SNAPSHOT_MORE))
+    assert sorted(entries) == ["0704.0006", "0704.0007", "0704.0008", "0704.0009", "0704.0011"]
+    for entry in entries.values():
+        assert entry.date == INGEST_DAY and entry.date_from == "ingest"  # update_date is no feed date
+
+    cooper = entries["0704.0006"]
+    assert cooper.title == "Bosonic characters of atomic Cooper pairs across resonance"
+    assert cooper.authors == ("Y. H. Pong", "C. K. Law")  # "Y. H. Pong and C. K. Law"
+    assert (cooper.doi, cooper.journal_ref) == ("10.1103/physreva.75.043613", "")  # 10.1103/PhysRevA.75.043613
+    assert published(cooper) == "2007-03-31"  # v1: Sat, 31 Mar 2007 04:24:59 GMT
+    assert cooper.categories == ("cond-mat.mes-hall",)
+    assert dict(cooper.links) == {**arxiv_links("0704.0006"), "doi": "https://doi.org/10.1103/physreva.75.043613"}
+    assert "It is also found that at $(k_F a)^{-1} \\ge 1$, both definitions" in cooper.body
+
+    polymer = entries["0704.0007"]
+    assert polymer.title == "Polymer Quantum Mechanics and its Continuum Limit"
+    # "Alejandro Corichi, Tatjana Vukasinac and Jose A. Zapata"
+    assert polymer.authors == ("Alejandro Corichi", "Tatjana Vukasinac", "Jose A. Zapata")
+    assert (polymer.doi, polymer.journal_ref) == ("10.1103/physrevd.76.044016", "Phys.Rev.D76:044016,2007")
+    assert (published(polymer), polymer.categories) == ("2007-03-31", ("gr-qc",))
+
+    shock = entries["0704.0008"]
+    # "Numerical solution of shock and ramp compression for general material\n  properties"
+    assert shock.title == "Numerical solution of shock and ramp compression for general material properties"
+    assert shock.authors == ("Damian C. Swift",)
+    assert shock.journal_ref == "Journal of Applied Physics, vol 104, 073536 (2008)"
+    assert (shock.doi, published(shock)) == ("10.1063/1.2975338", "2007-03-31")
+    assert shock.categories == ("cond-mat.mtrl-sci",)
+
+    spitzer = entries["0704.0009"]
+    assert spitzer.title == (
+        "The Spitzer c2d Survey of Large, Nearby, Insterstellar Clouds. IX. The Serpens YSO Population As Observed "
+        "With IRAC and MIPS"
+    )
+    # "..., Luisa M. Rebull, Nicholas\n  Chapman, Neal J. Evans II, Philip C. Myers"
+    assert spitzer.authors == (
+        "Paul Harvey",
+        "Bruno Merin",
+        "Tracy L. Huard",
+        "Luisa M. Rebull",
+        "Nicholas Chapman",
+        "Neal J. Evans II",
+        "Philip C. Myers",
+    )
+    assert (spitzer.doi, spitzer.journal_ref) == ("10.1086/518646", "Astrophys.J.663:1149-1173,2007")
+    assert published(spitzer) == "2007-04-02" and spitzer.categories == ("astro-ph",)  # an archive that is a category
+
+    hilbert = entries["0704.0011"]
+    assert hilbert.title == (
+        "Computing genus 2 Hilbert-Siegel modular forms over $\\Q(\\sqrt{5})$ via the Jacquet-Langlands correspondence"
+    )
+    assert hilbert.authors == ("Clifton Cunningham", "Lassina Dembele")
+    assert (hilbert.doi, hilbert.journal_ref, published(hilbert)) == ("", "", "2007-03-31")
+    assert hilbert.categories == ("math.NT", "math.AG") and dict(hilbert.links) == arxiv_links("0704.0011")
+
+
+# -- JSON Lines harvested from arXiv's OAI-PMH service ----------------------------------------------
+
+OAI = "jsonl/papersearch_arxiv_oai_sample.jsonl"
+
+
+def test_arxiv_oai_harvest_lines_field_by_field(site):
+    entries = by_arxiv(ingested(site, OAI))
+    assert len(entries) == 6
+    for entry in entries.values():
+        assert entry.date == INGEST_DAY and entry.date_from == "ingest"  # the harvest gives no date at all
+        assert entry.doi == "" and entry.journal_ref == ""
+
+    report = entries["2408.09743"]
+    assert report.title == (
+        "R2GenCSR: Mining Contextual and Residual Information for LLMs-based Radiology Report Generation"
+    )
+    assert report.authors == ("Xiao Wang", "Yuehang Li", "Fuling Wang", "Shiao Wang", "Chuanfu Li", "Bo Jiang")
+    assert report.categories == ("cs.CV", "cs.AI", "cs.CL")  # "cs.CV cs.AI cs.CL"
+    assert published(report) == "2024-08"  # the month of the id
+    # "The source code is available at https://github.com/Event-AHU/Medical_Image_Analysis."
+    assert dict(report.links) == {
+        **arxiv_links("2408.09743"),
+        "code": "https://github.com/Event-AHU/Medical_Image_Analysis",
+    }
+
+    megs = entries["2509.07021"]
+    assert megs.title == "MEGS$^{2}$: Memory-Efficient Gaussian Splatting via Spherical Gaussians and Unified Pruning"
+    assert (len(megs.authors), megs.authors[0], published(megs)) == (8, "Jiarui Chen", "2025-09")
+    assert dict(megs.links) == {**arxiv_links("2509.07021"), "project": "https://megs-2.github.io/"}  # "Project page:"
+
+    sampling = entries["2509.23234"]
+    assert sampling.authors == ("Runyan Tan", "Shuang Wu", "Phillip Howard")
+    # "... available at https://github.com/ryttry/p-less ." (a space before the full stop)
+    assert dict(sampling.links) == {**arxiv_links("2509.23234"), "code": "https://github.com/ryttry/p-less"}
+    assert "we introduce $p$-less sampling: an information-theoretic approach" in sampling.body
+
+    privacy = entries["2510.17480"]
+    assert privacy.authors == (
+        "Aur\u00e9lien Bellet",
+        "Edwige Cyffers",
+        "Davide Frey",
+        "Romaric Gaudel",
+        "Dimitri Ler\u00e9v\u00e9rend",
+        "Fran\u00e7ois Ta\u00efani",
+    )
+    assert (privacy.categories, published(privacy)) == (("cs.LG",), "2025-10")
+
+    counters = entries["2601.01265"]
+    assert counters.categories == ("cs.AR", "cs.OS", "cs.PF") and published(counters) == "2026-01"
+    assert "models - expressed as $\u03bc$path Decision Diagrams - for consistency" in counters.body
+
+    graph = entries["2602.02090"]
+    # "... Knowledge Graph Construction -- A Case Study on SDGs": `--` read as TeX's en dash
+    assert graph.title == (
+        "LEC-KG: An LLM-Embedding Collaborative Framework for Domain-Specific Knowledge Graph Construction "
+        "\u2013 A Case Study on SDGs"
+    )
+    assert graph.authors == ("Yikai Zeng", "Yingchao Piao", "Changhua Pei", "Jianhui Li")
+
+
+def test_arxiv_oai_harvest_id_is_the_arxiv_id(site):
+    # {"id": "2408.09743", ..., "categories": "cs.CV cs.AI cs.CL"}: no `versions`, no `submitter`, but arXiv's
+    # categories say the record is arXiv's own metadata, and `id` its arXiv id.
+    entries = ingested(site, OAI)
+    report = entries["r2gencsr-mining-contextual-and-residual-information-for-llms-based-radiology"]
+    assert report.arxiv == "2408.09743"
+    assert (report.links["arxiv"], report.links["pdf"]) == (
+        "https://arxiv.org/abs/2408.09743",
+        "https://arxiv.org/pdf/2408.09743",
+    )

@@ -3,7 +3,8 @@
 
 2024 format: an item's description is `arXiv:{id}v{n} Announce Type: {type} \nAbstract: ...`;
 its guid `oai:arXiv.org:{id}v{n}`; `arxiv:announce_type` is new, cross, replace or
-replace-cross; `dc:creator` is one comma-separated string of authors.
+replace-cross; `dc:creator` is one comma-separated string of authors; `arxiv:DOI` and
+`arxiv:journal_reference` are there for a paper already published in a journal.
 
 RSS 1.0: an item's title is `{title}. (arXiv:{id}v{n} [{category}])`, followed by
 ` UPDATED` for a replacement and ` CROSS LISTED` for a cross-list; its description
@@ -25,7 +26,7 @@ import html
 import re
 
 from ..errors import Problem
-from ..model.records import Paper, Source, arxiv_id, arxiv_links
+from ..model.records import Paper, Source, arxiv_id, arxiv_links, normalize_doi
 from .base import ParseOptions, ParseResult, links_from_text, publication, split_names
 from .dates import from_arxiv_id
 from .feedtext import entry_lines, feed_date, parse_feed, text_of
@@ -87,6 +88,9 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
         creators = entry.get("author") or ", ".join(a.get("name", "") for a in entry.get("authors", []))
         links = links_from_text(abstract)
         links.update(arxiv_links(identifier))
+        doi = normalize_doi(text_of(entry.get("arxiv_doi")))
+        if doi:
+            links["doi"] = f"https://doi.org/{doi}"
         categories = [t.get("term", "") for t in entry.get("tags", []) if t.get("term")]
         if tail and tail.group("category") not in categories:
             categories.insert(0, tail.group("category"))
@@ -103,6 +107,8 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
                 links=links,
                 authors=_creators(str(creators)),
                 arxiv=identifier,
+                doi=doi,
+                journal_ref=detex(text_of(entry.get("arxiv_journal_reference"))),
                 categories=tuple(categories),
                 update_only=update_only,
                 dated=given is not None,

@@ -246,8 +246,11 @@ def _paper_from_fields(fields: Fields, name: str, line: int, options: ParseOptio
     abstract = detex(_first(fields, "abstract"))
     identifier = arxiv_id(_first(fields, "arxiv"))
     identifier = identifier or next(filter(None, (find_arxiv_id(fields.text(key)) for key in ARXIV_MENTIONS)), "")
+    categories = tuple(dict.fromkeys(c for c in map(canonical_category, fields.text("categories").split()) if c))
     snapshot = fields.has("versions") or fields.has("submitter")  # a line of arXiv's metadata snapshot
-    identifier = identifier or (arxiv_id(fields.text("id")) if snapshot else "")
+    # arXiv's own metadata names the paper by its arXiv id in `id`: a snapshot line, or a record harvested
+    # from arXiv's OAI-PMH service, which has no `versions` but has arXiv's `categories`.
+    identifier = identifier or (arxiv_id(fields.text("id")) if snapshot or categories else "")
     if published is None and snapshot:
         published = _first_version(fields)
     links: dict[str, str] = {}
@@ -282,7 +285,7 @@ def _paper_from_fields(fields: Fields, name: str, line: int, options: ParseOptio
         arxiv=identifier,
         doi=doi,
         journal_ref=detex(_first(fields, "journal")),
-        categories=tuple(dict.fromkeys(c for c in map(canonical_category, fields.text("categories").split()) if c)),
+        categories=categories,
         dated=given is not None,
         **publication(published or from_arxiv_id(identifier)),
     )
