@@ -21,12 +21,13 @@ from ..config import Config
 from ..errors import BuildError, SourceError
 from ..ids import tag_slug
 from ..model.days import Visibility
-from ..model.related import Doc, Frequencies, related_unless_known
+from ..model.related import Doc
+from ..model.related_index import RelatedIndex, follow
 from ..model.site import Site, build_site
 from ..render.environment import make_environment, render_robots, render_sitemap
 from ..render.feeds import render_opml
 from ..render.theme import Asset, Theme, asset_urls, read_assets
-from .cache import BuildCache, CacheError, OutputRow, SiteState, model_key, paper_pickles
+from .cache import BuildCache, OutputRow, SiteState, model_key, paper_pickles
 from .incremental import Plan, file_stamps, folder_stamp
 from .output import (
     MARKER,
@@ -39,7 +40,7 @@ from .output import (
     update_in_place,
 )
 from .parallel import Background, Workers, default_jobs, in_background, trim_memory
-from .patch import PatchState, patch_inputs
+from .patch import RELATED_KEY, PatchState, patch_inputs
 from .read import Loaded, read_entries
 from .renderer import RenderJob, RenderResult, place, render_outputs, templates_cache
 from .report import BuildReport
@@ -111,7 +112,9 @@ class FullBuild:
         self.progress(f"building the site model while finding related papers for {len(loaded.entries)} papers")
         # Vectors and related papers take a core for a while: the model is built, and pages that show
         # no related papers are rendered, meanwhile.
-        pending = in_background(related_unless_known, _docs(loaded), cache.result_key("related"), fork=self.jobs > 1)
+        known = cache.result("related", RELATED_KEY)
+        known = known if isinstance(known, RelatedIndex) else None
+        pending = in_background(follow, _docs(loaded), known, fork=self.jobs > 1)
         try:
             site = self._model(loaded)
             report = BuildReport(
@@ -122,7 +125,7 @@ class FullBuild:
             del loaded  # the model holds what pages show: the parsed entries (their rows above all) can go
             previous = self.output if decided.reuse and self.output.is_dir() and not self.output.is_symlink() else None
             written = self._render_and_write(
-                cache, decided, site, env, previous, lambda: _related(pending, cache), problems, report
+                cache, decided, site, env, previous, lambda: _related(pending), problems, report
             )
         finally:
             pending.close()
@@ -176,13 +179,13 @@ class FullBuild:
         cache.store_outputs(result.outputs, result.rendered)
         cache.store_papers(pickles, digests, replace=True)
         if found.fresh:
-            cache.store_result("related", found.key, found.similar)
+            cache.store_result("related", RELATED_KEY, found.index)
         cache.store_result(
             "state",
             patch_inputs(
                 self.config, decided.theme, strict=self.strict, search=self.search, visibility=self.visibility
             ),
-            PatchState(site.info, salt, site.tags, found.frequencies, problems),
+            PatchState(site.info, salt, site.tags, found.index.frequencies, problems, {}),
         )
         _record_site(cache, decided.fingerprint, self.output, paths)
         return len(paths)
@@ -280,23 +283,18 @@ def _render(job: RenderJob, related: Callable[[], _Related], jobs: int) -> tuple
 
 @dataclass(frozen=True)
 class _Related:
-    """Related papers (slug -> slugs), the document frequencies they came from, and the key of both."""
+    """Related papers (slug -> slugs) and the index they came from (see `related_index`)."""
 
-    key: str
-    frequencies: Frequencies
-    similar: Mapping[str, Sequence[str]]
-    fresh: bool  # computed by this build (else taken from the cache)
+    index: RelatedIndex
+    fresh: bool  # found by this build (else the cache's, unchanged)
+
+    @property
+    def similar(self) -> Mapping[str, Sequence[str]]:
+        return self.index.similar
 
 
-def _related(pending: Background[tuple[str, Frequencies, dict[str, tuple[str, ...]] | None]],
-             cache: BuildCache) -> _Related:  # fmt: skip
-    key, frequencies, similar = pending.result()
-    if similar is not None:
-        return _Related(key, frequencies, similar, fresh=True)
-    stored = cache.result("related", key)  # the key of the stored result: the same vectors
-    if not isinstance(stored, dict):
-        raise CacheError("the stored related papers are missing")
-    return _Related(key, frequencies, stored, fresh=False)
+def _related(pending: Background[tuple[RelatedIndex, bool]]) -> _Related:
+    return _Related(*pending.result())
 
 
 def _docs(loaded: Loaded) -> list[Doc]:

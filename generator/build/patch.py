@@ -15,6 +15,7 @@ full build, which gives the same bytes.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from ..content.entry import Entry, entry_names, shown_prefix
 from ..errors import SourceError
 from ..model.days import Visibility, placement
 from ..model.related import Frequencies, Terms
+from ..model.related_index import RelatedIndex, reindex
 from ..model.site import Page, PaperView, SiteInfo, Tag, paper_page, paper_page_path, paper_view
 from ..model.taxonomies import AUTHORS, CATEGORIES, TermRef, taxonomy_shape
 from ..render.theme import Theme
@@ -49,6 +51,10 @@ from .tracking import ALL_FIELDS, make_tracking_environment, parse_reads
 PATCH_LIMIT = 50
 
 
+# The cache's result holding the related papers' index (see `related_index`).
+RELATED_KEY = "index"
+
+
 @dataclass(frozen=True)
 class PatchState:
     """What the last full build leaves for patching: see the module docstring."""
@@ -58,6 +64,9 @@ class PatchState:
     tags: tuple[Tag, ...]
     frequencies: Frequencies
     problems: bool  # some entries could not be read (they would need a full build to join)
+    # slug -> terms, of papers patched since the related papers' index was stored, with no change to
+    # any vector (see `Frequencies.edited`): the index is brought up to date with them when it is next used.
+    pending: Mapping[str, Terms]
 
 
 @dataclass(frozen=True)
@@ -111,8 +120,15 @@ def try_patch(
     if changes is None:
         return None
     frequencies = state.frequencies.edited([(e.old_terms, e.terms) for e in changes]) if changes else state.frequencies
-    if frequencies is None:
-        return None  # related papers may change
+    pending = {**state.pending, **{e.entry.slug: e.terms for e in changes}}
+    index: RelatedIndex | None = None
+    similar: dict[str, tuple[str, ...]] = {}
+    if frequencies is None:  # some vectors change, and related papers may
+        followed = _follow(cache, pending)
+        if followed is None:
+            return None
+        index, similar = followed
+        frequencies, pending = index.frequencies, {}
     tags = {tag.slug: tag for tag in state.tags}
     before = {slug: unpickle(data) for slug, data in cache.papers(e.entry.slug for e in changes).items()}
     if set(before) != {e.entry.slug for e in changes}:
@@ -121,7 +137,7 @@ def try_patch(
         e.entry.slug: paper_view(e.entry, config, e.html, e.plain, tags, _term_refs(before[e.entry.slug]))
         for e in changes
     }
-    rendered = _rerender(root, theme, cache, state, papers, before)
+    rendered = _rerender(root, theme, cache, state, papers, before, similar)
     if rendered is None:
         return None
     files, old, models = rendered
@@ -144,15 +160,27 @@ def try_patch(
             for path in outputs
         )
         cache.store_papers(new_pickles, new_digests, replace=False)
-        if frequencies is not state.frequencies:
-            cache.store_result(
-                "state",
-                inputs,
-                PatchState(state.info, state.salt, state.tags, frequencies, False),
-            )
+        if index is not None:
+            cache.store_result("related", RELATED_KEY, index)
+        if frequencies is not state.frequencies or pending != state.pending:
+            patched = PatchState(state.info, state.salt, state.tags, frequencies, False, pending)
+            cache.store_result("state", inputs, patched)
         cache.set_meta("fingerprint", decided.fingerprint)
         cache.set_meta("files", restamp(cache.get_meta("files") or "", cache.get_meta("paths") or "", written, output))
     return Patched(len(rows), len(written))
+
+
+def _follow(cache: BuildCache, edits: Mapping[str, Terms]) -> tuple[RelatedIndex, dict[str, tuple[str, ...]]] | None:
+    """The related papers' index once the papers `edits` names have those terms, and the papers whose
+    related papers changed (slug -> their new related papers); None when the index is missing or stale."""
+    index = cache.result("related", RELATED_KEY)
+    if not isinstance(index, RelatedIndex):
+        return None
+    found = reindex(index, edits)
+    if found is None:
+        return None
+    index, differ = found
+    return index, {slug: index.similar[slug] for slug in differ}
 
 
 def _term_refs(paper: PaperView) -> dict[str, dict[str, TermRef]]:
@@ -172,11 +200,14 @@ def _rerender(
     state: PatchState,
     papers: dict[str, PaperView],
     before: dict[str, PaperView],
+    similar: Mapping[str, tuple[str, ...]],
 ) -> tuple[dict[str, bytes], dict[str, OutputRow], dict[str, Rendered]] | None:
-    """The outputs that show what changed of `papers` (as they were: `before`), rendered from their stored
-    models: (path -> bytes, path -> old row, path -> new model and reads); None when that cannot be done."""
+    """The outputs that show what changed of `papers` (as they were: `before`), and the pages of papers
+    with new related papers (`similar`: slug -> slugs), rendered from their stored models: (path -> bytes,
+    path -> old row, path -> new model and reads); None when that cannot be done."""
     try:
         showing = cache.outputs_showing(papers)
+        showing.update(cache.outputs_showing(similar))
     except LookupError:
         return None
     # What changed of each paper; an output that read none of it renders the same bytes.
@@ -186,10 +217,13 @@ def _rerender(
     }
     # A paper's own page copies some of its fields (title, summary): it is made again whatever it read.
     own = {paper_page_path(slug) for slug, what in changed.items() if what}
+    own |= {paper_page_path(slug) for slug in similar}
     affected = {
         path: row for path, row in showing.items() if path in own or _reads_any(parse_reads(row.reads), changed)
     }
-    needed = {slug for row in affected.values() for slug in row.refs} - set(papers)
+    needed = {slug for row in affected.values() for slug in row.refs}
+    needed |= {slug for others in similar.values() for slug in others}
+    needed -= set(papers)
     digests = cache.paper_digests(needed)
     digests.update(paper_pickles(papers.values())[1])
     views: dict[str, PaperView] = {slug: unpickle(data) for slug, data in cache.papers(needed).items()}
@@ -205,10 +239,12 @@ def _rerender(
         if blob is None:
             return None
         item = load_model(blob, views)
-        if isinstance(item, Page) and item.paper is not None and item.paper.slug in papers:
-            # A paper's own page copies some of its fields: make it as the full build does.
-            new = papers[item.paper.slug]
-            item = paper_page(new, prev=item.prev, next=item.next, related=item.related, feeds=item.feeds)
+        if isinstance(item, Page) and item.paper is not None and item.paper.slug in papers.keys() | similar.keys():
+            # A paper's own page copies some of its fields, and shows its related papers: made as the full build does.
+            slug = item.paper.slug
+            related = tuple(views[s] for s in similar[slug]) if slug in similar else item.related
+            paper = papers.get(slug, item.paper)
+            item = paper_page(paper, prev=item.prev, next=item.next, related=related, feeds=item.feeds)
         made, reads = render_item(env, item, state.info)
         model = model_key(item, state.salt, digests, PaperView)
         rendered.update((p, Rendered(model, reads)) for p in made)

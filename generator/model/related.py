@@ -157,6 +157,35 @@ def _max_df(n: int) -> int:
     return max(50, int(n * MAX_DF_SHARE))  # very common terms say little, but small corpora keep all
 
 
+# A term's weight (idf) counts its papers to DF_BITS significant bits: exact below 2**DF_BITS papers,
+# then in steps of 1/16 to 1/8. An edit that adds a paper to a term's papers then changes the weight of
+# that term in every paper that holds it (and so those papers' related papers) only when the count crosses
+# a step: about one edit in 10 to 16 that adds or drops the term, where an exact count changed it on every
+# edit. This keeps `reindex` local; the weight moves by at most 1/8 of a paper count, under 0.12 of an idf
+# of 1 to 10.
+DF_BITS = 4
+
+
+def rounded_df(df: int) -> int:
+    """A document frequency to DF_BITS significant bits, rounded down (see `DF_BITS`)."""
+    shift = max(0, df.bit_length() - DF_BITS)
+    return df >> shift << shift
+
+
+def _rounded_dfs(df: np.ndarray) -> np.ndarray:
+    """`rounded_df` of each of an integer array's values."""
+    np = lazy.numpy()
+    df = df.astype(np.int64)
+    shift = np.maximum(np.frexp(df.astype(np.float64))[1] - DF_BITS, 0)  # frexp's exponent is the bit length
+    return (df >> shift) << shift
+
+
+def _idf(df: np.ndarray, n: int) -> np.ndarray:
+    """Inverse document frequency of terms held by `df` of `n` docs (smoothed; see `DF_BITS`)."""
+    np = lazy.numpy()
+    return np.log((1 + n) / (1 + _rounded_dfs(df))) + 1.0
+
+
 def _weighed(df: np.ndarray, n: int) -> np.ndarray:
     """Which terms weigh in similarity, by how many docs hold them: not unique, not too common."""
     return (df > 1) & (df <= _max_df(n))
@@ -182,9 +211,9 @@ class Frequencies(NamedTuple):
         """The frequencies once some docs' terms change (old, new), when that leaves every doc's
         vector (see `_vectors`) as it was; None when it may not.
 
-        Vectors stay when every term whose frequency changes weighs in no doc
-        before or after (a word used in one paper only, say), and each changed
-        doc keeps its weighing terms with their counts.
+        Vectors stay when no term whose frequency changes changes weight (see
+        `reweighs`: a word used in one paper only, say, or a common word whose
+        rounded count stays), and each changed doc keeps its weighing terms with their counts.
         """
         delta: Counter[int] = Counter()
         for old, new in changes:
@@ -192,7 +221,7 @@ class Frequencies(NamedTuple):
             delta.update(after - before)
             delta.subtract(before - after)
         moved = sorted(h for h, d in delta.items() if d)
-        if any(_weighs(self.of(h), self.n) or _weighs(self.of(h) + delta[h], self.n) for h in moved):
+        if any(reweighs(self.of(h), self.of(h) + delta[h], self.n) for h in moved):
             return None
         if not all(_same_weighing(self, old, new) for old, new in changes):
             return None
@@ -211,9 +240,15 @@ class Frequencies(NamedTuple):
         return Frequencies(vocabulary, df, self.n)
 
 
+def reweighs(before: int, after: int, n: int) -> bool:
+    """Whether a term held by `before` docs, then `after`, changes weight in the docs that hold it."""
+    weighs = _weighs(before, n)
+    return weighs != _weighs(after, n) or (weighs and rounded_df(before) != rounded_df(after))
+
+
 def _same_weighing(freq: Frequencies, old: Terms, new: Terms) -> bool:
     """Whether a doc keeps its weighing terms and their counts. Terms whose frequency moved weigh
-    nowhere (checked before), so the old frequencies tell what weighs in both."""
+    in both or neither (checked before), so the old frequencies tell what weighs in both."""
 
     def weighing(terms: Terms) -> list[tuple[int, float]]:
         return [(h, c) for h, c in zip(terms.hashes, terms.counts) if _weighs(freq.of(h), freq.n)]
@@ -254,27 +289,36 @@ def _vectors(docs: Sequence[Doc], df: np.ndarray, term_ids: np.ndarray):
     """
     np = lazy.numpy()
     n = len(docs)
-    idf = np.log((1 + n) / (1 + df)) + 1.0
-    keep = _weighed(df[term_ids], n)
-    rows = np.repeat(np.arange(n, dtype=np.int32), [len(doc.terms.hashes) for doc in docs])[keep]
-    term_ids = term_ids[keep]
-    counts = np.frombuffer(b"".join([doc.terms.counts for doc in docs]), dtype=np.float32)[keep]
-    del keep
-    weights = (1 + np.log(counts, dtype=np.float64)) * idf[term_ids]
-    del counts
-    norms = np.sqrt(np.bincount(rows, weights * weights, minlength=n))
-    norms[norms == 0] = 1.0
-    # Strongest first; equal weights fall to the term with the lower id.
-    order = np.lexsort((term_ids, -weights, rows))
-    rows, term_ids, weights = rows[order], term_ids[order], weights[order]
-    top = _rank_in_groups(rows) < TOP_TERMS
-    rows, term_ids = rows[top], term_ids[top]
+    rows = np.repeat(np.arange(n, dtype=np.int32), [len(doc.terms.hashes) for doc in docs])
+    counts = np.frombuffer(b"".join([doc.terms.counts for doc in docs]), dtype=np.float32)
+    rows, term_ids, weights = top_terms(rows, term_ids, counts, df[term_ids], n)
     # Columns numbered by the kept terms in id order: equal vectors give equal arrays.
     kept = np.unique(term_ids)
-    return rows, np.searchsorted(kept, term_ids), weights[top] / norms[rows], len(kept)
+    return rows, np.searchsorted(kept, term_ids), weights, len(kept), term_ids
 
 
-def _rank_in_groups(keys: np.ndarray) -> np.ndarray:
+def top_terms(rows: np.ndarray, terms: np.ndarray, counts: np.ndarray, df: np.ndarray, n: int):
+    """Each doc's TF-IDF vector (see `_vectors`) from its terms' occurrences: the doc number of each
+    (ascending, a doc's terms in term order), the term (an id or hash: ties go to the lower), its count,
+    and how many of the corpus's `n` docs hold it. As parallel arrays (doc, term, weight): by doc,
+    then strongest first, then term. Docs are numbered from 0 and may be any of the corpus's."""
+    np = lazy.numpy()
+    keep = _weighed(df, n)
+    rows, terms, counts, df = rows[keep], terms[keep], counts[keep], df[keep]
+    del keep
+    weights = (1 + np.log(counts, dtype=np.float64)) * _idf(df, n)
+    size = int(rows[-1]) + 1 if len(rows) else 0
+    norms = np.sqrt(np.bincount(rows, weights * weights, minlength=size))
+    norms[norms == 0] = 1.0
+    # Strongest first; equal weights fall to the lower term.
+    order = np.lexsort((terms, -weights, rows))
+    rows, terms, weights = rows[order], terms[order], weights[order]
+    top = rank_in_groups(rows) < TOP_TERMS
+    rows, terms = rows[top], terms[top]
+    return rows, terms, weights[top] / norms[rows]
+
+
+def rank_in_groups(keys: np.ndarray) -> np.ndarray:
     """For a sorted array, each element's position among the elements equal to it (0, 1, 2, ...)."""
     np = lazy.numpy()
     return np.arange(len(keys)) - np.searchsorted(keys, keys, side="left")
@@ -282,10 +326,12 @@ def _rank_in_groups(keys: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Vectors:
-    """The sorted docs and their TF-IDF vectors (see `_vectors`); `key` is a digest of both."""
+    """The sorted docs and their TF-IDF vectors (see `_vectors`): `arrays` is (doc, column, weight,
+    number of columns) and `terms` the term hash of each; `key` is a digest of docs and vectors."""
 
     docs: tuple[Doc, ...]
     arrays: tuple
+    terms: np.ndarray | None
     key: str
     frequencies: Frequencies
 
@@ -295,41 +341,64 @@ def vectorize(docs: Sequence[Doc]) -> Vectors:
     give an equal key, so a cached result stays valid."""
     docs = tuple(sorted(docs, key=lambda d: d.key))
     freq, term_ids, df = frequencies(docs)
-    arrays = _vectors(docs, df, term_ids) if len(docs) > 1 else ()
+    arrays: tuple = ()
+    terms = None
+    if len(docs) > 1:
+        *found, term_ids = _vectors(docs, df, term_ids)
+        arrays = tuple(found)
+        terms = lazy.numpy().frombuffer(freq.vocabulary, dtype="uint64")[term_ids]
     h = hashlib.blake2b(digest_size=16)
     for doc in docs:
         h.update(f"{doc.key}\0{sorted(doc.tags)}\n".encode())
     for part in arrays[:3]:
         h.update(part.tobytes())
-    return Vectors(docs, arrays, h.hexdigest(), freq)
+    return Vectors(docs, arrays, terms, h.hexdigest(), freq)
 
 
 def related(docs: Sequence[Doc] | Vectors, k: int = 5) -> dict[str, tuple[str, ...]]:
     """key -> the keys of up to `k` most similar other docs, best first."""
-    np = lazy.numpy()
     prepared = docs if isinstance(docs, Vectors) else vectorize(docs)
     docs = prepared.docs
-    n = len(docs)
-    if n < 2 or k < 1:
+    if len(docs) < 2 or k < 1:
         return {doc.key: () for doc in docs}
-    rows, cols, data, width = prepared.arrays
+    return ranked(prepared.arrays, [doc.key for doc in docs], tag_masks([doc.tags for doc in docs]), k)
+
+
+def ranked(
+    arrays: tuple, keys: Sequence[str], masks: np.ndarray, k: int, which: np.ndarray | None = None
+) -> dict[str, tuple[str, ...]]:
+    """For the docs numbered `which` (ascending; default all), key -> the keys of up to `k` most similar
+    other docs, best first, from every doc's vector (`arrays`, see `Vectors`) and tags (`tag_masks`).
+    A doc's answer depends on its own vector and the postings alone, so any subset gets the answers
+    the whole corpus gets."""
+    np = lazy.numpy()
+    rows, cols, data, width = arrays
+    n = len(keys)
     rows = rows.astype(np.int64)  # doc numbers go into pair numbers and sort keys
     # Candidates: for each term only the POSTINGS documents where it weighs most, so a
     # paper meets at most TOP_TERMS * POSTINGS others, whatever the corpus size.
     order = np.lexsort((rows, -data, cols))
-    keep = order[_rank_in_groups(cols[order]) < POSTINGS]
+    keep = order[rank_in_groups(cols[order]) < POSTINGS]
     keep = keep[np.lexsort((rows[keep], cols[keep]))]  # by doc within a term
     postings = _Postings(np.searchsorted(cols[keep], np.arange(width + 1)), rows[keep], data[keep])
-    block = max(1, min(n, BLOCK, SCRATCH // n))
-    queue = _queue(rows, cols, data, block, n)
+    ids = np.arange(n) if which is None else which.astype(np.int64)
+    if which is not None:  # the docs asked about, numbered 0, 1, ... in `ids` order
+        asked = np.isin(rows, ids)
+        rows, cols, data = np.searchsorted(ids, rows[asked]), cols[asked], data[asked]
+    m = len(ids)
+    if not m:
+        return {}
+    block = max(1, min(m, BLOCK, SCRATCH // n))
+    queue = _queue(rows, cols, data, block, m)
     scratch = np.zeros((block, n))
-    masks = _tag_masks(docs)
-    found = [_ranked(_best(_scores(queue, postings, scratch, start), k), masks, k) for start in range(0, n, block)]
+    found = []
+    for start in range(0, m, block):
+        mine, others, scores = _best(_scores(queue, postings, scratch, start, ids), k)
+        found.append(_ranked((ids[mine], others, scores), masks, k))
     mine = np.concatenate([part[0] for part in found])
     others = np.concatenate([part[1] for part in found]).tolist()
-    bounds = np.searchsorted(mine, np.arange(n + 1)).tolist()
-    keys = [doc.key for doc in docs]
-    return {key: tuple(map(keys.__getitem__, others[lo:hi])) for key, lo, hi in zip(keys, bounds, bounds[1:])}
+    bounds = np.searchsorted(mine, ids).tolist() + [len(mine)]
+    return {keys[i]: tuple(map(keys.__getitem__, others[lo:hi])) for i, lo, hi in zip(ids.tolist(), bounds, bounds[1:])}
 
 
 # Measured on the 10,000-paper benchmark corpus (CPython 3.11.7, 2 cores, 2026-12-02): related papers
@@ -384,15 +453,16 @@ def _queue(rows: np.ndarray, cols: np.ndarray, data: np.ndarray, block: int, n: 
     np = lazy.numpy()
     order = np.lexsort((cols, rows))
     rows, cols, data = rows[order], cols[order], data[order]
-    slots = rows // block * TOP_TERMS + _rank_in_groups(rows)
+    slots = rows // block * TOP_TERMS + rank_in_groups(rows)
     order = np.argsort(slots, kind="stable")
     count = -(-n // block) * TOP_TERMS
     return _Queue(np.searchsorted(slots[order], np.arange(count + 1)), rows[order], cols[order], data[order])
 
 
-def _scores(queue: _Queue, postings: _Postings, scratch: np.ndarray, start: int) -> _Scored:
-    """The scores of the block of docs from `start` against every doc. `scratch` (a row per doc of
-    a block, a column per doc) holds the running sums: all 0 before and after.
+def _scores(queue: _Queue, postings: _Postings, scratch: np.ndarray, start: int, ids: np.ndarray) -> _Scored:
+    """The scores of the block of docs from `start` (of those the queue holds, which are the docs
+    `ids` number) against every doc. `scratch` (a row per doc of a block, a column per doc) holds the
+    running sums: all 0 before and after.
 
     A score adds up, in term order, the products of a doc's weight in a term with each weight in
     that term's postings: bit for bit the sums of a sparse matrix product (scipy's, which this
@@ -424,9 +494,9 @@ def _scores(queue: _Queue, postings: _Postings, scratch: np.ndarray, start: int)
     pairs.sort(kind="stable")  # each rank's pairs are in order already: a merge
     scores = np.rint(sums[pairs] * 1e9)
     sums[pairs] = 0
-    size = min(block, n - start)
+    size = min(block, len(ids) - start)
     if len(pairs):
-        itself = np.arange(size) * (n + 1) + start
+        itself = np.arange(size) * n + ids[start : start + size]
         at = np.minimum(np.searchsorted(pairs, itself), len(pairs) - 1)
         scores[at[pairs[at] == itself]] = 0
     return _Scored(pairs, scores, start, size, n)
@@ -462,14 +532,14 @@ def _best(scored: _Scored, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return mine[keep] + start, others[keep], scores[keep]
 
 
-def _tag_masks(docs: Sequence[Doc]) -> np.ndarray:
+def tag_masks(tags: Sequence[frozenset[str]]) -> np.ndarray:
     """Each doc's tags as bits, 64 tags to a word: a row of words per doc."""
     np = lazy.numpy()
-    index = {tag: i for i, tag in enumerate(sorted({tag for doc in docs for tag in doc.tags}))}
-    masks = np.zeros((len(docs), max(1, -(-len(index) // 64))), dtype=np.uint64)
-    holders = np.repeat(np.arange(len(docs)), [len(doc.tags) for doc in docs])
-    tags = np.array([index[tag] for doc in docs for tag in doc.tags], dtype=np.int64)
-    np.bitwise_or.at(masks, (holders, tags // 64), np.left_shift(np.uint64(1), (tags % 64).astype(np.uint64)))
+    index = {tag: i for i, tag in enumerate(sorted({tag for held in tags for tag in held}))}
+    masks = np.zeros((len(tags), max(1, -(-len(index) // 64))), dtype=np.uint64)
+    holders = np.repeat(np.arange(len(tags)), [len(held) for held in tags])
+    numbers = np.array([index[tag] for held in tags for tag in held], dtype=np.int64)
+    np.bitwise_or.at(masks, (holders, numbers // 64), np.left_shift(np.uint64(1), (numbers % 64).astype(np.uint64)))
     return masks
 
 
@@ -490,16 +560,5 @@ def _ranked(
         most = int(shared.max()) + 1
         # Stable: equal shared tags keep slug order.
         others[tied] = others[tied[np.argsort(runs[tied] * most + (most - 1 - shared), kind="stable")]]
-    top = _rank_in_groups(mine) < k
+    top = rank_in_groups(mine) < k
     return mine[top], others[top]
-
-
-def related_unless_known(
-    docs: Sequence[Doc],
-    known: str | None,
-    k: int = 5,
-) -> tuple[str, Frequencies, dict[str, tuple[str, ...]] | None]:
-    """The key of the docs' vectors (see `vectorize`), their frequencies and, unless the key is
-    `known` (a result already at hand), the related docs (see `related`)."""
-    vectors = vectorize(docs)
-    return vectors.key, vectors.frequencies, None if vectors.key == known else related(vectors, k)

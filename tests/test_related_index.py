@@ -1,0 +1,124 @@
+"""Related papers followed across edits (`reindex`) against found from scratch (`build_index`):
+the same vectors, frequencies and related papers, for edits that change words, add and drop
+terms, and move terms across the steps of their weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.content.entry import load_entries
+from generator.ids import tag_slug
+from generator.model.related import DF_BITS, Doc, rounded_df, terms_of, terms_of_many
+from generator.model.related_index import RelatedIndex, build_index, reindex
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def assert_same_index(found: RelatedIndex, expected: RelatedIndex) -> None:
+    assert found.keys == expected.keys and found.tags == expected.tags and found.k == expected.k
+    for name in ("bounds", "hashes", "counts", "rows", "terms", "weights"):
+        assert np.array_equal(getattr(found, name), getattr(expected, name)), name
+        assert getattr(found, name).dtype == getattr(expected, name).dtype, name
+    assert found.frequencies == expected.frequencies
+    assert dict(found.similar) == dict(expected.similar)
+
+
+def edited(docs: list[Doc], edits: dict[str, tuple[str, str]]) -> list[Doc]:
+    return [Doc(d.key, terms_of(*edits[d.key]), d.tags) if d.key in edits else d for d in docs]
+
+
+def check(docs: list[Doc], edits: dict[str, tuple[str, str]], k: int = 5) -> frozenset[str]:
+    before = build_index(docs, k)
+    after = edited(docs, edits)
+    found = reindex(before, {key: terms_of(*text) for key, text in edits.items()})
+    assert found is not None
+    index, differ = found
+    expected = build_index(after, k)
+    assert_same_index(index, expected)
+    assert differ == {key for key in expected.keys if before.similar[key] != expected.similar[key]}
+    return differ
+
+
+def test_rounded_frequencies_keep_four_significant_bits():
+    assert [rounded_df(df) for df in (0, 1, 15, 16, 17, 31, 32, 33, 34, 35, 36, 1000)] == [
+        0, 1, 15, 16, 16, 30, 32, 32, 32, 32, 36, 960,
+    ]  # fmt: skip
+    assert all(rounded_df(df) <= df < rounded_df(df) * (1 + 2 ** (1 - DF_BITS)) for df in range(1, 5000))
+
+
+WORDS = ["kv", "cache", "speech", "codec", "graph", "token", "audio", "serving", "retrieval", "vision"]
+TEXTS = st.lists(st.sampled_from(WORDS), max_size=10).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(TEXTS, min_size=2, max_size=40),
+    tags=st.lists(st.frozensets(st.sampled_from(["a", "b", "c"])), min_size=40, max_size=40),
+    edits=st.dictionaries(st.integers(0, 39), st.tuples(TEXTS, TEXTS), max_size=4),
+    k=st.integers(1, 6),
+)
+def test_reindex_is_build_index_after_the_edits(texts, tags, edits, k):
+    docs = [Doc(f"d{i:02d}", terms_of("", text), tags[i]) for i, text in enumerate(texts)]
+    check(docs, {f"d{i:02d}": text for i, text in edits.items() if i < len(docs)}, k)
+
+
+@pytest.fixture(scope="module")
+def demo_docs() -> list[Doc]:
+    """The demo papers three times over (2,040 papers): terms held by more than 2**DF_BITS papers,
+    and by more than the postings keep."""
+    entries, problems = load_entries(REPO / "content" / "papers", REPO)
+    assert not problems and len(entries) > 500
+    terms = terms_of_many([(entry.title, entry.body) for entry in entries])
+    return [
+        Doc(f"{entry.slug}-{copy}", t, frozenset(tag_slug(tag) for tag in entry.tags))
+        for copy in range(3)
+        for entry, t in zip(entries, terms)
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We study speech codecs for streaming retrieval.",  # common words, held by many papers
+        "A wholly unseen zyzzyva quixotry.",  # words no other paper holds
+        "",  # nothing added: the edit below drops words only
+    ],
+)
+def test_reindex_follows_word_edits_on_the_demo_papers(demo_docs, sentence):
+    edits = {}
+    for doc in demo_docs[100:103]:
+        entry_title, words = doc.key, " ".join(["tokens", "audio", "language", "model"] * 3)
+        edits[doc.key] = (entry_title, f"{words} {sentence}")
+    differ = check(demo_docs, edits)
+    assert len(differ) < len(demo_docs) // 4  # followed locally
+
+
+def test_an_edit_that_moves_a_term_across_a_weight_step_is_followed(demo_docs):
+    # A term held by 2**DF_BITS + 2 papers: dropping it from one moves it down a step.
+    index = build_index(demo_docs)
+    df = np.frombuffer(index.frequencies.df, dtype=np.int64)
+    vocabulary = np.frombuffer(index.frequencies.vocabulary, dtype=np.uint64)
+    step = 2**DF_BITS + 2
+    candidates = set(vocabulary[df == step].tolist())
+    doc = next(d for d in demo_docs if candidates & set(d.terms.hashes))
+    term = sorted(candidates & set(doc.terms.hashes))[0]
+    assert rounded_df(step - 1) != rounded_df(step)
+    keep = [i for i, h in enumerate(doc.terms.hashes) if h != term]
+    from array import array
+
+    from generator.model.related import Terms
+
+    terms = Terms(array("Q", [doc.terms.hashes[i] for i in keep]), array("f", [doc.terms.counts[i] for i in keep]))
+    found = reindex(index, {doc.key: terms})
+    assert found is not None
+    expected = build_index([Doc(d.key, terms, d.tags) if d.key == doc.key else d for d in demo_docs])
+    assert_same_index(found[0], expected)
+
+
+def test_reindex_refuses_an_unknown_key(demo_docs):
+    assert reindex(build_index(demo_docs[:50]), {"no-such-paper": terms_of("", "kv cache")}) is None
