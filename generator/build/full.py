@@ -40,7 +40,7 @@ from .output import (
     update_in_place,
 )
 from .parallel import Background, Workers, default_jobs, in_background, trim_memory
-from .patch import RELATED_KEY, PatchState, patch_inputs
+from .patch import PatchState, load_related, patch_inputs, store_related
 from .read import Loaded, read_entries
 from .renderer import RenderJob, RenderResult, place, render_outputs, templates_cache
 from .report import BuildReport
@@ -112,9 +112,7 @@ class FullBuild:
         self.progress(f"building the site model while finding related papers for {len(loaded.entries)} papers")
         # Vectors and related papers take a core for a while: the model is built, and pages that show
         # no related papers are rendered, meanwhile.
-        known = cache.result("related", RELATED_KEY)
-        known = known if isinstance(known, RelatedIndex) else None
-        pending = in_background(follow, _docs(loaded), known, fork=self.jobs > 1)
+        pending = in_background(follow, _docs(loaded), load_related(cache), fork=self.jobs > 1)
         try:
             site = self._model(loaded)
             report = BuildReport(
@@ -179,7 +177,7 @@ class FullBuild:
         cache.store_outputs(result.outputs, result.rendered)
         cache.store_papers(pickles, digests, replace=True)
         if found.fresh:
-            cache.store_result("related", RELATED_KEY, found.index)
+            store_related(cache, found.index, terms=True)
         cache.store_result(
             "state",
             patch_inputs(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .. import lazy
@@ -36,14 +36,75 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class TermTable:
+    """Every doc's terms, by doc number: the arrays of all docs as they were once, and the docs
+    whose terms changed since (so that following an edit never copies the arrays)."""
+
+    bounds: np.ndarray  # int64: doc i's terms were hashes[bounds[i]:bounds[i + 1]] (and counts)
+    hashes: np.ndarray  # uint64
+    counts: np.ndarray  # float32
+    changed: Mapping[int, Terms]  # doc number -> its terms now
+
+    @staticmethod
+    def of(docs: Sequence[Doc]) -> TermTable:
+        np = lazy.numpy()
+        return TermTable(
+            np.cumsum([0] + [len(doc.terms.hashes) for doc in docs], dtype=np.int64),
+            np.frombuffer(b"".join([doc.terms.hashes for doc in docs]), dtype=np.uint64),
+            np.frombuffer(b"".join([doc.terms.counts for doc in docs]), dtype=np.float32),
+            {},
+        )
+
+    def terms(self, i: int) -> Terms:
+        """Doc `i`'s terms."""
+        if i in self.changed:
+            return self.changed[i]
+        a, b = int(self.bounds[i]), int(self.bounds[i + 1])
+        return Terms(array("Q", self.hashes[a:b].tobytes()), array("f", self.counts[a:b].tobytes()))
+
+    def holds(self, i: int, terms: Terms) -> bool:
+        """Whether doc `i`'s terms are `terms`."""
+        mine = self.terms(i)
+        return (mine.hashes, mine.counts) == (terms.hashes, terms.counts)
+
+    def holders(self, terms: np.ndarray) -> np.ndarray:
+        """The docs that hold any of the term hashes `terms`, ascending."""
+        np = lazy.numpy()
+        found = set(
+            (np.searchsorted(self.bounds, np.flatnonzero(np.isin(self.hashes, terms)), side="right") - 1).tolist()
+        )
+        wanted = set(terms.tolist())
+        for i, held in self.changed.items():
+            found.discard(i)
+            if wanted.intersection(held.hashes):
+                found.add(i)
+        return np.array(sorted(found), dtype=np.int64)
+
+    def gather(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The terms of the docs numbered `docs` as parallel arrays (position in `docs`, hash, count)."""
+        np = lazy.numpy()
+        parts = [self.terms(i) for i in docs.tolist()]
+        rows = np.repeat(np.arange(len(parts), dtype=np.int32), [len(t.hashes) for t in parts])
+        hashes = np.frombuffer(b"".join([t.hashes for t in parts]), dtype=np.uint64)
+        return rows, hashes, np.frombuffer(b"".join([t.counts for t in parts]), dtype=np.float32)
+
+    def with_terms(self, edited: Mapping[int, Terms]) -> TermTable:
+        return TermTable(self.bounds, self.hashes, self.counts, {**self.changed, **edited})
+
+    def compacted(self) -> TermTable:
+        """The same terms, with no changed docs aside."""
+        if not self.changed:
+            return self
+        return TermTable.of([Doc("", self.terms(i), frozenset()) for i in range(len(self.bounds) - 1)])
+
+
+@dataclass(frozen=True)
 class RelatedIndex:
     """The docs (sorted by key), their terms and vectors, and the related docs found from them."""
 
     keys: tuple[str, ...]
     tags: tuple[frozenset[str], ...]
-    bounds: np.ndarray  # int64: doc i's terms are hashes[bounds[i]:bounds[i + 1]] (and counts)
-    hashes: np.ndarray  # uint64
-    counts: np.ndarray  # float32
+    corpus: TermTable
     frequencies: Frequencies
     rows: np.ndarray  # int32: the vectors (see `related.top_terms`): doc, term hash, weight
     terms: np.ndarray  # uint64
@@ -51,21 +112,9 @@ class RelatedIndex:
     similar: Mapping[str, tuple[str, ...]]
     k: int
 
-    def holds(self, i: int, terms: Terms) -> bool:
-        """Whether doc `i`'s terms are `terms`."""
-        a, b = int(self.bounds[i]), int(self.bounds[i + 1])
-        return (self.hashes[a:b].tobytes(), self.counts[a:b].tobytes()) == (
-            terms.hashes.tobytes(),
-            terms.counts.tobytes(),
-        )
-
     def docs(self) -> list[Doc]:
         """The docs the index was made from."""
-        bounds = self.bounds.tolist()
-        return [
-            Doc(key, Terms(array("Q", self.hashes[a:b].tobytes()), array("f", self.counts[a:b].tobytes())), tags)
-            for key, tags, a, b in zip(self.keys, self.tags, bounds, bounds[1:])
-        ]
+        return [Doc(key, self.corpus.terms(i), tags) for i, (key, tags) in enumerate(zip(self.keys, self.tags))]
 
 
 def build_index(docs: Sequence[Doc], k: int = 5) -> RelatedIndex:
@@ -84,9 +133,7 @@ def build_index(docs: Sequence[Doc], k: int = 5) -> RelatedIndex:
     return RelatedIndex(
         tuple(keys),
         tuple(doc.tags for doc in docs),
-        np.cumsum([0] + [len(doc.terms.hashes) for doc in docs], dtype=np.int64),
-        np.frombuffer(b"".join([doc.terms.hashes for doc in docs]), dtype=np.uint64),
-        np.frombuffer(b"".join([doc.terms.counts for doc in docs]), dtype=np.float32),
+        TermTable.of(docs),
         vectors.frequencies,
         rows,
         terms,
@@ -111,11 +158,11 @@ def follow(docs: Sequence[Doc], known: RelatedIndex | None, k: int = 5) -> tuple
         or known.tags != tuple(doc.tags for doc in docs)
     ):
         return build_index(docs, k), True
-    edits = {doc.key: doc.terms for i, doc in enumerate(docs) if not known.holds(i, doc.terms)}
+    edits = {doc.key: doc.terms for i, doc in enumerate(docs) if not known.corpus.holds(i, doc.terms)}
     if not edits:
         return known, False
     found = reindex(known, edits) if len(edits) <= FOLLOW_SHARE * len(docs) else None
-    return (found[0] if found else build_index(docs, k)), True
+    return (replace(found[0], corpus=found[0].corpus.compacted()) if found else build_index(docs, k)), True
 
 
 def reindex(index: RelatedIndex, edits: Mapping[str, Terms]) -> tuple[RelatedIndex, frozenset[str]] | None:
@@ -128,27 +175,25 @@ def reindex(index: RelatedIndex, edits: Mapping[str, Terms]) -> tuple[RelatedInd
         i = bisect_left(index.keys, key)
         if i == n or index.keys[i] != key:
             return None
-        a, b = int(index.bounds[i]), int(index.bounds[i + 1])
-        if (index.hashes[a:b].tobytes(), index.counts[a:b].tobytes()) != (
-            terms.hashes.tobytes(),
-            terms.counts.tobytes(),
-        ):
+        if not index.corpus.holds(i, terms):
             edited[i] = terms
     if not edited:
         return index, frozenset()
-    bounds, hashes, counts, old, new = _with_terms(index, edited)
+    old = np.frombuffer(b"".join([index.corpus.terms(i).hashes for i in edited]), dtype=np.uint64)
+    new = np.frombuffer(b"".join([terms.hashes for terms in edited.values()]), dtype=np.uint64)
+    corpus = index.corpus.with_terms(edited)
     vocabulary, df = _frequencies(index.frequencies, old, new)
     frequencies = Frequencies(array("Q", vocabulary.tobytes()), array("q", df.tobytes()), n)
     if n < 2 or index.k < 1:
-        unranked = (index.rows, index.terms, index.weights)
-        return _replace(index, bounds, hashes, counts, frequencies, *unranked, index.similar), frozenset()
+        return replace(index, corpus=corpus, frequencies=frequencies), frozenset()
     # Docs with a new vector: the edited ones, and those holding a term whose weight changed.
     reweighed = _reweighed(index.frequencies, frequencies, np.union1d(old, new))
     changed = np.array(sorted(edited), dtype=np.int64)
     if len(reweighed):
-        holders = np.searchsorted(bounds, np.flatnonzero(np.isin(hashes, reweighed)), side="right") - 1
-        changed = np.union1d(changed, holders)
-    rows, terms, weights = _vectors_of(changed, bounds, hashes, counts, vocabulary, df, n)
+        changed = np.union1d(changed, corpus.holders(reweighed))
+    local, hashes, counts = corpus.gather(changed)
+    rows, terms, weights = top_terms(local, hashes, counts, df[np.searchsorted(vocabulary, hashes)], n)
+    rows = changed[rows].astype(np.int32)
     dropped = np.isin(index.rows, changed)
     table = (
         np.concatenate([index.rows[~dropped], rows]),
@@ -167,36 +212,10 @@ def reindex(index: RelatedIndex, edits: Mapping[str, Terms]) -> tuple[RelatedInd
     similar = dict(index.similar)
     differ = frozenset(key for key, others in found.items() if similar.get(key) != others)
     similar.update(found)
-    return _replace(index, bounds, hashes, counts, frequencies, *table, similar), differ
-
-
-def _replace(index: RelatedIndex, bounds, hashes, counts, frequencies, rows, terms, weights, similar) -> RelatedIndex:
-    return RelatedIndex(
-        index.keys, index.tags, bounds, hashes, counts, frequencies, rows, terms, weights,
-        similar, index.k,
-    )  # fmt: skip
-
-
-def _with_terms(index: RelatedIndex, edited: Mapping[int, Terms]):
-    """The index's term arrays with the `edited` docs' terms in place: (bounds, hashes, counts), and
-    the edited docs' old and new term hashes, each doc's once."""
-    np = lazy.numpy()
-    lengths = np.diff(index.bounds)
-    hashes, counts, old, new = [], [], [], []
-    start = 0
-    for i in sorted(edited):
-        a, b = int(index.bounds[i]), int(index.bounds[i + 1])
-        mine = np.frombuffer(edited[i].hashes, dtype=np.uint64)
-        hashes += [index.hashes[start:a], mine]
-        counts += [index.counts[start:a], np.frombuffer(edited[i].counts, dtype=np.float32)]
-        old.append(index.hashes[a:b])
-        new.append(mine)
-        lengths[i] = len(mine)
-        start = b
-    hashes.append(index.hashes[start:])
-    counts.append(index.counts[start:])
-    bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    return bounds, np.concatenate(hashes), np.concatenate(counts), np.concatenate(old), np.concatenate(new)
+    rows, terms, weights = table
+    return replace(
+        index, corpus=corpus, frequencies=frequencies, rows=rows, terms=terms, weights=weights, similar=similar
+    ), differ
 
 
 def _frequencies(before: Frequencies, removed: np.ndarray, added: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -216,19 +235,6 @@ def _reweighed(before: Frequencies, after: Frequencies, candidates: np.ndarray) 
     """Those of the term hashes `candidates` whose weight changes (see `related.reweighs`)."""
     np = lazy.numpy()
     return np.array([h for h in candidates.tolist() if reweighs(before.of(h), after.of(h), before.n)], dtype=np.uint64)
-
-
-def _vectors_of(docs: np.ndarray, bounds, hashes, counts, vocabulary, df, n: int):
-    """The vectors of the docs numbered `docs` (ascending), as `top_terms` gives them, numbered as in the corpus."""
-    np = lazy.numpy()
-    starts = bounds[docs]
-    lengths = bounds[docs + 1] - starts
-    total = int(lengths.sum())
-    where = np.arange(total) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-    mine, held = hashes[where], counts[where]
-    local = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)
-    rows, terms, weights = top_terms(local, mine, held, df[np.searchsorted(vocabulary, mine)], n)
-    return docs[rows].astype(np.int32), terms, weights
 
 
 def _changed_postings(before: tuple, after: tuple, terms: np.ndarray) -> np.ndarray:
