@@ -138,6 +138,8 @@ def test_arxiv_rss_1_0_feed_of_2012_every_item_in():
     assert "[SIAM J. Comput. 29 (1999) 180–200]" in cross.abstract and "${\\sim}\\log n/\\log\\log n$" in cross.abstract
     matrix = next(p for p in result.papers if p.arxiv == "1209.2480")
     assert "the case p>1 and the case 0<p<1." in matrix.abstract  # escaped HTML, once unescaped
+    schrodinger = next(p for p in result.papers if p.arxiv == "1209.2522")
+    assert "Coupled Schrödinger Equations" in schrodinger.title  # `Schr\x7fodinger`: an old TeX font's diaeresis
 
 
 def test_arxiv_rss_1_0_kinds_creators_and_tex():
@@ -333,6 +335,9 @@ def test_zotero_csv_export():
     assert alone.authors == ("Bindu M. Kutty",)  # `Kutty, Bindu M.` is one author, not two
     shankar = next(p for p in result.papers if "B. S. Shankaranarayana Rao" in p.authors)
     assert "Shankaranarayana Rao" in shankar.surnames
+    # A malformed Author cell: `Madhavadas, Sowmya; , Kapgal ,Vijaya Kumar; , Kutty ,Bindu M.; and Subramanian, Sarada`
+    chocolate = next(p for p in result.papers if "Dark Chocolate" in p.title)
+    assert chocolate.authors == ("Sowmya Madhavadas", "Vijaya Kumar Kapgal", "Bindu M. Kutty", "Sarada Subramanian")
 
 
 def test_zotero_csv_cases():

@@ -16,6 +16,7 @@ import io
 
 from ..errors import Problem, SourceError
 from .base import ParseOptions, ParseResult, paper_from_record
+from .record import name_part
 
 NAME = "csv"
 DESCRIPTION = "CSV with a header row: title, abstract, date, authors, tags, url, arxiv (or a Zotero export)"
@@ -75,7 +76,7 @@ def _from_zotero(row: dict[str, str]) -> dict[str, object]:
     (one author is still `Last, First`, not two names), and a name without a comma is one Zotero
     keeps in a single field, an organisation's: all of it is the family name."""
     record: dict[str, object] = {key.strip().lower(): value for key, value in row.items() if key}
-    names = [name.strip() for name in str(record.pop("author", "")).split(";") if name.strip()]
+    names = [name for name in map(name_part, str(record.pop("author", "")).split(";")) if name]
     record["authors"] = names
     record["surnames"] = [name for name in names if "," not in name and " " in name]
     return record

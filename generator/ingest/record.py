@@ -165,8 +165,17 @@ def _clean_words(text: str) -> str:
 def split_name_text(text: str) -> tuple[str, ...]:
     """Author names from one string joined by ';', or else by ',' and 'and'."""
     # No `\s*` or `\s+` in front of a separator: on a long run of spaces that would be quadratic.
-    parts = text.split(";") if ";" in text else re.split(r",\s*(?:and\s)?|\sand\s", text)
+    parts = [name_part(p) for p in text.split(";")] if ";" in text else re.split(r",\s*(?:and\s)?|\sand\s", text)
     return tuple(name for name in (_clean_words(part) for part in parts) if name)
+
+
+def name_part(part: str) -> str:
+    """One name of a `;`-separated list (`Last, First; Last, First`, as Zotero writes it), without the stray
+    commas or the last `and` that hand-edited lists carry (`...; , Kutty ,Bindu M.; and Rao, S.`)."""
+    return _LEADING_AND.sub("", part.strip().strip(",").strip())
+
+
+_LEADING_AND = re.compile(r"^and\s+")
 
 
 def clean_paper(paper: Paper) -> Paper:

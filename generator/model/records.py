@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field, fields
 from urllib.parse import unquote
 
@@ -208,6 +209,13 @@ def arxiv_links(identifier: str) -> dict[str, str]:
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
+# DEL before a letter is the diaeresis of the old TeX fonts, as arXiv's feeds before about 2010 carry
+# it (`Schr\x7fodinger`): the letter with its diaeresis.
+_OLD_DIAERESIS = re.compile("\x7f([A-Za-z])")
+
+
 def clean_text(text: str) -> str:
     """Collapse whitespace and control characters to single spaces; keep every visible character."""
+    if "\x7f" in text:
+        text = unicodedata.normalize("NFC", _OLD_DIAERESIS.sub("\\1\u0308", text))
     return " ".join(_CONTROLS.sub(" ", text).split())
