@@ -337,15 +337,28 @@ class BuildCache:
 
         A `LookupError` when one of them was stored without its model (it cannot be patched).
         """
+        wanted = [_refs_text([slug]) for slug in slugs]
+        if not wanted:
+            return {}
+        # One pass over the table for all of them: each pass reads every row's refs (50 ms at 10,000 papers).
+        where = " OR ".join(["instr(refs, ?) > 0"] * len(wanted))
+        return self._output_rows(f"SELECT path, key, digest, refs, reads FROM outputs WHERE {where}", wanted)
+
+    def outputs_in(self, folders: Iterable[str]) -> dict[str, OutputRow]:
+        """The outputs in these folders of the site (without their models); a `LookupError` as `outputs_showing`."""
+        found = {}
+        for folder in folders:  # a range of the primary key each: `folder/` up to `folder0`, the next character
+            query = "SELECT path, key, digest, refs, reads FROM outputs WHERE path >= ? AND path < ?"
+            found.update(self._output_rows(query, [f"{folder}/", f"{folder}0"]))
+        return found
+
+    def _output_rows(self, query: str, args: list[str]) -> dict[str, OutputRow]:
         found = {}
         with self._reading():
-            for slug in slugs:
-                for path, key, d, refs, reads in self.db.execute(
-                    "SELECT path, key, digest, refs, reads FROM outputs WHERE instr(refs, ?) > 0", (_refs_text([slug]),)
-                ):
-                    if reads is None:
-                        raise LookupError(path)
-                    found[path] = OutputRow(path, key, d, _refs(refs), reads)
+            for path, key, d, refs, reads in self.db.execute(query, args):
+                if reads is None:
+                    raise LookupError(path)
+                found[path] = OutputRow(path, key, d, _refs(refs), reads)
         return found
 
     def output_model(self, path: str) -> bytes | None:

@@ -233,7 +233,8 @@ def _rerender(
     path -> old row, path -> new model and reads); None when that cannot be done."""
     try:
         showing = cache.outputs_showing(papers)
-        showing.update(cache.outputs_showing(similar))
+        # A paper's related papers show on its page alone (and in what is rendered with it: its .bib).
+        showing.update(cache.outputs_in(paper_page_path(slug).rpartition("/")[0] for slug in similar))
     except LookupError:
         return None
     # What changed of each paper; an output that read none of it renders the same bytes.

@@ -375,15 +375,10 @@ def ranked(
     rows, cols, data, width = arrays
     n = len(keys)
     rows = rows.astype(np.int64)  # doc numbers go into pair numbers and sort keys
-    # Candidates: for each term only the POSTINGS documents where it weighs most, so a
-    # paper meets at most TOP_TERMS * POSTINGS others, whatever the corpus size.
-    order = np.lexsort((rows, -data, cols))
-    keep = order[rank_in_groups(cols[order]) < POSTINGS]
-    keep = keep[np.lexsort((rows[keep], cols[keep]))]  # by doc within a term
-    postings = _Postings(np.searchsorted(cols[keep], np.arange(width + 1)), rows[keep], data[keep])
     ids = np.arange(n) if which is None else which.astype(np.int64)
-    if which is not None:  # the docs asked about, numbered 0, 1, ... in `ids` order
-        asked = np.isin(rows, ids)
+    asked = None if which is None else np.isin(rows, ids)
+    postings = _postings(rows, cols, data, width, None if asked is None else np.unique(cols[asked]))
+    if asked is not None:  # the docs asked about, numbered 0, 1, ... in `ids` order
         rows, cols, data = np.searchsorted(ids, rows[asked]), cols[asked], data[asked]
     m = len(ids)
     if not m:
@@ -446,6 +441,20 @@ class _Scored(NamedTuple):
     start: int
     size: int
     n: int
+
+
+def _postings(rows: np.ndarray, cols: np.ndarray, data: np.ndarray, width: int, terms: np.ndarray | None) -> _Postings:
+    """The postings of every term (see `_Postings`), or of the columns `terms` alone (the others empty)."""
+    np = lazy.numpy()
+    if terms is not None:
+        held = np.isin(cols, terms)
+        rows, cols, data = rows[held], cols[held], data[held]
+    # Candidates: for each term only the POSTINGS documents where it weighs most, so a
+    # paper meets at most TOP_TERMS * POSTINGS others, whatever the corpus size.
+    order = np.lexsort((rows, -data, cols))
+    keep = order[rank_in_groups(cols[order]) < POSTINGS]
+    keep = keep[np.lexsort((rows[keep], cols[keep]))]  # by doc within a term
+    return _Postings(np.searchsorted(cols[keep], np.arange(width + 1)), rows[keep], data[keep])
 
 
 def _queue(rows: np.ndarray, cols: np.ndarray, data: np.ndarray, block: int, n: int) -> _Queue:

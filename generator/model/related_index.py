@@ -200,7 +200,8 @@ def reindex(index: RelatedIndex, edits: Mapping[str, Terms]) -> tuple[RelatedInd
         np.concatenate([index.terms[~dropped], terms]),
         np.concatenate([index.weights[~dropped], weights]),
     )
-    order = np.lexsort((table[1], -table[2], table[0]))  # as `top_terms` orders them
+    # As `top_terms` orders them: by doc, then strongest first; each doc's entries already are.
+    order = np.argsort(table[0], kind="stable")
     table = (table[0][order], table[1][order], table[2][order])
     # Docs that may rank differently: those with a new vector, and those with a strongest term whose postings changed.
     touched = np.unique(np.concatenate([index.terms[dropped], terms]))
