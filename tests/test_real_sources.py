@@ -203,8 +203,12 @@ def test_hugging_face_2025_items_convert_tex_and_keep_ai_keywords_as_keywords():
 @needs_real
 def test_biblatex_examples_every_entry_with_a_title_in():
     result = real("bibtex/biblatex-examples.bib")
-    # 100 blocks: 8 @string and 2 @set (groups of other entries, not papers), 90 entries.
-    assert counts(result) == (90, 0, 0)
+    # 100 blocks: 8 @string and 2 @set (groups of other entries, not papers: a note each), 90 entries.
+    assert counts(result) == (90, 0, 2)
+    assert [note.message for note in result.notes] == [
+        "@set entry 'set' groups other entries, which are read one by one; it is not a paper",
+        "@set entry 'stdmodel' groups other entries, which are read one by one; it is not a paper",
+    ]
     by_line = {p.line: p for p in result.papers}
     aksin = by_line[37]
     assert aksin.authors == (
@@ -282,6 +286,7 @@ def test_bibtex_cases():
     result = own("bibliography_cases.bib")
     assert [str(p) for p in result.problems] == ["bibliography_cases.bib:90: entry 'untitled' has no title; skipped"]
     assert [str(n) for n in result.notes] == [
+        "bibliography_cases.bib:4: @set entry 'set' groups other entries, which are read one by one; it is not a paper",
         "bibliography_cases.bib:50: entry 'An Online Preprint': year 'in press' is not a date; kept without it",
         "bibliography_cases.bib:56: entry 'A Paper Known by Its PDF': month '13' is not a month; kept the year",
         "bibliography_cases.bib:83: entry key 'scholar' is used twice; this entry is read as well",

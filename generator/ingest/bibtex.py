@@ -53,6 +53,7 @@ DESCRIPTION = "BibTeX or biblatex (.bib)"
 _ENTRY = re.compile(r"^[^\S\n]*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 # Blocks that are not papers: BibTeX's commands, biblatex's sets of other entries and data containers.
 _SKIP_TYPES = {"comment", "preamble", "string", "set", "xdata"}
+_GROUPS = {"set", "xdata"}
 # Fields that may name an arXiv id among other text.
 _ARXIV_MENTIONS = ("journal", "journaltitle", "note", "howpublished", "number", "url", "pdf", "file", "addendum")
 # A venue that only says "a preprint on arXiv" is no venue.
@@ -86,7 +87,11 @@ def parse(text: str, name: str, options: ParseOptions) -> ParseResult:
     parents = {entry.key.lower(): _fields(entry, raw=False) for entry, _ in entries}
     entries.sort(key=lambda item: item[0].start_line or 0)
     for entry, duplicate in entries:
-        if entry.entry_type.lower() in _SKIP_TYPES:
+        kind = entry.entry_type.lower()
+        if kind in _SKIP_TYPES:
+            if kind in _GROUPS:  # an entry a reader may count: say why it is no paper
+                what = f"@{kind} entry {entry.key!r} groups other entries, which are read one by one"
+                result.notes.append(Problem(name, f"{what}; it is not a paper", line=_line(entry.start_line)))
             continue
         fields = _fields(entry, raw=duplicate)
         parent = parents.get((fields.get("crossref") or fields.get("xref") or "").strip().lower())
