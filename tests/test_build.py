@@ -13,7 +13,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import FIXTURES, REPO, broken_links, write_files
+from conftest import FIXTURES, REPO, broken_links, stable_files, write_files
 
 from generator.cli import main
 
@@ -221,19 +221,7 @@ def test_two_builds_are_byte_identical(sample, tmp_path):
     subprocess.run([sys.executable, "-m", "generator", "-C", str(other), "-q", "build"], env=env, check=True)
     first, second = tree(sample / "site"), tree(other / "site")
     assert len(first) > 40 and any(path.startswith("pagefind/") for path in first)
-    assert _stable(second) == _stable(first)
-
-
-def _stable(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Every file but Pagefind's filter index and the index files naming it: Pagefind writes filters
-    in hash-map order, so their bytes (and names) differ between runs (Pagefind/pagefind#638)."""
-    return {
-        path: data
-        for path, data in files.items()
-        if not path.startswith("pagefind/filter/")
-        and path != "pagefind/pagefind-entry.json"
-        and not path.endswith(".pf_meta")
-    }
+    assert stable_files(second) == stable_files(first)
 
 
 def test_one_process_and_several_build_the_same_bytes(sample):

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, copy_project
+from conftest import FIXTURES, REPO, copy_project, stable_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -300,6 +300,23 @@ def test_edits_that_change_related_papers_are_patched_as_a_clean_build_makes_the
     assert capsys.readouterr().out.startswith("updated ")
     assert related_on(page) != before
     assert_same_as_clean_build(root, tmp_path / "clean")
+
+
+def test_word_edits_with_search_on_give_a_clean_builds_site_and_search_index(tmp_path):
+    # With search on, the site and the Pagefind index (its fragments, words and pages) after each edit
+    # are a clean build's, outside what Pagefind itself writes in a varying order.
+    root = make_project(tmp_path / "p")
+    assert main(["-C", str(root), "-q", "build", "--jobs", "1"]) == 0
+    path = root / "content/papers/speech-only.md"
+    for i, words in enumerate(["Diffusion transformer image generation.", "Speech codec tokens, zyzzyva."]):
+        path.write_text(path.read_text() + f"\n{words}\n")
+        assert main(["-C", str(root), "-q", "build", "--jobs", "1"]) == 0
+        (tmp_path / f"clean-{i}").mkdir()
+        clean = copy_project(root, tmp_path / f"clean-{i}")
+        assert main(["-C", str(clean), "-q", "build", "--clean", "--jobs", "1"]) == 0
+        site = tree(root / "site")
+        assert any(name.startswith("pagefind/fragment/") for name in site)
+        assert stable_files(site) == stable_files(tree(clean / "site"))
 
 
 def test_a_clean_build_between_edits_leaves_no_stale_record(tmp_path):
