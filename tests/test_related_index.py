@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from generator.content.entry import load_entries
 from generator.ids import tag_slug
 from generator.model.related import DF_BITS, Doc, rounded_df, terms_of, terms_of_many
-from generator.model.related_index import RelatedIndex, build_index, reindex
+from generator.model.related_index import RelatedIndex, build_index, follow, reindex
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -133,3 +133,19 @@ def test_an_edit_that_moves_a_term_across_a_weight_step_is_followed(demo_docs):
 
 def test_reindex_refuses_an_unknown_key(demo_docs):
     assert reindex(build_index(demo_docs[:50]), {"no-such-paper": terms_of("", "kv cache")}) is None
+
+
+def test_follow_reuses_an_index_and_follows_a_few_changed_papers(demo_docs):
+    index = build_index(demo_docs)
+    same, fresh = follow(demo_docs, index)
+    assert same is index and not fresh  # nothing changed: the same index
+    changed = [
+        Doc(d.key, terms_of("speech codec tokens", "Audio language models. Zyzzyva."), d.tags) if i in (5, 900) else d
+        for i, d in enumerate(demo_docs)
+    ]
+    followed, fresh = follow(changed, index)
+    assert fresh
+    assert followed.corpus.changed == {}  # stored whole again
+    assert_same_index(followed, build_index(changed))
+    retagged = [Doc(d.key, d.terms, d.tags | {"new"}) if i == 0 else d for i, d in enumerate(demo_docs)]
+    assert_same_index(follow(retagged, index)[0], build_index(retagged))  # other tags: found again
