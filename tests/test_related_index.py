@@ -64,18 +64,32 @@ WORDS = ["kv", "cache", "speech", "codec", "graph", "token", "audio", "serving",
 TEXTS = st.lists(st.sampled_from(WORDS), max_size=10).map(" ".join)
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    texts=st.lists(TEXTS, min_size=2, max_size=40),
-    tags=st.lists(st.frozensets(st.sampled_from(["a", "b", "c"])), min_size=40, max_size=40),
-    edits=st.lists(st.dictionaries(st.integers(0, 39), st.tuples(TEXTS, TEXTS), max_size=4), min_size=1, max_size=2),
-    k=st.integers(1, 6),
-)
-def test_reindex_is_build_index_after_the_edits(texts, tags, edits, k):
+CORPORA = {
+    "texts": st.lists(TEXTS, min_size=2, max_size=40),
+    "tags": st.lists(st.frozensets(st.sampled_from(["a", "b", "c"])), min_size=40, max_size=40),
+    "edits": st.lists(st.dictionaries(st.integers(0, 39), st.tuples(TEXTS, TEXTS), max_size=4), min_size=1, max_size=2),
+    "k": st.integers(1, 6),
+}
+
+
+def check_rounds(texts, tags, edits, k):
     # One round of edits, or two: the second follows an index that holds the first aside.
     docs = [Doc(f"d{i:02d}", terms_of("", text), tags[i]) for i, text in enumerate(texts)]
     rounds = [{f"d{i:02d}": text for i, text in part.items() if i < len(docs)} for part in edits]
     check(docs, rounds[-1], k, earlier=rounds[0] if len(rounds) > 1 else None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(**CORPORA)
+def test_reindex_is_build_index_after_the_edits(texts, tags, edits, k):
+    check_rounds(texts, tags, edits, k)
+
+
+@pytest.mark.slow
+@settings(max_examples=3000, deadline=None)
+@given(**CORPORA)
+def test_reindex_is_build_index_after_the_edits_at_length(texts, tags, edits, k):
+    check_rounds(texts, tags, edits, k)
 
 
 @pytest.fixture(scope="module")
