@@ -46,12 +46,13 @@ class TermTable:
     changed: Mapping[int, Terms]  # doc number -> its terms now
 
     @staticmethod
-    def of(docs: Sequence[Doc]) -> TermTable:
+    def of(terms: Sequence[Terms]) -> TermTable:
+        """The table of docs with these terms, in order."""
         np = lazy.numpy()
         return TermTable(
-            np.cumsum([0] + [len(doc.terms.hashes) for doc in docs], dtype=np.int64),
-            np.frombuffer(b"".join([doc.terms.hashes for doc in docs]), dtype=np.uint64),
-            np.frombuffer(b"".join([doc.terms.counts for doc in docs]), dtype=np.float32),
+            np.cumsum([0] + [len(held.hashes) for held in terms], dtype=np.int64),
+            np.frombuffer(b"".join([held.hashes for held in terms]), dtype=np.uint64),
+            np.frombuffer(b"".join([held.counts for held in terms]), dtype=np.float32),
             {},
         )
 
@@ -95,7 +96,7 @@ class TermTable:
         """The same terms, with no changed docs aside."""
         if not self.changed:
             return self
-        return TermTable.of([Doc("", self.terms(i), frozenset()) for i in range(len(self.bounds) - 1)])
+        return TermTable.of([self.terms(i) for i in range(len(self.bounds) - 1)])
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def build_index(docs: Sequence[Doc], k: int = 5) -> RelatedIndex:
     return RelatedIndex(
         tuple(keys),
         tuple(doc.tags for doc in docs),
-        TermTable.of(docs),
+        TermTable.of([doc.terms for doc in docs]),
         vectors.frequencies,
         rows,
         terms,
