@@ -306,15 +306,15 @@ def test_bibtex_cases():
     assert ranged.abstract == (
         "We get 10% of persistent homology – at ~25 fps, see [other2020] and http://x.org/~a; $\\delta$-functions stay."
     )
-    assert (scholar.arxiv, scholar.journal_ref, published(scholar)) == ("1506.02078", "", "2015")
-    assert (corr.arxiv, corr.journal_ref, published(corr)) == ("1506.02078", "", "2015-06")
-    assert (zotero.arxiv, published(zotero)) == ("1809.02922", "2018-09")
+    assert (scholar.arxiv, scholar.journal_ref, published(scholar)) == ("1506.09991", "", "2015")
+    assert (corr.arxiv, corr.journal_ref, published(corr)) == ("1506.09991", "", "2015-06")
+    assert (zotero.arxiv, published(zotero)) == ("1809.09993", "2018-09")
     assert (online.arxiv, published(online)) == ("2106.09685", "2021-06")  # no year: the id's month
     assert (pdf.arxiv, published(pdf)) == ("1209.2411", "2012")
     assert (dated.arxiv, dated.doi, published(dated)) == ("2310.07240", "10.48550/arxiv.2310.07240", "2021-03-04")
     assert (parent.authors, published(parent)) == ((), "1990")
     assert (child.journal_ref, published(child)) == ("Contemporary Literary Criticism", "1990")
-    assert again.title == "Visualizing and Understanding Recurrent Networks" and again.arxiv == "1506.02078"
+    assert again.title == "Probing and Explaining Recurrent Taggers" and again.arxiv == "1506.09991"
 
 
 # -- Zotero CSV ------------------------------------------------------------------------------------
@@ -461,8 +461,8 @@ def test_json_lines_date_fields_and_aliases():
         "created 'soon' is not a date; kept without it"
     )
     created, month, year, seen, bad = result.papers
-    assert created.abstract == "We get 10% gains – see [zou2021benign] and $\\mathcal{O}(n)$."
-    assert published(created) == "2025-06-18" and created.arxiv == "2506.15684"
+    assert created.abstract == "We get 10% gains – see [ito2021gentle] and $\\mathcal{O}(n)$."
+    assert published(created) == "2025-06-18" and created.arxiv == "2506.19997"
     assert (month.authors, month.surnames, published(month)) == (
         ("Adrian Del Maestro", "Subir Sachdev"),
         ("Del Maestro",),
