@@ -143,6 +143,25 @@ def stable_files(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="session")
+def demo_docs() -> list:
+    """The demo papers three times over, as the benchmark's demo corpus grows them: 2,040 related-papers
+    docs, each with two others of the same words (ties), terms held by more than the postings keep
+    and by more than 2**DF_BITS papers."""
+    from generator.content.entry import load_entries
+    from generator.ids import tag_slug
+    from generator.model.related import Doc, terms_of_many
+
+    entries, problems = load_entries(REPO / "content" / "papers", REPO)
+    assert not problems and len(entries) > 500
+    terms = terms_of_many([(entry.title, entry.body) for entry in entries])
+    return [
+        Doc(f"{entry.slug}-{copy}", t, frozenset(tag_slug(tag) for tag in entry.tags))
+        for copy in range(3)
+        for entry, t in zip(entries, terms)
+    ]
+
+
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory) -> Path:
     """The shipped demo, built once per test run; tests read it and never change it."""
     from generator.cli import main

@@ -11,10 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.content.entry import load_entries
-from generator.ids import tag_slug
 from generator.model import related as related_module
-from generator.model.related import POSTINGS, Doc, Vectors, related, terms_of, terms_of_many, vectorize
+from generator.model.related import POSTINGS, Doc, Vectors, related, terms_of, vectorize
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -45,20 +43,6 @@ def plain_related(prepared: Vectors, k: int, postings: int = POSTINGS) -> dict[s
         order = np.lexsort((others, -(has[others] @ has[i]), -scores[others]))
         found[doc.key] = tuple(docs[j].key for j in others[order][:k])
     return found
-
-
-@pytest.fixture(scope="module")
-def demo_docs() -> list[Doc]:
-    """The demo papers three times over, as the benchmark corpus grows them (tests/benchmarks/corpus.py):
-    2,040 papers, each with two others of the same words (ties), terms held by more than POSTINGS papers."""
-    entries, problems = load_entries(REPO / "content" / "papers", REPO)
-    assert not problems and len(entries) > 500
-    terms = terms_of_many([(entry.title, entry.body) for entry in entries])
-    return [
-        Doc(f"{entry.slug}-{copy}", t, frozenset(tag_slug(tag) for tag in entry.tags))
-        for copy in range(3)
-        for entry, t in zip(entries, terms)
-    ]
 
 
 @pytest.mark.parametrize(

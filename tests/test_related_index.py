@@ -11,9 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.content.entry import load_entries
-from generator.ids import tag_slug
-from generator.model.related import DF_BITS, Doc, rounded_df, terms_of, terms_of_many
+from generator.model.related import DF_BITS, Doc, rounded_df, terms_of
 from generator.model.related_index import RelatedIndex, build_index, follow, reindex
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,20 +88,6 @@ def test_reindex_is_build_index_after_the_edits(texts, tags, edits, k):
 @given(**CORPORA)
 def test_reindex_is_build_index_after_the_edits_at_length(texts, tags, edits, k):
     check_rounds(texts, tags, edits, k)
-
-
-@pytest.fixture(scope="module")
-def demo_docs() -> list[Doc]:
-    """The demo papers three times over (2,040 papers): terms held by more than 2**DF_BITS papers,
-    and by more than the postings keep."""
-    entries, problems = load_entries(REPO / "content" / "papers", REPO)
-    assert not problems and len(entries) > 500
-    terms = terms_of_many([(entry.title, entry.body) for entry in entries])
-    return [
-        Doc(f"{entry.slug}-{copy}", t, frozenset(tag_slug(tag) for tag in entry.tags))
-        for copy in range(3)
-        for entry, t in zip(entries, terms)
-    ]
 
 
 @pytest.mark.parametrize(
