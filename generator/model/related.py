@@ -449,12 +449,18 @@ def _postings(rows: np.ndarray, cols: np.ndarray, data: np.ndarray, width: int, 
     if terms is not None:
         held = np.isin(cols, terms)
         rows, cols, data = rows[held], cols[held], data[held]
-    # Candidates: for each term only the POSTINGS documents where it weighs most, so a
-    # paper meets at most TOP_TERMS * POSTINGS others, whatever the corpus size.
-    order = np.lexsort((rows, -data, cols))
-    keep = order[rank_in_groups(cols[order]) < POSTINGS]
+    keep = strongest(rows, cols, data)
     keep = keep[np.lexsort((rows[keep], cols[keep]))]  # by doc within a term
     return _Postings(np.searchsorted(cols[keep], np.arange(width + 1)), rows[keep], data[keep])
+
+
+def strongest(rows: np.ndarray, terms: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Which entries (doc, term, weight) the postings keep: for each term only the POSTINGS docs where it
+    weighs most (ties to the lower doc), so a paper meets at most TOP_TERMS * POSTINGS others, whatever
+    the corpus size. Their indices, by term, strongest first."""
+    np = lazy.numpy()
+    order = np.lexsort((rows, -weights, terms))
+    return order[rank_in_groups(terms[order]) < POSTINGS]
 
 
 def _queue(rows: np.ndarray, cols: np.ndarray, data: np.ndarray, block: int, n: int) -> _Queue:

@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING
 
 from .. import lazy
 from .related import (
-    POSTINGS,
     Doc,
     Frequencies,
     Terms,
-    rank_in_groups,
     ranked,
     reweighs,
+    strongest,
     tag_masks,
     top_terms,
     vectorize,
@@ -246,8 +245,7 @@ def _changed_postings(before: tuple, after: tuple, terms: np.ndarray) -> np.ndar
     parts = []
     for rows, hashes, weights in (before, after):
         picked = np.flatnonzero(np.isin(hashes, terms))
-        picked = picked[np.lexsort((rows[picked], -weights[picked], hashes[picked]))]
-        picked = picked[rank_in_groups(hashes[picked]) < POSTINGS]
+        picked = picked[strongest(rows[picked], hashes[picked], weights[picked])]
         parts.append((hashes[picked], rows[picked].astype(np.int64), weights[picked]))
     hashes, rows, weights = (np.concatenate([a, b]) for a, b in zip(*parts))
     order = np.lexsort((weights, rows, hashes))
