@@ -130,6 +130,11 @@ def copy_project(source: Path, target: Path) -> Path:
     return target
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, by its path relative to it (with `/`), and its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def stable_files(files: dict[str, bytes]) -> dict[str, bytes]:
     """Every file but Pagefind's filter index and the index files naming it: Pagefind writes filters
     in hash-map order, so their bytes (and names) differ between runs (Pagefind/pagefind#638)."""

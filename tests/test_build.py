@@ -13,7 +13,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import FIXTURES, REPO, broken_links, stable_files, write_files
+from conftest import FIXTURES, REPO, broken_links, stable_files, tree, write_files
 
 from generator.cli import main
 
@@ -30,10 +30,6 @@ def sample(tmp_path: Path) -> Path:
 
 def build(root: Path, *args: str) -> int:
     return main(["-C", str(root), "-q", "build", *args])
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_sample_builds_every_page_kind(sample):

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, broken_links, copy_project, write_files
+from conftest import FIXTURES, REPO, broken_links, copy_project, tree, write_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -258,10 +258,6 @@ def make_project(root: Path) -> Path:
     shutil.copytree(FIXTURES / "sample_site", root)
     shutil.copytree(REPO / "themes", root / "themes")
     return root
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def cli_build(root: Path, *args: str) -> int:

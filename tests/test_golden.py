@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, tree
 
 from generator.build.pipeline import build
 from generator.config import load_config
@@ -23,11 +23,6 @@ EXPECTED = FIXTURES / "sample_site_expected"
 UPDATE = os.environ.get("PAPERFEED_UPDATE_GOLDEN") == "1"
 SHOWN_DIFFS = 5  # text files whose diff the failure message shows
 DIFF_LINES = 80  # lines of each diff shown
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder`, by its path relative to it (with `/`), and its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build_sample(tmp_path: Path) -> Path:

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, copy_project, stable_files
+from conftest import FIXTURES, REPO, copy_project, stable_files, tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,10 +31,6 @@ def backdate(root: Path, seconds: float = 60) -> None:
 
 def build(root: Path, *args: str) -> int:
     return main(["-C", str(root), "-q", "build", "--no-search", "--jobs", "1", *args])
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def assert_same_as_clean_build(root: Path, scratch: Path) -> None:

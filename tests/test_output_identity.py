@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, copy_project
+from conftest import FIXTURES, REPO, copy_project, tree
 
 import generator.build.full
 from generator.build.output import MARKER, commit
@@ -25,10 +25,6 @@ def make_project(root: Path) -> Path:
 
 def build(root: Path, *args: str) -> int:
     return main(["-C", str(root), "-q", "build", "--no-search", "--jobs", "1", *args])
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def clean_site(root: Path, scratch: Path) -> dict[str, bytes]:

@@ -9,9 +9,8 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, tree
 
 from generator.build.lock import project_lock
 from generator.cli import main
@@ -25,10 +24,6 @@ def test_a_second_build_or_ingest_waits_its_turn_with_a_clear_message(project, c
         assert main(["-C", str(project), "ingest", str(FIXTURES / "tabular/papers.csv")]) == 1
         assert "cannot ingest: paperfeed build" in capsys.readouterr().err
     assert main(["-C", str(project), "-q", "build", "--no-search"]) == 0
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_builds_killed_at_random_moments_leave_the_previous_site_complete(tmp_path):

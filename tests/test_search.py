@@ -11,12 +11,13 @@ import datetime as dt
 import re
 import shutil
 import stat
+import subprocess
 import threading
 from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import REPO, write_files
+from conftest import REPO, stable_files, tree, write_files
 
 from generator.build import search
 from generator.cli import main
@@ -98,6 +99,19 @@ def test_paper_pages_give_pagefind_the_abstract_as_body_and_the_rest_as_meta_and
     # A paper without an abstract is found by its title, which is then its body.
     bare = lxml.html.parse(str(tmp_path / f"site/papers/paper-{PAPERS - 1}/index.html"))
     assert [e.tag for e in bare.xpath("//*[@data-pagefind-body]")] == ["h1", "section"]
+
+
+def test_indexing_the_paper_pages_alone_gives_the_index_of_the_whole_site(tmp_path):
+    write_project(tmp_path)
+    assert main(["-C", str(tmp_path), "-q", "build", "--no-search"]) == 0
+    site = tmp_path / "site"
+    whole = tmp_path / "whole"
+    subprocess.run([*search.find_pagefind(), "--site", str(site), "--output-path", str(whole), "--quiet"], check=True)
+    search.index_site(site, tmp_path / "papers")
+    # The same pages, words, fragments and filters (Pagefind writes the filter files in no fixed order).
+    same = stable_files({f"pagefind/{path}": data for path, data in tree(whole).items()})
+    assert stable_files({f"pagefind/{path}": data for path, data in tree(tmp_path / "papers").items()}) == same
+    assert sum(path.startswith("pagefind/fragment/") for path in same) == PAPERS
 
 
 def _fake_pagefind(tmp_path: Path, version: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import FIXTURES, REPO, broken_links, copy_project, write_files
+from conftest import FIXTURES, REPO, broken_links, copy_project, tree, write_files
 
 from generator.cli import main
 from generator.config import Config, parse_config
@@ -260,10 +260,6 @@ def arxiv_site(tmp_path: Path) -> Path:
 
 def build(root: Path, *args: str) -> int:
     return main(["-C", str(root), "-q", "build", "--no-search", "--jobs", "1", *args])
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_built_author_and_category_pages_link_each_other_with_no_broken_link(arxiv_site):

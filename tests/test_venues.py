@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import REPO, broken_links, copy_project, write_files
+from conftest import REPO, broken_links, copy_project, tree, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -315,10 +315,6 @@ def venue_site(tmp_path: Path) -> Path:
 
 def build(root: Path, *args: str) -> int:
     return main(["-C", str(root), "-q", "build", "--no-search", "--jobs", "1", *args])
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_built_venue_pages_are_linked_from_the_journal_refs_that_name_them(venue_site):

@@ -594,6 +594,9 @@ def paper_page_path(slug: str) -> str:
     return f"papers/{slug}/index.html"
 
 
+PAPER_PAGES = "papers/*/index.html"  # every `paper_page_path`, as a glob
+
+
 def paper_page(
     paper: PaperView,
     *,
