@@ -747,15 +747,16 @@ def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
         if not args.quiet:
             print(f"{config.output_dir}/ is up to date ({report.seconds:.2f} s)")
         return 0
+    search = f" (search index {report.search_seconds:.2f} s)" if report.search_seconds else ""
     if report.patched is not None:
         if not args.quiet:
+            files = f"{report.patched} file{'' if report.patched == 1 else 's'}"
             print(
-                f"updated {report.patched} files in {config.output_dir}/ for edited entries "
-                f"({report.papers} papers) in {report.seconds:.2f} s"
+                f"updated {files} in {config.output_dir}/ for edited entries "
+                f"({report.papers} papers) in {report.seconds:.2f} s{search}"
             )
         return 0
     if not args.quiet:
-        search = f" (search index {report.search_seconds:.2f} s)" if report.search_seconds else ""
         print(
             f"built {report.papers} papers, {report.tags} tags: {report.pages} pages, {report.feeds} feeds, "
             f"{report.files} files in {config.output_dir}/ in {report.seconds:.2f} s{search}"

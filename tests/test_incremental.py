@@ -302,15 +302,18 @@ def test_edits_that_change_related_papers_are_patched_as_a_clean_build_makes_the
     assert_same_as_clean_build(root, tmp_path / "clean")
 
 
-def test_word_edits_with_search_on_give_a_clean_builds_site_and_search_index(tmp_path):
-    # With search on, the site and the Pagefind index (its fragments, words and pages) after each edit
-    # are a clean build's, outside what Pagefind itself writes in a varying order.
+def test_word_edits_with_search_on_give_a_clean_builds_site_and_search_index(tmp_path, capsys):
+    # With search on, an edit is patched and the index made again; the site and the Pagefind index
+    # (its fragments, words and pages) after each edit are a clean build's, outside what Pagefind
+    # itself writes in a varying order.
     root = make_project(tmp_path / "p")
     assert main(["-C", str(root), "-q", "build", "--jobs", "1"]) == 0
     path = root / "content/papers/speech-only.md"
     for i, words in enumerate(["Diffusion transformer image generation.", "Speech codec tokens, zyzzyva."]):
         path.write_text(path.read_text() + f"\n{words}\n")
-        assert main(["-C", str(root), "-q", "build", "--jobs", "1"]) == 0
+        capsys.readouterr()
+        assert main(["-C", str(root), "build", "--jobs", "1"]) == 0
+        assert re.match(r"updated \d+ files? in site/ .*\(search index [\d.]+ s\)$", capsys.readouterr().out)
         (tmp_path / f"clean-{i}").mkdir()
         clean = copy_project(root, tmp_path / f"clean-{i}")
         assert main(["-C", str(clean), "-q", "build", "--clean", "--jobs", "1"]) == 0

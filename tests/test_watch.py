@@ -152,7 +152,7 @@ def test_with_search_pages_reload_before_the_index_is_made(project, tmp_path):
         entry = project / "content/papers/wavthruvec.md"
         entry.write_text(entry.read_text().replace("WavThruVec: Latent", "WavThruVec Live: Latent"))
         ready = served.wait_for("new pages in place; reloading open pages, indexing for search")
-        done = served.wait_for("rebuilt the site")
+        done = served.wait_for("patched ")  # the edit is patched, then the index made again
         assert "reloading" not in done  # the pages were reloaded once, before the index
         assert served.log.index(ready) < served.log.index(done)
         assert (project / "site/pagefind/pagefind-entry.json").read_text() != before

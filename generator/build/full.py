@@ -36,7 +36,6 @@ from .output import (
     files_under,
     link_previous,
     new_staging,
-    replace_folder,
     update_in_place,
 )
 from .parallel import Background, Workers, default_jobs, in_background, trim_memory
@@ -44,7 +43,7 @@ from .patch import PatchState, load_related, patch_inputs, store_related
 from .read import Loaded, read_entries
 from .renderer import RenderJob, RenderResult, place, render_outputs, templates_cache
 from .report import BuildReport
-from .search import find_pagefind, index_site
+from .search import INDEX, find_pagefind, index_site, refresh_index
 from .tracking import make_tracking_environment
 
 # Most files (written and removed) a build moves into the live site by themselves; more, and it stages
@@ -213,7 +212,11 @@ class FullBuild:
         # Each rename is atomic; the state stays "building" until the cache describes the result.
         if small and update_in_place(staging, self.output, sorted(written), removed):
             discard(staging)
-            return sorted(result.outputs)
+            if not self.search:
+                return sorted(result.outputs)
+            if self.pages_ready is not None:
+                self.pages_ready()
+            return sorted([*result.outputs, *self._index_again(report)])
         for path in unchanged:
             if not link_previous(previous, staging, path):
                 raise BuildError(f"{self.config.output_dir}/{path} changed while the site was built; build again")
@@ -235,23 +238,22 @@ class FullBuild:
         For `serve`: open pages reload without waiting for Pagefind. Until the
         new index is in, search finds what the previous one knew.
         """
-        index = self.output / "pagefind"
+        index = self.output / INDEX
         if previous is not None and index.is_dir() and not index.is_symlink():
-            shutil.copytree(index, staging / "pagefind", copy_function=os.link, symlinks=True)
+            shutil.copytree(index, staging / INDEX, copy_function=os.link, symlinks=True)
         commit(staging, self.output)
         assert self.pages_ready is not None
         self.pages_ready()
+        self._index_again(report)
+        return sorted(path for path in files_under(self.output) if path != MARKER)
+
+    def _index_again(self, report: BuildReport) -> list[str]:
+        """The live site's search index made again (`refresh_index`); its files."""
         self.progress("indexing for search (Pagefind)")
         began = time.perf_counter()
-        fresh = new_staging(self.output)  # beside the site, never in it
-        try:
-            index_site(self.output, fresh)
-            replace_folder(fresh, index)
-        except BaseException:
-            discard(fresh)
-            raise
+        index = refresh_index(self.output)
         report.search_seconds = time.perf_counter() - began
-        return sorted(path for path in files_under(self.output) if path != MARKER)
+        return index
 
 
 def _render(job: RenderJob, related: Callable[[], _Related], jobs: int) -> tuple[_Related, RenderResult]:

@@ -170,8 +170,8 @@ def plan(
         return Plan(
             Step.UP_TO_DATE, fingerprint, reuse=True, in_place=False, track=True, theme=theme_stamp, stats=stats
         )
-    # A search index is rebuilt over the whole site, so only a site without one is patched or updated in place.
-    small = intact and state is SiteState.COMPLETE and not search
+    # A site is patched or updated in place with the search index it has (made again) or without one.
+    small = intact and state is (SiteState.COMPLETE_SEARCH if search else SiteState.COMPLETE)
     return Plan(
         Step.PATCH if small else Step.FULL,
         fingerprint,

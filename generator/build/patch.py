@@ -15,7 +15,8 @@ full build, which gives the same bytes.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -41,10 +42,11 @@ from .cache import (
     paper_pickles,
     unpickle,
 )  # fmt: skip
-from .incremental import Plan, entry_row, restamp, unchanged
+from .incremental import Plan, entry_row, file_stamps, restamp, unchanged
 from .output import discard, new_staging, update_in_place
 from .read import parse_entry_record
 from .renderer import place, render_item, templates_cache
+from .search import INDEX, refresh_index
 from .tracking import ALL_FIELDS, make_tracking_environment, parse_reads
 
 # More edited entries than this, and a full build (which renders in parallel) is no slower.
@@ -101,6 +103,7 @@ class Patched:
 
     papers: int
     written: int
+    search_seconds: float = 0.0  # spent making the search index again
 
 
 @dataclass(frozen=True)
@@ -129,9 +132,13 @@ def try_patch(
     *,
     strict: bool,
     visibility: Visibility,
+    search: bool = False,
+    pages_ready: Callable[[], None] | None = None,
 ) -> Patched | None:
-    """Patch the site for edited entries; None, with nothing changed, when a full build is needed."""
-    inputs = patch_inputs(config, decided.theme, strict=strict, search=False, visibility=visibility)
+    """Patch the site for edited entries; None, with nothing changed, when a full build is needed.
+
+    With `search`, the search index is made again once the new pages are in (and `pages_ready` called)."""
+    inputs = patch_inputs(config, decided.theme, strict=strict, search=search, visibility=visibility)
     state = cache.result("state", inputs)
     if not isinstance(state, PatchState) or state.problems:
         return None
@@ -178,8 +185,13 @@ def try_patch(
             return None
     finally:
         discard(staging)
+    search_files, began = None, time.perf_counter()
+    if search and written:
+        if pages_ready is not None:
+            pages_ready()
+        search_files = refresh_index(output)
     new_pickles, new_digests = paper_pickles(papers.values())
-    with cache.transaction(SiteState.COMPLETE):
+    with cache.transaction(SiteState.COMPLETE_SEARCH if search else SiteState.COMPLETE):
         cache.store_entries([*touched, *(e.row for e in changes)], keep=None)
         cache.update_outputs(
             OutputRow(path, *outputs[path], models[path].model.refs, models[path].reads, models[path].model.blob)
@@ -191,9 +203,25 @@ def try_patch(
         if frequencies is not state.frequencies or pending != state.pending:
             patched = PatchState(state.info, state.salt, state.tags, frequencies, False, pending)
             cache.store_result("state", inputs, patched)
-        cache.set_meta("fingerprint", decided.fingerprint)
-        cache.set_meta("files", restamp(cache.get_meta("files") or "", cache.get_meta("paths") or "", written, output))
-    return Patched(len(rows), len(written))
+        _record_files(cache, decided.fingerprint, output, written, search_files)
+    return Patched(len(rows), len(written), time.perf_counter() - began if search_files is not None else 0.0)
+
+
+def _record_files(
+    cache: BuildCache, fingerprint: str, output: Path, written: list[str], index: list[str] | None
+) -> None:
+    """Record the site's files once `written` ones were replaced, and with `index` the search index's
+    files (every one new) in place of the previous index's."""
+    paths = cache.get_meta("paths") or ""
+    if index is None:
+        files = restamp(cache.get_meta("files") or "", paths, written, output)
+    else:
+        kept = [path for path in paths.split("\n") if path and not path.startswith(f"{INDEX}/")]
+        paths = "\n".join(sorted([*kept, *index]))
+        files = "\n".join(file_stamps(output, paths.split("\n")))
+    cache.set_meta("fingerprint", fingerprint)
+    cache.set_meta("paths", paths)
+    cache.set_meta("files", files)
 
 
 def _follow(cache: BuildCache, edits: Mapping[str, Terms]) -> tuple[RelatedIndex, dict[str, tuple[str, ...]]] | None:

@@ -147,12 +147,25 @@ class _Steps:
         """The site patched for a few edited entries, or None when that cannot be done."""
         patch = lazy.build_patch()
         patched = patch.try_patch(
-            self.root, self.config, self.theme, cache, decided, strict=self.strict, visibility=self.visibility
+            self.root,
+            self.config,
+            self.theme,
+            cache,
+            decided,
+            strict=self.strict,
+            visibility=self.visibility,
+            search=self.search,
+            pages_ready=self.pages_ready,
         )
         if patched is None:
             return None
         # A patch that wrote nothing (entries touched, not changed) left the site as it was.
-        return BuildReport(papers=patched.papers, patched=patched.written or None, up_to_date=not patched.written)
+        return BuildReport(
+            papers=patched.papers,
+            patched=patched.written or None,
+            up_to_date=not patched.written,
+            search_seconds=patched.search_seconds,
+        )
 
     def full(self, cache: BuildCache, decided: Plan) -> BuildReport:
         full = lazy.build_full()

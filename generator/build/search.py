@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..errors import BuildError
 from ..model.site import PAPER_PAGES
+from .output import discard, files_under, new_staging, replace_folder
 from .parallel import die_with_parent
 
 try:  # the binary's wheel (`pagefind[bin]`); a `pagefind` on PATH does as well
@@ -28,6 +29,7 @@ try:  # the binary's wheel (`pagefind[bin]`); a `pagefind` on PATH does as well
 except ImportError:  # pragma: no cover
     get_executable = None
 
+INDEX = "pagefind"  # the index's folder in the site
 MISSING = "search needs the Pagefind binary: install it with `pip install 'pagefind[bin]'`, or build with --no-search"
 NEEDED_VERSION = (1, 5)  # metadata (titles, authors, arXiv ids) is searched from Pagefind 1.5 on
 TOO_OLD = (
@@ -112,3 +114,17 @@ def index_site(folder: Path, output: Path | None = None) -> None:
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise BuildError(f"search indexing failed (pagefind exit {result.returncode}): {detail[0]}")
+
+
+def refresh_index(site: Path) -> list[str]:
+    """Index the pages of the live site folder `site` again, and swap the new index for its `pagefind/`
+    folder at the end (until then search answers from the previous index); the index's files, from `site`."""
+    index = site / INDEX
+    fresh = new_staging(site)  # beside the site, never in it
+    try:
+        index_site(site, fresh)
+        replace_folder(fresh, index)
+    except BaseException:
+        discard(fresh)
+        raise
+    return sorted(f"{INDEX}/{path}" for path in files_under(index))
