@@ -834,8 +834,14 @@ class Interruptions(RuleBasedStateMachine):
         before=before,
         when=st.one_of(st.just(PAGEFIND), delays),
         whole_group=st.booleans(),
+        indexed=st.booleans(),
     )
-    def sigkill_a_build_with_search(self, before: list[Edit], when: str | float, whole_group: bool) -> None:
+    def sigkill_a_build_with_search(
+        self, before: list[Edit], when: str | float, whole_group: bool, indexed: bool
+    ) -> None:
+        if indexed:  # a site with its index: the build below patches the edits, then indexes again
+            code = self.wait_for(self.p.start(), "the build with search before the edits")
+            self.check(code == 0, f"the build with search before the edits failed: exit {code}")
         did = self.make_edits(before)
         build = self.p.start()  # with search: Pagefind runs as the last step
         moment = self.reach(build, when)
@@ -846,7 +852,7 @@ class Interruptions(RuleBasedStateMachine):
         code = self.wait_for(build, "the killed build with search")
         target = "its process group" if whole_group else "its main process"
         self.note(
-            f"{before} {did}; build with search: SIGKILL to {target} {moment} "
+            f"{'indexed; ' if indexed else ''}{before} {did}; build with search: SIGKILL to {target} {moment} "
             f"({'running' if running else 'had ended'}, Pagefind {pagefind or 'not seen'}): exit {code}"
         )
         event(f"sigkill with search: {'Pagefind running' if pagefind else 'no Pagefind'}")
