@@ -28,7 +28,7 @@ from ..render.environment import make_environment, render_robots, render_sitemap
 from ..render.feeds import render_opml
 from ..render.theme import Asset, Theme, asset_urls, read_assets
 from .cache import BuildCache, OutputRow, SiteState, model_key, paper_pickles
-from .incremental import Plan, file_stamps, folder_stamp
+from .incremental import Plan, record_site
 from .output import (
     MARKER,
     commit,
@@ -184,7 +184,7 @@ class FullBuild:
             ),
             PatchState(site.info, salt, site.tags, found.index.frequencies, problems, {}),
         )
-        _record_site(cache, decided.fingerprint, self.output, paths)
+        record_site(cache, decided.fingerprint, self.output, paths)
         return len(paths)
 
     def _extra_files(self, site: Site) -> dict[str, bytes]:
@@ -214,8 +214,6 @@ class FullBuild:
             discard(staging)
             if not self.search:
                 return sorted(result.outputs)
-            if self.pages_ready is not None:
-                self.pages_ready()
             return sorted([*result.outputs, *self._index_again(report)])
         for path in unchanged:
             if not link_previous(previous, staging, path):
@@ -242,13 +240,14 @@ class FullBuild:
         if previous is not None and index.is_dir() and not index.is_symlink():
             shutil.copytree(index, staging / INDEX, copy_function=os.link, symlinks=True)
         commit(staging, self.output)
-        assert self.pages_ready is not None
-        self.pages_ready()
         self._index_again(report)
         return sorted(path for path in files_under(self.output) if path != MARKER)
 
     def _index_again(self, report: BuildReport) -> list[str]:
-        """The live site's search index made again (`refresh_index`); its files."""
+        """Once open pages are told the new ones are in (`pages_ready`), the live site's search index
+        made again (`refresh_index`); its files."""
+        if self.pages_ready is not None:
+            self.pages_ready()
         self.progress("indexing for search (Pagefind)")
         began = time.perf_counter()
         index = refresh_index(self.output)
@@ -321,10 +320,3 @@ def _prepare(theme: Theme, bytecode: Path | None, *, track: bool) -> jinja2.Envi
 
 def _compiled_early(name: str) -> bool:
     return name.endswith((".html", ".xml")) and not name.startswith("default/")
-
-
-def _record_site(cache: BuildCache, fingerprint: str, output: Path, paths: list[str]) -> None:
-    cache.set_meta("fingerprint", fingerprint)
-    cache.set_meta("folder", folder_stamp(output))
-    cache.set_meta("paths", "\n".join(paths))
-    cache.set_meta("files", "\n".join(file_stamps(output, paths)))

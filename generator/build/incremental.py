@@ -118,6 +118,14 @@ def file_stamps(folder: Path, paths: Sequence[str]) -> list[str]:
     return stamps
 
 
+def record_site(cache: BuildCache, fingerprint: str, output: Path, paths: list[str]) -> None:
+    """Record that the site at `output` holds exactly `paths` (each stamped now), built from inputs of `fingerprint`."""
+    cache.set_meta("fingerprint", fingerprint)
+    cache.set_meta("folder", folder_stamp(output))
+    cache.set_meta("paths", "\n".join(paths))
+    cache.set_meta("files", "\n".join(file_stamps(output, paths)))
+
+
 def restamp(recorded: str, paths: str, changed: Sequence[str], folder: Path) -> str:
     """The recorded `file_stamps` (lines, in the order of `paths`' lines) once `changed` files were replaced."""
     stamps = recorded.split("\n")

@@ -42,7 +42,7 @@ from .cache import (
     paper_pickles,
     unpickle,
 )  # fmt: skip
-from .incremental import Plan, entry_row, file_stamps, restamp, unchanged
+from .incremental import Plan, entry_row, record_site, restamp, unchanged
 from .output import discard, new_staging, update_in_place
 from .read import parse_entry_record
 from .renderer import place, render_item, templates_cache
@@ -213,15 +213,12 @@ def _record_files(
     """Record the site's files once `written` ones were replaced, and with `index` the search index's
     files (every one new) in place of the previous index's."""
     paths = cache.get_meta("paths") or ""
-    if index is None:
-        files = restamp(cache.get_meta("files") or "", paths, written, output)
-    else:
+    if index is not None:
         kept = [path for path in paths.split("\n") if path and not path.startswith(f"{INDEX}/")]
-        paths = "\n".join(sorted([*kept, *index]))
-        files = "\n".join(file_stamps(output, paths.split("\n")))
+        record_site(cache, fingerprint, output, sorted([*kept, *index]))
+        return
     cache.set_meta("fingerprint", fingerprint)
-    cache.set_meta("paths", paths)
-    cache.set_meta("files", files)
+    cache.set_meta("files", restamp(cache.get_meta("files") or "", paths, written, output))
 
 
 def _follow(cache: BuildCache, edits: Mapping[str, Terms]) -> tuple[RelatedIndex, dict[str, tuple[str, ...]]] | None:
