@@ -11,6 +11,9 @@ latex2mathml or feedgen, and loading them would be most of their time
 - numpy (`model/related.py`): only to count terms and to find related papers.
 - Pagefind's finder (`build/search.py`, with multiprocessing): only when a
   build with search has work to do.
+- PyYAML (`config.py`): only when site.yaml changed since the build cache
+  kept its data (`config.remembered_yaml`); 20 ms, most of it compiling one
+  regular expression. Entry front matter has its own reader.
 - Markdown (`render/markup.py`): only for bodies that are not plain
   paragraphs, which most abstracts are.
 - latex2mathml (`render/texmath.py`): only for text that has `$...$` math.
@@ -53,6 +56,13 @@ def numpy() -> ModuleType:
     import numpy as np
 
     return np
+
+
+def yaml() -> ModuleType:
+    """PyYAML, to parse site.yaml when its parsed data is not in the build cache."""
+    import yaml
+
+    return yaml
 
 
 def markdown() -> ModuleType:

@@ -20,8 +20,8 @@ from generator.config import Config, load_config, parse_config
 from generator.content.check import check_site
 from generator.content.entry import Entry, format_entry, parse_entry
 from generator.errors import ConfigError, SourceError
-from generator.model.days import Visibility
 from generator.model.site import Site, build_site
+from generator.model.visibility import Visibility
 
 D = dt.date
 CONFIG = Config(title="Test Feed", base_url="https://example.org/", per_page=2, top_papers=2)

@@ -20,10 +20,10 @@ import jinja2
 from ..config import Config
 from ..errors import BuildError, SourceError
 from ..ids import tag_slug
-from ..model.days import Visibility
 from ..model.related import Doc
 from ..model.related_index import RelatedIndex, follow
 from ..model.site import Site, build_site
+from ..model.visibility import Visibility
 from ..render.environment import make_environment, render_robots, render_sitemap
 from ..render.feeds import render_opml
 from ..render.theme import Asset, Theme, asset_urls, read_assets

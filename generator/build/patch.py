@@ -23,11 +23,12 @@ from pathlib import Path
 from ..config import Config
 from ..content.entry import Entry, entry_names, shown_prefix
 from ..errors import SourceError
-from ..model.days import Visibility, placement
+from ..model.days import placement
 from ..model.related import Frequencies, Terms
 from ..model.related_index import RelatedIndex, TermTable, reindex
 from ..model.site import Page, PaperView, SiteInfo, Tag, paper_page, paper_page_path, paper_view
 from ..model.taxonomies import AUTHORS, CATEGORIES, TermRef, taxonomy_shape
+from ..model.visibility import Visibility
 from ..render.theme import Theme
 from .cache import (
     BuildCache,

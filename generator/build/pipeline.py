@@ -22,7 +22,7 @@ from pathlib import Path
 from .. import lazy
 from ..config import Config
 from ..errors import BuildError
-from ..model.days import Visibility
+from ..model.visibility import Visibility
 from ..render.theme import Theme, find_theme
 from .cache import CACHE_DIR, BuildCache, CacheError, last_site_record
 from .incremental import Plan, Step, file_stamps, folder_stamp, plan

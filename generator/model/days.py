@@ -5,8 +5,7 @@ Pure data, like the rest of the model. `listing_key` orders papers newest
 day first and, within a day, by the site's `sort`; `build_calendar` takes
 papers in that order and gives every day, week and month that has papers as
 a `Period` (its URL, label and count), the calendar grid of each month, and
-each day's papers. `Visibility` leaves out drafts and entries dated after
-the build's day, as Hugo does, unless asked for.
+each day's papers. Which entries a build shows at all is `visibility.py`'s.
 """
 
 from __future__ import annotations
@@ -69,25 +68,6 @@ def placement(entry: Entry, sort: str) -> tuple[object, ...]:
     """What of an entry decides whether a build shows it, on which listings, and where: a patch of
     the site for an edited entry needs all of it unchanged."""
     return (entry.date, entry.tags, entry.draft, *(getattr(entry, name) for name in ORDER_FIELDS[sort]))
-
-
-@dataclass(frozen=True, slots=True)
-class Visibility:
-    """Which entries a build shows: `draft: true` only with `drafts`, an entry dated after `today`
-    (the build's day) only with `future`."""
-
-    today: dt.date
-    drafts: bool = False
-    future: bool = False
-
-    def shows(self, entry: Entry) -> bool:
-        return (self.drafts or not entry.draft) and (self.future or entry.date <= self.today)
-
-    @property
-    def key(self) -> str:
-        """What a build's output depends on of these settings, as text for the incremental plan: the
-        day matters only when future entries are left out, so that one appears on its day."""
-        return f"drafts={self.drafts} future={self.future} until={'' if self.future else self.today.isoformat()}"
 
 
 @dataclass(frozen=True, slots=True)
