@@ -389,7 +389,10 @@ def test_files_deleted_or_changed_in_the_site_folder_are_written_again(tmp_path)
     assert_same_as_clean_build(root, tmp_path / "clean")
 
 
-def test_the_site_check_in_a_child_agrees_with_the_check_in_place(tmp_path, monkeypatch):
+@pytest.mark.parametrize("share", ["none", "some", "all"])
+def test_the_site_check_in_a_child_agrees_with_the_check_in_place(tmp_path, monkeypatch, share):
+    """The parent checks `share` of the files, a forked child the rest: each split agrees with the
+    check in one process, whichever side a changed file falls on."""
     from generator.build import incremental
     from generator.build.cache import BuildCache
 
@@ -397,6 +400,11 @@ def test_the_site_check_in_a_child_agrees_with_the_check_in_place(tmp_path, monk
     backdate(root)
     build(root)
     site = root / "site"
+    with BuildCache(root) as cache:
+        paths = (cache.get_meta("paths") or "").split("\n")
+    changed = paths.index("papers/wavthruvec/index.html")
+    split = {"none": 0, "some": changed + 1, "all": len(paths)}[share]  # "some": the page is the parent's last
+    monkeypatch.setattr(incremental, "parent_share", lambda files, inputs: split)
 
     def both() -> tuple[bool, bool]:
         with BuildCache(root) as cache:
@@ -415,6 +423,17 @@ def test_the_site_check_in_a_child_agrees_with_the_check_in_place(tmp_path, monk
     assert both() == (False, False)
     page.unlink()
     assert both() == (False, False)
+    page.write_bytes(data)
+    (site / paths[-1]).unlink()  # the child's last file, or the parent's when it checks all
+    assert both() == (False, False)
+
+
+def test_the_parent_checks_a_share_that_balances_the_inputs_it_stamps():
+    from generator.build.incremental import parent_share
+
+    assert parent_share(18_800, 10_000) == 3150  # 10,000 papers: the parent's 10,000 entries and 3,150 files
+    assert parent_share(100, 1_000) == 0  # more inputs than files: the child checks them all
+    assert parent_share(0, 0) == 0
 
 
 def test_an_edit_that_keeps_size_and_mtime_is_picked_up(tmp_path):
