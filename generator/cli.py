@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from . import __version__
+from .build.incremental import early_site_check
 from .build.lock import project_lock
 from .config import CONFIG_NAME, Config, is_loopback, load_config, with_overrides
 from .errors import PaperfeedError, Problem, UsageError
@@ -714,8 +715,6 @@ def _progress(args: argparse.Namespace) -> Callable[[str], None] | None:
 
 
 def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
-    from .build.pipeline import build
-
     if args.jobs is not None and args.jobs < 1:
         print(_label("error") + "--jobs must be at least 1", file=sys.stderr)
         return 2
@@ -727,6 +726,10 @@ def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
             file=sys.stderr,
         )
     with project_lock(root, "build"):
+        # Begun before the build loads, which it overlaps (see `early_site_check`).
+        site_check = None if args.clean else early_site_check(root, root / config.output_dir)
+        from .build.pipeline import build
+
         report = build(
             root,
             config,
@@ -737,6 +740,7 @@ def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
             drafts=args.drafts,
             future=args.future,
             progress=_progress(args),
+            site_check=site_check,
         )
     if sys.stderr.isatty() and not args.quiet and not args.verbose:
         print("\r\033[K", end="", file=sys.stderr, flush=True)

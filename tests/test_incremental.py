@@ -428,6 +428,41 @@ def test_the_site_check_in_a_child_agrees_with_the_check_in_place(tmp_path, monk
     assert both() == (False, False)
 
 
+def test_the_early_site_check_agrees_and_answers_once(tmp_path, monkeypatch):
+    from generator.build import incremental
+
+    root = make_project(tmp_path / "p")
+    backdate(root)
+    build(root)
+    site = root / "site"
+    check = incremental.early_site_check(root, site)
+    assert check is not None
+    assert (check(), check()) == (True, True)  # the second call answers from the first
+    page = site / "papers/wavthruvec/index.html"
+    page.write_bytes(page.read_bytes() + b" ")
+    check = incremental.early_site_check(root, site)
+    assert check is not None
+    assert (check(), check()) == (False, False)
+    with monkeypatch.context() as m:
+        m.setattr(incremental.threading, "active_count", lambda: 2)  # as under `serve`
+        assert incremental.early_site_check(root, site) is None
+    assert incremental.early_site_check(tmp_path / "no-project", site) is None  # no cache, no record
+
+
+def test_a_build_reaps_an_early_check_it_did_not_use(tmp_path):
+    from generator.build.cache import BuildCache
+
+    root = make_project(tmp_path / "p")
+    backdate(root)
+    build(root)
+    with BuildCache(root) as cache:
+        cache.mark_building()  # as a killed build leaves it: the next build is a full one
+    assert build(root) == 0
+    with pytest.raises(ChildProcessError):  # no child left, running or unreaped
+        os.waitpid(-1, os.WNOHANG)
+    assert_same_as_clean_build(root, tmp_path / "clean")
+
+
 def test_the_parent_checks_a_share_that_balances_the_inputs_it_stamps():
     from generator.build.incremental import parent_share
 

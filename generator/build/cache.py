@@ -265,11 +265,6 @@ class BuildCache:
         with self._reading():
             return {r[0]: EntryRow(*r) for r in self.db.execute(f"SELECT {_ROW} FROM entries")}
 
-    def entry_count(self) -> int:
-        """How many entry files the cache holds rows for."""
-        with self._reading():
-            return int(self.db.execute("SELECT count(*) FROM entries").fetchone()[0])
-
     def entries(self) -> dict[str, EntryRow]:
         """Every cached entry's row, whole."""
         with self._reading():

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import BuildCache, EntryRow, SiteState
+from .cache import BuildCache, EntryRow, SiteState, last_site_record
 
 # A file changed this recently may change again within the same tick of a coarse file-system clock.
 RACY_NS = 2_000_000_000
@@ -163,11 +163,13 @@ def plan(
     output: Path,
     clean: bool,
     search: bool,
+    started: Callable[[], bool] | None = None,
 ) -> Plan:
     """Decide what the build of `inputs` (entry and theme folders, site.yaml) under `settings`
-    (everything else it depends on, as text) into `output` must do."""
+    (everything else it depends on, as text) into `output` must do. `started` is the check of the
+    site folder when `early_site_check` began it."""
     state = cache.state
-    check = None if clean or not state.complete else _site_check(cache, output)
+    check = None if clean or not state.complete else started or _site_check(cache, output)
     stats: dict[str, os.stat_result] = {}
     theme_stamp = tree_stamp(theme)
     fingerprint = f"{tree_stamp(inputs, stats=stats)}\0{theme_stamp}\0{settings}"
@@ -203,15 +205,49 @@ def _site_check(cache: BuildCache, output: Path) -> Callable[[], bool]:
     with threads (`serve`) checks in place, as does a system without fork. tests/test_incremental.py
     checks that every way agrees.
     """
-    if cache.get_meta("folder") != folder_stamp(output):
+    record = {key: cache.get_meta(key) for key in ("folder", "paths", "files")}
+    return _check_record(record, output, early=False)
+
+
+def early_site_check(root: Path, output: Path) -> Callable[[], bool] | None:
+    """`_site_check`, begun by `paperfeed build` as soon as it holds the project's lock, before it
+    loads the rest of the build: the forked child checks every file while the parent loads and
+    stamps the inputs. None where it cannot begin so (no fork, threads, no readable record); the
+    plan then checks as usual. The returned call must be made (it reaps the child), and answers
+    the same each time.
+
+    Loading the build and opening its cache take about 25 ms of the 0.2 s of an up-to-date build
+    of 10,000 papers (2026-12-03, CPython 3.11.7); the check now overlaps them.
+    """
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    record = last_site_record(root)
+    if not record:
+        return None
+    answer = _check_record(dict(record), output, early=True)
+    answers: list[bool] = []
+
+    def once() -> bool:
+        if not answers:
+            answers.append(answer())
+        return answers[0]
+
+    return once
+
+
+def _check_record(record: dict[str, str | None], output: Path, *, early: bool) -> Callable[[], bool]:
+    """Start checking the site folder against the cache's `record` of it ("folder", "paths",
+    "files"); the answer is the returned call's. With `early`, the child checks every file."""
+    if record.get("folder") != folder_stamp(output):
         return lambda: False
-    recorded, paths = cache.get_meta("files"), cache.get_meta("paths")
+    recorded, paths = record.get("files"), record.get("paths")
     if recorded is None or paths is None:
         return lambda: False
     names = paths.split("\n") if paths else []
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return lambda: site_intact(output, names, recorded)
-    mine = min(len(names), parent_share(len(names), cache.entry_count()))
+    # Each paper has a page: their count stands for the entries the parent stamps meanwhile.
+    mine = 0 if early else min(len(names), parent_share(len(names), paths.count("papers/")))
     if mine == len(names):
         head, rest = recorded, ""
     else:

@@ -43,6 +43,7 @@ def build(
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
     pages_ready: Callable[[], None] | None = None,
+    site_check: Callable[[], bool] | None = None,
 ) -> BuildReport:
     """Build the site of the project at `root` into its output folder.
 
@@ -54,13 +55,15 @@ def build(
     and entries dated after `today` (default: the local date) only with `future`.
     `progress` is told, in words, each phase as it starts. With `pages_ready`, a full build with
     search moves its pages in before Pagefind runs, and calls it then (`serve` reloads open pages).
+    `site_check` is the check of the site folder when `incremental.early_site_check` began it; it
+    is answered (its child reaped) before this returns.
     """
     started = time.perf_counter()
     output = root / config.output_dir
     theme = find_theme(root, config.theme)
     visibility = Visibility(today or dt.date.today(), drafts=drafts, future=future)
     notes: list[str] = []
-    steps = _Steps(root, config, theme, strict, search, jobs, visibility, progress, pages_ready)
+    steps = _Steps(root, config, theme, strict, search, jobs, visibility, progress, pages_ready, site_check)
     try:
         check_output_dir(output, root, [root / config.content_dir, root / "themes", *theme.folders, root / CACHE_DIR])
         if output.is_dir() and not output.is_symlink():
@@ -79,6 +82,9 @@ def build(
     except OSError as exc:  # a full disk, a folder that cannot be written: the previous site stays
         where = f": {exc.filename}" if exc.filename else ""
         raise BuildError(f"cannot build: {exc.strerror or exc}{where}") from exc
+    finally:
+        if site_check is not None:
+            site_check()  # unused when the build had to be full, but its child must not outlive the build
     report.notes = notes + report.notes
     report.seconds = time.perf_counter() - started
     return report
@@ -98,8 +104,10 @@ class _Steps:
         visibility: Visibility,
         progress: Callable[[str], None] | None,
         pages_ready: Callable[[], None] | None = None,
+        site_check: Callable[[], bool] | None = None,
     ) -> None:
         self.root, self.config, self.theme, self.pages_ready = root, config, theme, pages_ready
+        self.site_check = site_check
         self.strict, self.search, self.jobs, self.visibility = strict, search, jobs, visibility
         self.progress = progress or (lambda message: None)
 
@@ -141,6 +149,7 @@ class _Steps:
             output=self.root / self.config.output_dir,
             clean=clean,
             search=self.search,
+            started=self.site_check,
         )
 
     def patch(self, cache: BuildCache, decided: Plan) -> BuildReport | None:
