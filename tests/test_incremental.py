@@ -322,6 +322,20 @@ def test_word_edits_with_search_on_give_a_clean_builds_site_and_search_index(tmp
         assert stable_files(site) == stable_files(tree(clean / "site"))
 
 
+def test_a_theme_leaving_the_racy_window_keeps_its_stamp_and_edits_are_patched(tmp_path, capsys, monkeypatch):
+    from generator.build import incremental
+
+    root = make_project(tmp_path / "p")  # the theme's files were just written: within the racy window
+    assert build(root) == 0
+    monkeypatch.setattr(incremental, "RACY_NS", 0)  # as if time had passed: no file is racy any more
+    path = root / "content/papers/wavthruvec.md"
+    path.write_text(path.read_text().replace("two-stage pipelines", "two-stage pipelines, mostly"))
+    capsys.readouterr()
+    assert main(["-C", str(root), "build", "--no-search", "--jobs", "1"]) == 0
+    assert capsys.readouterr().out.startswith("updated ")
+    assert_same_as_clean_build(root, tmp_path / "clean")
+
+
 def test_a_clean_build_between_edits_leaves_no_stale_record(tmp_path):
     root = make_project(tmp_path / "p")
     assert build(root) == 0
