@@ -728,20 +728,24 @@ def _build(args: argparse.Namespace, root: Path, config: Config) -> int:
     with project_lock(root, "build"):
         # Begun before the build loads, which it overlaps (see `early_site_check`).
         site_check = None if args.clean else early_site_check(root, root / config.output_dir)
-        from .build.pipeline import build
+        try:
+            from .build.pipeline import build
 
-        report = build(
-            root,
-            config,
-            strict=args.strict,
-            search=not args.no_search,
-            jobs=args.jobs,
-            clean=args.clean,
-            drafts=args.drafts,
-            future=args.future,
-            progress=_progress(args),
-            site_check=site_check,
-        )
+            report = build(
+                root,
+                config,
+                strict=args.strict,
+                search=not args.no_search,
+                jobs=args.jobs,
+                clean=args.clean,
+                drafts=args.drafts,
+                future=args.future,
+                progress=_progress(args),
+                site_check=site_check,
+            )
+        finally:
+            if site_check is not None:
+                site_check()  # answered even when unused or the build failed: its child must not outlive it
     if sys.stderr.isatty() and not args.quiet and not args.verbose:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
     _print_problems(report.skipped, _label("warning") + "skipped ")

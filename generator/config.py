@@ -278,8 +278,11 @@ def remembered_yaml(text: str, path: str, store: Path) -> Any:
             with open(staged, "wb") as file:
                 pickle.dump((key, data), file, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(staged, store)
-        except OSError:  # a read-only project still loads; the next command parses again
-            staged.unlink(missing_ok=True)
+        except Exception:  # a read-only project, data nested too deep to pickle: parsed again next time
+            try:
+                staged.unlink(missing_ok=True)
+            except OSError:
+                pass
     return data
 
 

@@ -107,3 +107,10 @@ def test_a_site_whose_yaml_is_kept_loads_without_pyyaml(tmp_path):
     # An edit of site.yaml is read, not the kept data.
     (tmp_path / "site.yaml").write_text("title: Edited\n", encoding="utf-8")
     assert load_config(tmp_path).title == "Edited"
+
+
+def test_remembered_yaml_of_data_too_deep_to_keep_is_parsed_each_time(tmp_path):
+    store = tmp_path / "store.pickle"
+    text = "x: " + "[" * 900 + "]" * 900 + "\n"  # YAML takes it; pickling it may exceed the recursion limit
+    assert remembered_yaml(text, "site.yaml", store) == read_yaml(text)
+    assert [p.name for p in tmp_path.iterdir()] in ([], ["store.pickle"])  # no staged file left behind

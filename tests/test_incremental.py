@@ -463,7 +463,22 @@ def test_the_early_site_check_agrees_and_answers_once(tmp_path, monkeypatch):
     assert incremental.early_site_check(tmp_path / "no-project", site) is None  # no cache, no record
 
 
-def test_a_build_reaps_an_early_check_it_did_not_use(tmp_path):
+def begun_checks(monkeypatch) -> list[Path]:
+    """Record each early check `paperfeed build` begins."""
+    from generator import cli
+
+    begun: list[Path] = []
+    original = cli.early_site_check
+
+    def early(root: Path, output: Path):
+        begun.append(root)
+        return original(root, output)
+
+    monkeypatch.setattr(cli, "early_site_check", early)
+    return begun
+
+
+def test_a_build_reaps_an_early_check_it_did_not_use(tmp_path, monkeypatch):
     from generator.build.cache import BuildCache
 
     root = make_project(tmp_path / "p")
@@ -471,10 +486,65 @@ def test_a_build_reaps_an_early_check_it_did_not_use(tmp_path):
     build(root)
     with BuildCache(root) as cache:
         cache.mark_building()  # as a killed build leaves it: the next build is a full one
+    begun = begun_checks(monkeypatch)
     assert build(root) == 0
+    assert begun
     with pytest.raises(ChildProcessError):  # no child left, running or unreaped
         os.waitpid(-1, os.WNOHANG)
     assert_same_as_clean_build(root, tmp_path / "clean")
+
+
+def test_a_build_that_fails_before_it_plans_reaps_its_early_check(tmp_path, monkeypatch):
+    root = make_project(tmp_path / "p")
+    backdate(root)
+    build(root)
+    config = root / "site.yaml"
+    config.write_text(config.read_text() + "\ntheme: no-such-theme\n")
+    begun = begun_checks(monkeypatch)
+    assert build(root) == 1  # the theme is looked for before the build's cache is opened
+    assert begun
+    with pytest.raises(ChildProcessError):  # no child left, running or unreaped
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_an_early_check_called_again_after_an_interruption_does_not_reuse_its_pipe(tmp_path, monkeypatch):
+    from generator.build import incremental
+
+    root = make_project(tmp_path / "p")
+    backdate(root)
+    build(root)
+    check = incremental.early_site_check(root, root / "site")
+    assert check is not None
+    real_waitpid = os.waitpid
+    calls = []
+
+    def interrupted(pid: int, options: int):
+        calls.append(pid)
+        real_waitpid(pid, options)
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # Ctrl-C as the child is reaped
+
+    monkeypatch.setattr(incremental.os, "waitpid", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        check()
+    assert check() is True  # the answer read before the interruption, without the closed pipe or the reaped child
+    assert len(calls) == 1
+
+
+def test_the_theme_stamp_sees_a_file_replaced_in_a_linked_folder(tmp_path):
+    from generator.build.incremental import tree_stamp
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "part.html").write_text("a")
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "page.html").write_text("p")
+    (theme / "inc").symlink_to(shared)  # Jinja's loader follows it
+    before = tree_stamp([theme], contents=True)
+    (shared / "new.html").write_text("b")
+    os.replace(shared / "new.html", shared / "part.html")  # an editor's atomic save
+    assert tree_stamp([theme], contents=True) != before
 
 
 def test_the_parent_checks_a_share_that_balances_the_inputs_it_stamps():

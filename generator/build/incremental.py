@@ -27,6 +27,8 @@ from .cache import BuildCache, EntryRow, SiteState, last_site_record
 
 # A file changed this recently may change again within the same tick of a coarse file-system clock.
 RACY_NS = 2_000_000_000
+# Theme files up to this size are stamped by their bytes (`tree_stamp`); a large static file by its times.
+CONTENT_BYTES = 1 << 20
 
 
 def is_racy(st: os.stat_result) -> bool:
@@ -52,7 +54,8 @@ def tree_stamp(
     """A fingerprint of the names, sizes and times of every file under `folders` (or of these files).
 
     A file in the racy window is fingerprinted by its bytes instead; with
-    `contents`, every file is, and its times are left out. `stats`, when
+    `contents`, every regular file up to `CONTENT_BYTES` is, and its times are
+    left out (larger files and links to folders keep their times). `stats`, when
     given, receives each file's stat by path, so later steps need not stat it again.
     """
     seen: dict[str, os.stat_result] = {} if stats is None else stats
@@ -79,7 +82,7 @@ def tree_stamp(
     racy = time.time_ns() - RACY_NS
     rows = [
         f"{path}\0{st.st_size}\0{_file_digest(path, st)}"
-        if contents
+        if contents and stat.S_ISREG(st.st_mode) and st.st_size <= CONTENT_BYTES
         else f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
         if st.st_mtime_ns < racy and st.st_ctime_ns < racy
         else f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{_file_digest(path, st)}"
@@ -302,11 +305,17 @@ def _in_child(check: Callable[[], bool]) -> Callable[[], bool]:
             os._exit(0)
     os.close(write)
 
+    answers: list[bool] = []
+
     def answer() -> bool:
+        if answers:
+            return answers[0]
+        answers.append(False)  # before any I/O: a call after an interrupted one must not reuse the fd or pid
         try:
             with os.fdopen(read, "rb") as pipe:
-                return pipe.read(1) == b"1"
+                answers[0] = pipe.read(1) == b"1"
         finally:
             os.waitpid(pid, 0)
+        return answers[0]
 
     return answer

@@ -55,8 +55,8 @@ def build(
     and entries dated after `today` (default: the local date) only with `future`.
     `progress` is told, in words, each phase as it starts. With `pages_ready`, a full build with
     search moves its pages in before Pagefind runs, and calls it then (`serve` reloads open pages).
-    `site_check` is the check of the site folder when `incremental.early_site_check` began it; it
-    is answered (its child reaped) before this returns.
+    `site_check` is the check of the site folder when `incremental.early_site_check` began it (the
+    caller, which began it, answers it in the end, whatever happened, so that its child is reaped).
     """
     started = time.perf_counter()
     output = root / config.output_dir
@@ -82,9 +82,6 @@ def build(
     except OSError as exc:  # a full disk, a folder that cannot be written: the previous site stays
         where = f": {exc.filename}" if exc.filename else ""
         raise BuildError(f"cannot build: {exc.strerror or exc}{where}") from exc
-    finally:
-        if site_check is not None:
-            site_check()  # unused when the build had to be full, but its child must not outlive the build
     report.notes = notes + report.notes
     report.seconds = time.perf_counter() - started
     return report
