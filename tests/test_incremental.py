@@ -303,9 +303,10 @@ def test_edits_that_change_related_papers_are_patched_as_a_clean_build_makes_the
 
 
 def test_word_edits_with_search_on_give_a_clean_builds_site_and_search_index(tmp_path, capsys):
-    # With search on, an edit is patched and the index made again; the site and the Pagefind index
-    # (its fragments, words and pages) after each edit are a clean build's, outside what Pagefind
-    # itself writes in a varying order.
+    # With search on, an edit is patched, and on a site of a few papers the index is made again in
+    # full (see `search.update_index`; tests/test_search.py has the edits' own index): the site and
+    # the Pagefind index (its fragments, words and pages) after each edit are a clean build's,
+    # outside what Pagefind itself writes in a varying order.
     root = make_project(tmp_path / "p")
     assert main(["-C", str(root), "-q", "build", "--jobs", "1"]) == 0
     path = root / "content/papers/speech-only.md"

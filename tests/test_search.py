@@ -8,6 +8,7 @@ tests/test_browser.py; they skip when Chromium, Playwright or Pagefind is missin
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import stat
@@ -108,10 +109,56 @@ def test_indexing_the_paper_pages_alone_gives_the_index_of_the_whole_site(tmp_pa
     whole = tmp_path / "whole"
     subprocess.run([*search.find_pagefind(), "--site", str(site), "--output-path", str(whole), "--quiet"], check=True)
     search.index_site(site, tmp_path / "papers")
-    # The same pages, words, fragments and filters (Pagefind writes the filter files in no fixed order).
+    # The same pages, words, fragments and filters (Pagefind writes the filter files in no fixed order),
+    # and no edits yet.
     same = stable_files({f"pagefind/{path}": data for path, data in tree(whole).items()})
-    assert stable_files({f"pagefind/{path}": data for path, data in tree(tmp_path / "papers").items()}) == same
+    papers = tree(tmp_path / "papers")
+    assert papers.pop("edits/manifest.json") == b'{"pages":[]}\n'
+    assert stable_files({f"pagefind/{path}": data for path, data in papers.items()}) == same
     assert sum(path.startswith("pagefind/fragment/") for path in same) == PAPERS
+
+
+def _edit(root: Path, i: int, old: str, new: str) -> None:
+    path = root / f"content/papers/paper-{i:02d}.md"
+    path.write_text(path.read_text().replace(old, new))
+
+
+def _outside_index(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: data for path, data in files.items() if not path.startswith("pagefind/")}
+
+
+def test_an_edit_indexes_the_edited_papers_alone_until_there_are_too_many(tmp_path, capsys, monkeypatch):
+    write_project(tmp_path / "p")
+    root = tmp_path / "p"
+    assert main(["-C", str(root), "-q", "build"]) == 0
+    index = root / "site/pagefind"
+    main_fragments = sorted(path.name for path in (index / "fragment").iterdir())
+    for n, i in enumerate([5, 20], 1):
+        _edit(root, i, "among others.", "among others. Wombat.")
+        capsys.readouterr()
+        assert main(["-C", str(root), "build"]) == 0
+        assert re.match(r"updated \d+ files in site/ .*\(search index [\d.]+ s\)$", capsys.readouterr().out)
+        pages = json.loads((index / "edits/manifest.json").read_text())["pages"]
+        # The papers edited so far, each with its page in the main index (left as it was) and in the edits' one.
+        assert [page["url"] for page in pages] == ["/papers/paper-05/", "/papers/paper-20/"][:n]
+        assert sorted(path.name for path in (index / "fragment").iterdir()) == main_fragments
+        assert all(f"{page['main']}.pf_fragment" in main_fragments for page in pages)
+        assert {f"{page['edit']}.pf_fragment" for page in pages} == {p.name for p in (index / "edits/fragment").iterdir()}
+        assert pages[0]["filters"] == {"date": ["2024-12-21"], "topic": ["LLMs"], "year": ["2024"]}
+    clean = tmp_path / "clean"
+    write_project(clean)
+    for i in (5, 20):
+        _edit(clean, i, "among others.", "among others. Wombat.")
+    assert main(["-C", str(clean), "-q", "build"]) == 0
+    assert _outside_index(tree(root / "site")) == _outside_index(tree(clean / "site"))
+    # Past the limit, the whole site is indexed again: the index is a clean build's, with no edits.
+    monkeypatch.setattr(search, "EDITS_LIMIT", 2)
+    for folder in (root, clean):
+        _edit(folder, 30, "among others.", "among others. Wombat.")
+    assert main(["-C", str(root), "-q", "build"]) == 0
+    assert main(["-C", str(clean), "-q", "build", "--clean"]) == 0
+    assert json.loads((index / "edits/manifest.json").read_text()) == {"pages": []}
+    assert stable_files(tree(root / "site")) == stable_files(tree(clean / "site"))
 
 
 def _fake_pagefind(tmp_path: Path, version: str) -> str:
@@ -396,3 +443,98 @@ def test_axe_finds_no_serious_or_critical_violations(page, site, path):
     ]
     assert bad == []
     assert page.errors == []
+
+
+# Edits with search on: the patch indexes the edited papers' pages alone (see `search.update_index`),
+# and a reader searching gets what a clean build's index gives.
+
+EDITS = {  # paper -> (text replaced, by what): new words, a word gone, a new title
+    5: ("among others.", "among others. Wombat quasar."),
+    20: ("among others.", "among others. Wombat."),
+    10: ("Tagllm baseline", "Tagnone baseline"),
+    30: ("Quokka30 transformer", "Platypus transformer"),
+}
+
+
+@pytest.fixture(scope="module")
+def edited_sites(tmp_path_factory):
+    """The search project with EDITS made after a build with search, patched, and its clean build: their URLs."""
+    try:
+        search.find_pagefind()
+    except BuildError as exc:
+        pytest.skip(str(exc))
+    root = tmp_path_factory.mktemp("edited")
+    write_project(root)
+    assert main(["-C", str(root), "-q", "build"]) == 0
+    for i, (old, new) in EDITS.items():
+        path = root / f"content/papers/paper-{i:02d}.md"
+        path.write_text(path.read_text().replace(old, new))
+    assert main(["-C", str(root), "-q", "build"]) == 0
+    manifest = json.loads((root / "site/pagefind/edits/manifest.json").read_text())
+    assert [page["url"] for page in manifest["pages"]] == [f"/papers/paper-{i:02d}/" for i in sorted(EDITS)]
+    clean = tmp_path_factory.mktemp("clean")
+    write_project(clean)
+    for i, (old, new) in EDITS.items():
+        path = clean / f"content/papers/paper-{i:02d}.md"
+        path.write_text(path.read_text().replace(old, new))
+    assert main(["-C", str(clean), "-q", "build"]) == 0
+    assert json.loads((clean / "site/pagefind/edits/manifest.json").read_text()) == {"pages": []}
+    servers = [make_server(folder / "site", "/", bind="127.0.0.1", port=0) for folder in (root, clean)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield [f"http://127.0.0.1:{server.server_address[1]}/" for server in servers]
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def everything_found(page, url: str, *, filters: bool = False) -> tuple[str, list[str], list[str], list[str]]:
+    """The search at `url` with every result shown: its status, result titles, excerpts and (with
+    `filters`) the topic and year options with their counts."""
+    page.goto(url)
+    if filters:
+        page.get_by_text("Filter by topic and year").click()
+        expect(page.locator("#search-topic option")).to_have_count(3)
+    wait_for_status(page, r"papers? |No papers")
+    more = page.locator("#search-more")
+    while more.is_visible():
+        shown = page.locator(".search-result").count()
+        more.click()
+        expect(page.locator(".search-result")).not_to_have_count(shown)
+    options = page.locator("#search-topic option, #search-year option").all_inner_texts() if filters else []
+    assert page.errors == []
+    return (
+        status_of(page),
+        page.locator(".result-title").all_inner_texts(),
+        page.locator(".search-result .summary").all_inner_texts(),
+        options,
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=wombat&order=newest", "q=tagllm&topic=LLMs&order=newest", "topic=LLMs", "q=transformer&year=2024&order=newest"],
+)
+def test_after_edits_a_search_in_date_order_gives_a_clean_builds_results(page, edited_sites, query):
+    patched, clean = (everything_found(page, f"{site}search/?{query}", filters=True) for site in edited_sites)
+    assert patched == clean
+
+
+@pytest.mark.parametrize("query", ["wombat", "quasar", "tagllm", "platypus", "transformer", "Example10"])
+def test_after_edits_a_search_by_relevance_finds_what_a_clean_build_finds(page, edited_sites, query):
+    # The same papers, shown as they are now; the order may differ, as the edits' index ranks its own.
+    (status, titles, excerpts, options), clean = (
+        everything_found(page, f"{site}search/?q={query}", filters=True) for site in edited_sites
+    )
+    assert (status, sorted(titles), sorted(excerpts), options) == (clean[0], sorted(clean[1]), sorted(clean[2]), clean[3])
+
+
+def test_after_edits_an_arxiv_id_finds_the_paper_as_it_is_now(page, edited_sites):
+    page.goto(edited_sites[0] + "search/")
+    page.fill("#search-input", "2501.00030")
+    assert wait_for_status(page, "arXiv id") == "1 paper with arXiv id 2501.00030."
+    assert page.locator(".result-title").all_inner_texts() == ["Paper 30: Platypus transformer"]
+    # Its old title finds it no more. (A clean build's index, which never held the word, finds a
+    # lookalike instead, `Quokka3`; the main index still holds it, so Pagefind looks no further.)
+    status, titles, _, _ = everything_found(page, edited_sites[0] + "search/?q=quokka30")
+    assert (status, titles) == ("No papers for “quokka30”.", [])

@@ -43,7 +43,7 @@ from .patch import PatchState, load_related, patch_inputs, store_related
 from .read import Loaded, read_entries
 from .renderer import RenderJob, RenderResult, place, render_outputs, templates_cache
 from .report import BuildReport
-from .search import INDEX, find_pagefind, index_site, refresh_index
+from .search import INDEX, find_pagefind, index_site, refresh_index, remember_pages
 from .tracking import make_tracking_environment
 
 # Most files (written and removed) a build moves into the live site by themselves; more, and it stages
@@ -184,6 +184,8 @@ class FullBuild:
             ),
             PatchState(site.info, salt, site.tags, found.index.frequencies, problems, {}),
         )
+        if self.search and decided.track:
+            remember_pages(cache, self.output / INDEX)  # for the patches to come (see `search.update_index`)
         record_site(cache, decided.fingerprint, self.output, paths)
         return len(paths)
 

@@ -43,11 +43,11 @@ from .cache import (
     paper_pickles,
     unpickle,
 )  # fmt: skip
-from .incremental import Plan, entry_row, record_site, restamp, unchanged
+from .incremental import Plan, entry_row, restamp, unchanged
 from .output import discard, new_staging, update_in_place
 from .read import parse_entry_record
 from .renderer import place, render_item, templates_cache
-from .search import INDEX, refresh_index
+from .search import INDEX, SEARCH_PAGES, IndexUpdate, known_pages, update_index
 from .tracking import ALL_FIELDS, make_tracking_environment, parse_reads
 
 # More edited entries than this, and a full build (which renders in parallel) is no slower.
@@ -186,11 +186,13 @@ def try_patch(
             return None
     finally:
         discard(staging)
-    search_files, began = None, time.perf_counter()
+    indexed, known, began = None, None, time.perf_counter()
     if search and written:
         if pages_ready is not None:
             pages_ready()
-        search_files = refresh_index(output)
+        edited = {paper_page_path(e.entry.slug) for e in changes}
+        known = known_pages(cache, output / INDEX)
+        indexed = update_index(output, [path for path in written if path in edited], known)
     new_pickles, new_digests = paper_pickles(papers.values())
     with cache.transaction(SiteState.COMPLETE_SEARCH if search else SiteState.COMPLETE):
         cache.store_entries([*touched, *(e.row for e in changes)], keep=None)
@@ -204,20 +206,26 @@ def try_patch(
         if frequencies is not state.frequencies or pending != state.pending:
             patched = PatchState(state.info, state.salt, state.tags, frequencies, False, pending)
             cache.store_result("state", inputs, patched)
-        _record_files(cache, decided.fingerprint, output, written, search_files)
-    return Patched(len(rows), len(written), time.perf_counter() - began if search_files is not None else 0.0)
+        if indexed is not None and indexed.pages is not known:
+            cache.store_result(SEARCH_PAGES, indexed.key, indexed.pages)
+        _record_files(cache, decided.fingerprint, output, written, indexed)
+    return Patched(len(rows), len(written), time.perf_counter() - began if indexed is not None else 0.0)
 
 
 def _record_files(
-    cache: BuildCache, fingerprint: str, output: Path, written: list[str], index: list[str] | None
+    cache: BuildCache, fingerprint: str, output: Path, written: list[str], index: IndexUpdate | None
 ) -> None:
-    """Record the site's files once `written` ones were replaced, and with `index` the search index's
-    files (every one new) in place of the previous index's."""
+    """Record the site's files once `written` ones were replaced, and with `index` the files of the
+    index's folder it replaced (every one new) in place of what that folder held."""
     paths = cache.get_meta("paths") or ""
     if index is not None:
-        kept = [path for path in paths.split("\n") if path and not path.startswith(f"{INDEX}/")]
-        record_site(cache, fingerprint, output, sorted([*kept, *index]))
-        return
+        stamps = dict(zip(paths.split("\n"), (cache.get_meta("files") or "").split("\n")))
+        kept = [path for path in stamps if path and not path.startswith(index.folder)]
+        paths = "\n".join(sorted([*kept, *index.files]))
+        stamps.update((path, "") for path in index.files)  # restamped below
+        cache.set_meta("paths", paths)
+        cache.set_meta("files", "\n".join(stamps[path] for path in paths.split("\n")))
+        written = [*written, *index.files]
     cache.set_meta("fingerprint", fingerprint)
     cache.set_meta("files", restamp(cache.get_meta("files") or "", paths, written, output))
 

@@ -39,14 +39,100 @@ function arxivId(text) {
   return match[1] || `${match[2].toLowerCase()}/${match[3]}`;
 }
 
+async function open(folder) {
+  const module = await import(`${base}${folder}pagefind.js`);
+  await module.options({ baseUrl: base, excerptLength: 40 });
+  await module.init();
+  return module;
+}
+
 async function load() {
   if (!pagefind) {
-    const module = await import(`${base}pagefind/pagefind.js`);
-    await module.options({ baseUrl: base, excerptLength: 40 });
-    await module.init();
-    pagefind = module;
+    const [main, edits] = await Promise.all([open("pagefind/"), loadEdits()]);
+    pagefind = edits ? withEdits(main, edits) : main;
   }
   return pagefind;
+}
+
+// The papers edited since the index was made have a small index of their own, in pagefind/edits/;
+// its manifest names each one's page in both indexes, and its filters (the same in both).
+async function loadEdits() {
+  const response = await fetch(`${base}pagefind/edits/manifest.json`).catch(() => null);
+  if (!response || !response.ok) return null;
+  const { pages } = await response.json();
+  if (!pages.length) return null;
+  return { index: await open("pagefind/edits/"), pages };
+}
+
+function count(filters, values, by) {
+  for (const [name, list] of Object.entries(values)) {
+    const counts = (filters[name] = filters[name] || {});
+    for (const value of list) counts[value] = (counts[value] || 0) + by;
+  }
+}
+
+// The main index and the edits' index searched as one: each edited paper is found by its words now,
+// and shown as it is now. Where the main index found it, it keeps that place; where only its new words
+// find it, it goes where its date puts it (newest first) or after the papers the main index ranks.
+function withEdits(main, edits) {
+  const byMain = new Map(edits.pages.map((page) => [page.main, page]));
+  const byEdit = new Map(edits.pages.map((page) => [page.edit, page]));
+
+  async function dateOf(hit) {
+    const data = await hit.data();
+    return (data.filters.date && data.filters.date[0]) || "";
+  }
+
+  async function search(term, options = {}) {
+    const [old, now] = await Promise.all([main.search(term, options), edits.index.search(term, options)]);
+    const found = new Map(now.results.map((hit) => [byEdit.get(hit.id).main, hit]));
+    const filters = structuredClone(old.filters || {});
+    const results = [];
+    for (const hit of old.results) {
+      const page = byMain.get(hit.id);
+      if (!page) {
+        results.push(hit);
+        continue;
+      }
+      const edited = found.get(hit.id);
+      found.delete(hit.id);
+      if (edited) results.push(edited);
+      else count(filters, page.filters, -1);
+    }
+    const newest = options.sort && options.sort.date === "desc";
+    for (const [id, hit] of found) {
+      const page = byMain.get(id);
+      count(filters, page.filters, 1);
+      if (!newest) {
+        results.push(hit);
+        continue;
+      }
+      // The first result older than this paper, found in as few fragments as a binary search loads.
+      const date = page.filters.date[0];
+      let low = 0;
+      let high = results.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if ((await dateOf(results[middle])) >= date) low = middle + 1;
+        else high = middle;
+      }
+      results.splice(low, 0, hit);
+    }
+    return { ...old, results, filters };
+  }
+
+  let asked = 0;
+  return {
+    search,
+    filters: () => main.filters(), // an edit that changes a paper's filters indexes the whole site again
+    async debouncedSearch(term, options, wait) {
+      const mine = ++asked;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (mine !== asked) return null;
+      const found = await search(term, options);
+      return mine === asked ? found : null;
+    },
+  };
 }
 
 function element(name, className, text) {
