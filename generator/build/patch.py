@@ -26,7 +26,7 @@ from ..errors import SourceError
 from ..model.days import placement
 from ..model.related import Frequencies, Terms
 from ..model.related_index import RelatedIndex, TermTable, reindex
-from ..model.site import Page, PaperView, SiteInfo, Tag, paper_page, paper_page_path, paper_view
+from ..model.site import Page, PaperView, SiteInfo, Tag, is_paper_page, paper_page, paper_page_path, paper_view
 from ..model.taxonomies import AUTHORS, CATEGORIES, TermRef, taxonomy_shape
 from ..model.visibility import Visibility
 from ..render.theme import Theme
@@ -190,9 +190,9 @@ def try_patch(
     if search and written:
         if pages_ready is not None:
             pages_ready()
-        edited = {paper_page_path(e.entry.slug) for e in changes}
         known = known_pages(cache, output / INDEX)
-        indexed = update_index(output, [path for path in written if path in edited], known)
+        # Every paper page rewritten, not the edited papers' alone: a theme may index more of a page.
+        indexed = update_index(output, [path for path in written if is_paper_page(path)], known)
     new_pickles, new_digests = paper_pickles(papers.values())
     with cache.transaction(SiteState.COMPLETE_SEARCH if search else SiteState.COMPLETE):
         cache.store_entries([*touched, *(e.row for e in changes)], keep=None)

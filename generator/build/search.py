@@ -49,9 +49,10 @@ except ImportError:  # pragma: no cover
 INDEX = "pagefind"  # the index's folder in the site
 EDITS = "edits"  # in INDEX: the index of the pages patches changed since INDEX was made
 MANIFEST = "manifest.json"  # in EDITS: which pages of INDEX its pages stand for
-# Most pages EDITS holds; past it (or past an eighth of the papers) the whole site is indexed again.
-# Pagefind takes about 0.3 s for 200 pages (2 cores, Pagefind 1.5.2).
+# Most pages EDITS holds; past it (or past 1/EDITS_SHARE of the papers) the whole site is indexed
+# again. Pagefind takes about 0.3 s for 200 pages (2 cores, Pagefind 1.5.2).
 EDITS_LIMIT = 200
+EDITS_SHARE = 8
 SEARCH_PAGES = "search-pages"  # the build cache's result holding `main_pages`, keyed by `index_key`
 MISSING = "search needs the Pagefind binary: install it with `pip install 'pagefind[bin]'`, or build with --no-search"
 NEEDED_VERSION = (1, 5)  # metadata (titles, authors, arXiv ids) is searched from Pagefind 1.5 on
@@ -244,7 +245,7 @@ def _index_edits(site: Path, edited: list[str], main: dict[str, tuple[str, dict[
     if before is None:
         return False
     urls = sorted({page["url"] for page in before} | {"/" + path.removesuffix("index.html") for path in edited})
-    if len(urls) > min(EDITS_LIMIT, len(main) // 8) or any(url not in main for url in urls):
+    if len(urls) > min(EDITS_LIMIT, len(main) // EDITS_SHARE) or any(url not in main for url in urls):
         return False
     staging = new_staging(site)  # beside the site, never in it
     try:
@@ -252,7 +253,10 @@ def _index_edits(site: Path, edited: list[str], main: dict[str, tuple[str, dict[
         for url in urls:
             page = pages / url.strip("/") / "index.html"
             page.parent.mkdir(parents=True, exist_ok=True)
-            os.link(site / url.strip("/") / "index.html", page)
+            try:
+                os.link(site / url.strip("/") / "index.html", page)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(site / url.strip("/") / "index.html", page)
         _run_pagefind(pages, fresh)
         made = main_pages(fresh)
         if set(made) != set(urls) or any(made[url][1] != main[url][1] for url in urls):

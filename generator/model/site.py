@@ -597,6 +597,12 @@ def paper_page_path(slug: str) -> str:
 PAPER_PAGES = "papers/*/index.html"  # every `paper_page_path`, as a glob
 
 
+def is_paper_page(path: str) -> bool:
+    """Whether the site path `path` is a paper's page (matches PAPER_PAGES)."""
+    parts = path.split("/")
+    return len(parts) == 3 and parts[0] == "papers" and parts[2] == "index.html"
+
+
 def paper_page(
     paper: PaperView,
     *,

@@ -329,7 +329,7 @@ def row(size: int, shape: str, tool: str, case: str, runs: list[tuple[float, int
 
 
 def run_size(
-    size: int, shape: str, work: Path, repeat: int, tools: list[str], *, quick: bool = False
+    size: int, shape: str, work: Path, repeat: int, tools: list[str], *, quick: bool = False, search: bool = True
 ) -> tuple[list[dict], list[str]]:
     """The rows of one corpus, and the lines of its checks against clean builds."""
     folder = work / f"{size}" / shape
@@ -368,7 +368,8 @@ def run_size(
     if "paperfeed" in tools:
         root = folder / "paperfeed"
         rows += paperfeed_edit_rows(size, shape, root, paperfeed, repeat, edits, work, checks)
-        rows += search_rows(size, shape, root, paperfeed, repeat, edits, work, checks, quick=quick)
+        if search:
+            rows += search_rows(size, shape, root, paperfeed, repeat, edits, work, checks, quick=quick)
     if quick:
         return rows, checks
     if "hugo" in tools:
@@ -541,6 +542,11 @@ def main() -> None:
         help="full builds (paperfeed's with and without search) and paperfeed's rebuilds without search only:"
         " no search-on rebuild, no rebuilds by the others",
     )
+    parser.add_argument(
+        "--without-search",
+        action="store_true",
+        help="no row with search on (at 1,000,000 papers Pagefind alone would take longer than the rest)",
+    )
     args = parser.parse_args()
     trash = args.work / "trash"
     if trash.exists():  # left by an interrupted run: delete it, then let the deletion age (see above)
@@ -558,7 +564,9 @@ def main() -> None:
     try:
         for size in args.sizes:
             for shape in args.shape:
-                more, checked = run_size(size, shape, args.work, args.repeat, args.tools, quick=args.quick)
+                more, checked = run_size(
+                    size, shape, args.work, args.repeat, args.tools, quick=args.quick, search=not args.without_search
+                )
                 rows += more
                 checks += checked
                 print(table(rows), flush=True)

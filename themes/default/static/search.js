@@ -55,17 +55,22 @@ async function load() {
 }
 
 // The papers edited since the index was made have a small index of their own, in pagefind/edits/;
-// its manifest names each one's page in both indexes, and its filters (the same in both).
+// its manifest names each one's page in both indexes, and its filters (the same in both). The
+// manifest is asked for afresh, as Pagefind asks for its own entry file: a cached one would name
+// the pages of an older edits index. Without a manifest that reads, the main index answers alone.
 async function loadEdits() {
-  const response = await fetch(`${base}pagefind/edits/manifest.json`).catch(() => null);
-  if (!response || !response.ok) return null;
-  const { pages } = await response.json();
-  if (!pages.length) return null;
-  return { index: await open("pagefind/edits/"), pages };
+  try {
+    const response = await fetch(`${base}pagefind/edits/manifest.json`, { cache: "no-cache" });
+    const { pages } = response.ok ? await response.json() : { pages: [] };
+    if (!Array.isArray(pages) || !pages.length) return null;
+    return { index: await open("pagefind/edits/"), pages };
+  } catch {
+    return null;
+  }
 }
 
 function count(filters, values, by) {
-  for (const [name, list] of Object.entries(values)) {
+  for (const [name, list] of Object.entries(values || {})) {
     const counts = (filters[name] = filters[name] || {});
     for (const value of list) counts[value] = (counts[value] || 0) + by;
   }
@@ -73,7 +78,8 @@ function count(filters, values, by) {
 
 // The main index and the edits' index searched as one: each edited paper is found by its words now,
 // and shown as it is now. Where the main index found it, it keeps that place; where only its new words
-// find it, it goes where its date puts it (newest first) or after the papers the main index ranks.
+// find it, it goes where its date puts it (newest first) or its score (ranked). Those are also listed
+// apart (`edited`), as an arXiv id's lookup reads only the first results.
 function withEdits(main, edits) {
   const byMain = new Map(edits.pages.map((page) => [page.main, page]));
   const byEdit = new Map(edits.pages.map((page) => [page.edit, page]));
@@ -83,9 +89,24 @@ function withEdits(main, edits) {
     return (data.filters.date && data.filters.date[0]) || "";
   }
 
+  // Where `hit` goes among `results`, ordered newest first or by score: the first place after every
+  // result as new (or as high) as it, found in as few fragments as a binary search loads.
+  async function place(results, hit, date, newest) {
+    let low = 0;
+    let high = results.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      const before = newest ? (await dateOf(results[middle])) >= date : results[middle].score >= hit.score;
+      if (before) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
   async function search(term, options = {}) {
     const [old, now] = await Promise.all([main.search(term, options), edits.index.search(term, options)]);
-    const found = new Map(now.results.map((hit) => [byEdit.get(hit.id).main, hit]));
+    // A hit the manifest does not name belongs to another edits index than it describes: left out.
+    const found = new Map(now.results.filter((hit) => byEdit.has(hit.id)).map((hit) => [byEdit.get(hit.id).main, hit]));
     const filters = structuredClone(old.filters || {});
     const results = [];
     for (const hit of old.results) {
@@ -99,26 +120,16 @@ function withEdits(main, edits) {
       if (edited) results.push(edited);
       else count(filters, page.filters, -1);
     }
-    const newest = options.sort && options.sort.date === "desc";
+    const newest = Boolean(options.sort && options.sort.date === "desc");
+    const edited = [];
     for (const [id, hit] of found) {
       const page = byMain.get(id);
       count(filters, page.filters, 1);
-      if (!newest) {
-        results.push(hit);
-        continue;
-      }
-      // The first result older than this paper, found in as few fragments as a binary search loads.
-      const date = page.filters.date[0];
-      let low = 0;
-      let high = results.length;
-      while (low < high) {
-        const middle = (low + high) >> 1;
-        if ((await dateOf(results[middle])) >= date) low = middle + 1;
-        else high = middle;
-      }
-      results.splice(low, 0, hit);
+      const date = (page.filters && page.filters.date && page.filters.date[0]) || "";
+      results.splice(newest && !date ? results.length : await place(results, hit, date, newest), 0, hit);
+      edited.push(hit);
     }
-    return { ...old, results, filters };
+    return { ...old, results, filters, edited };
   }
 
   let asked = 0;
@@ -282,7 +293,8 @@ function clear() {
 async function lookUp(pf, id, ticket, { go }) {
   const found = await pf.search(id);
   if (ticket !== latest) return;
-  const top = await Promise.all(found.results.slice(0, 10).map((hit) => hit.data()));
+  const hits = new Set([...found.results.slice(0, 10), ...(found.edited || [])]);
+  const top = await Promise.all([...hits].map((hit) => hit.data()));
   if (ticket !== latest) return;
   const exact = top.filter((data) => data.meta.arxiv === id);
   if (go && exact.length === 1) {
@@ -295,8 +307,18 @@ async function lookUp(pf, id, ticket, { go }) {
   showStatus();
 }
 
+// The results list is busy (aria-busy) from the start of a search until the latest one has shown.
 async function search({ go = false } = {}) {
   const ticket = ++latest;
+  list.setAttribute("aria-busy", "true");
+  try {
+    await searchNow(ticket, go);
+  } finally {
+    if (ticket === latest) list.setAttribute("aria-busy", "false");
+  }
+}
+
+async function searchNow(ticket, go) {
   const query = input.value.trim();
   const filters = chosenFilters();
   if (!query && !Object.keys(filters).length) {
