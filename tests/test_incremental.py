@@ -608,3 +608,63 @@ def test_clean_builds_forget_every_cached_record(tmp_path):
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert build(root) == 0
     assert "WavThruVec:" in (root / "site/papers/wavthruvec/index.html").read_text()
+
+
+NEW_PAPER = """---
+title: A paper added the next day
+date: 2024-03-11
+tags: [llm]
+---
+An abstract of words no other paper uses: zyzzyva quixotic.
+"""
+
+
+def test_a_new_paper_renders_again_the_pages_that_show_it_and_leaves_the_rest_as_they_were(tmp_path):
+    # Pages do not show the paper count, and an output's key covers only the site-wide fields that
+    # change as papers come and go (count, top tags, venues) where it read them: another paper's
+    # page is left as it was (the same file), the home page, which shows the count, is made again.
+    root = make_project(tmp_path / "p")
+    assert build(root) == 0
+    site = root / "site"
+    before = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    (root / "content/papers/added.md").write_text(NEW_PAPER)
+    assert build(root) == 0
+    after = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    kept = {path for path in before if after.get(path) == before[path]}
+    # (The sample site's other papers are few: the new one is among the related papers of most.)
+    assert {"papers/wavthruvec/index.html", "authors/index.html", "tags/speech/index.html"} <= kept
+    assert "index.html" not in kept and "tags/index.html" not in kept
+    assert_same_as_clean_build(root, tmp_path / "clean")
+
+
+def test_a_page_that_reads_the_paper_count_is_made_again_when_it_changes(tmp_path):
+    # A theme whose paper pages show the count: each is made again when a paper is added, though
+    # its own model is unchanged.
+    root = make_project(tmp_path / "p")
+    template = root / "themes/default/templates/paper.html"
+    template.write_text(
+        template.read_text().replace("{% block main %}", "{% block main %}<p>{{ site.paper_count }} in all</p>", 1)
+    )
+    assert build(root) == 0
+    assert (root / "site/papers/speech-only/index.html").read_text().count(" in all</p>") == 1
+    (root / "content/papers/added.md").write_text(NEW_PAPER)
+    assert build(root) == 0
+    assert_same_as_clean_build(root, tmp_path / "clean")
+
+
+def test_feeds_read_none_of_the_site_fields_that_change_as_papers_come_and_go():
+    # Feeds are rendered by code, not a tracked template: their keys cover no such field.
+    import dataclasses
+    import datetime as dt
+
+    from generator.build.renderer import VOLATILE
+    from generator.config import Config
+    from generator.content.entry import Entry
+    from generator.model.site import build_site
+    from generator.render.feeds import render_feed
+
+    entries = [Entry(slug=f"p{i}", title=f"Paper {i}", date=dt.date(2024, 3, 1 + i), body="x") for i in range(3)]
+    site = build_site(entries, Config(base_url="https://example.org/"), bodies={}, assets={})
+    other = dataclasses.replace(site.info, paper_count=99, top_tags=site.tags[:0], venue_urls={"x": "/venues/x/"})
+    assert {f.name for f in dataclasses.fields(site.info)} >= set(VOLATILE)
+    assert all(render_feed(feed, site.info) == render_feed(feed, other) for feed in site.feeds)

@@ -41,7 +41,7 @@ from .output import (
 from .parallel import Background, Workers, default_jobs, in_background, trim_memory
 from .patch import PatchState, load_related, patch_inputs, store_related
 from .read import Loaded, read_entries
-from .renderer import RenderJob, RenderResult, place, render_outputs, templates_cache
+from .renderer import RenderJob, RenderResult, place, render_outputs, stable_info, templates_cache
 from .report import BuildReport
 from .search import INDEX, find_pagefind, index_site, refresh_index, remember_pages
 from .tracking import make_tracking_environment
@@ -303,9 +303,10 @@ def _docs(loaded: Loaded) -> list[Doc]:
 
 
 def _salt(theme: str, site: Site) -> bytes:
-    """What every output's model key depends on besides its model: the theme and the site's info."""
+    """What every output's model key depends on besides its model: the theme and the site's info but
+    for the fields that change as papers come and go (those an output read are in its key)."""
     base = theme.encode()
-    return base + model_key(site.info, base, {}).key.encode()
+    return base + model_key(stable_info(site.info), base, {}).key.encode()
 
 
 def _prepare(theme: Theme, bytecode: Path | None, *, track: bool) -> jinja2.Environment:

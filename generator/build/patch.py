@@ -46,9 +46,9 @@ from .cache import (
 from .incremental import Plan, entry_row, restamp, unchanged
 from .output import discard, new_staging, update_in_place
 from .read import parse_entry_record
-from .renderer import place, render_item, templates_cache
+from .renderer import SiteValues, place, render_item, templates_cache
 from .search import INDEX, SEARCH_PAGES, IndexUpdate, known_pages, update_index
-from .tracking import ALL_FIELDS, make_tracking_environment, parse_reads
+from .tracking import ALL_FIELDS, make_tracking_environment, parse_reads, site_fields
 
 # More edited entries than this, and a full build (which renders in parallel) is no slower.
 PATCH_LIMIT = 50
@@ -89,7 +89,7 @@ class PatchState:
     """What the last full build leaves for patching: see the module docstring."""
 
     info: SiteInfo
-    salt: bytes  # of model keys: generator version, theme, site info
+    salt: bytes  # of model keys: generator version, theme, site info (`renderer.stable_info`)
     tags: tuple[Tag, ...]
     frequencies: Frequencies
     problems: bool  # some entries could not be read (they would need a full build to join)
@@ -291,6 +291,7 @@ def _rerender(
     views.update(papers)
 
     env = make_tracking_environment(theme, templates_cache(root))
+    values = SiteValues(state.info)
     files: dict[str, bytes] = {}
     rendered: dict[str, Rendered] = {}
     for path in sorted(affected):
@@ -308,6 +309,7 @@ def _rerender(
             item = paper_page(paper, prev=item.prev, next=item.next, related=related, feeds=item.feeds)
         made, reads = render_item(env, item, state.info)
         model = model_key(item, state.salt, digests, PaperView)
+        model = model._replace(key=values.key(model.key, site_fields(reads)))
         rendered.update((p, Rendered(model, reads)) for p in made)
         files.update(made)
     if set(files) != set(affected):

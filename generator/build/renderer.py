@@ -10,9 +10,11 @@ linked from the previous site later, keeping its mtime).
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import pickle
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -22,7 +24,49 @@ from ..model.site import FeedSpec, Page, PaperView, Site, SiteInfo, page_with_re
 from ..render.environment import render_page
 from .cache import CACHE_DIR, OutputRow, Rendered, digest, model_key
 from .output import write_files
-from .tracking import ALL_FIELDS, TrackingEnvironment, reads_text
+from .tracking import ALL_FIELDS, TrackingEnvironment, reads_text, site_fields
+
+# The site info's fields that change as papers come, go or change topics. The salt of model keys
+# leaves them out (`stable_info`): an output's key covers those of them it read when it was last
+# rendered (`SiteValues.key`), so that a daily update renders again the pages that show the paper
+# count or the top tags (the home page), not every page. Feeds read none of them (`render.feeds`;
+# tests/test_incremental.py checks it).
+VOLATILE = ("paper_count", "top_tags", "venue_urls")
+
+
+def stable_info(info: SiteInfo) -> SiteInfo:
+    """`info` with its VOLATILE fields emptied: what the salt of every model key covers."""
+    return replace(info, paper_count=0, top_tags=(), venue_urls={})
+
+
+class SiteValues:
+    """The VOLATILE fields of one site info, as model keys cover them."""
+
+    def __init__(self, info: SiteInfo) -> None:
+        self._info = info
+        self._digests: dict[str, bytes] = {}
+
+    def key(self, base: str, read: Iterable[str]) -> str:
+        """The key of an output whose model has the key `base` and that read the site info's fields
+        `read` ("*": any): `base` when it read none of the VOLATILE ones, else a digest of `base` and
+        their values, followed by their names, which the next build reads back (`read_before`)."""
+        read = set(read)
+        names = VOLATILE if ALL_FIELDS in read else tuple(name for name in VOLATILE if name in read)
+        if not names:
+            return base
+        h = hashlib.blake2b(base.encode(), digest_size=16)
+        for name in names:
+            if name not in self._digests:
+                data = pickle.dumps(getattr(self._info, name), protocol=pickle.HIGHEST_PROTOCOL)
+                self._digests[name] = hashlib.blake2b(data, digest_size=16).digest()
+            h.update(self._digests[name])
+        return f"{h.hexdigest()}|{','.join(names)}"
+
+
+def read_before(key: str) -> list[str]:
+    """The VOLATILE fields that the output with this `SiteValues.key` read."""
+    names = key.partition("|")[2]
+    return names.split(",") if names else []
 
 
 @dataclass(frozen=True)
@@ -34,7 +78,7 @@ class RenderJob:
     staging: Path
     previous: Path | None  # the live site, when its files may stand in for unchanged outputs
     old: Mapping[str, OutputRow]  # the previous site's outputs, as the cache recorded them
-    salt: bytes = b""  # of model keys (theme, version, site info); empty when nothing is tracked
+    salt: bytes = b""  # of model keys (theme, version, `stable_info`); empty when nothing is tracked
     digests: Mapping[str, bytes] = field(default_factory=dict)  # of every paper, for model keys
 
 
@@ -71,22 +115,25 @@ def render_outputs(
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     pages = len(site.pages)
+    values = SiteValues(site.info)
     for i in chunk:
         item: Page | FeedSpec = site.pages[i] if i < pages else site.feeds[i - pages]
         if find is not None and isinstance(item, Page) and item.paper is not None:
             item = page_with_related(item, find)
         model = model_key(item, job.salt, job.digests, PaperView) if job.salt else None
-        key = model.key if model else ""
         paths = output_paths(item)
-        if key and previous is not None and _kept(paths, key, old, previous):
-            result.outputs.update((p, (old[p].key, old[p].digest)) for p in paths)
-            continue
-        for p in paths:
-            keys[p] = key
+        if model and previous is not None and paths[0] in old:
+            key = values.key(model.key, read_before(old[paths[0]].key))
+            if _kept(paths, key, old, previous):
+                result.outputs.update((p, (old[p].key, old[p].digest)) for p in paths)
+                continue
         made, reads = render_item(job.env, item, site.info)
         files.update(made)
         if model:
+            model = model._replace(key=values.key(model.key, site_fields(reads)))
             result.rendered.update((p, Rendered(model, reads)) for p in made)
+        for p in paths:
+            keys[p] = model.key if model else ""
     result.written = place(job.staging, previous, files, old, result.outputs, keys=keys, track=bool(job.salt))
     return result
 

@@ -17,14 +17,19 @@ import jinja2
 import jinja2.runtime
 from markupsafe import Markup
 
-from ..model.site import PaperView
+from ..model.site import PaperView, SiteInfo
 from ..render.environment import make_environment
 from ..render.theme import Theme
 
 # Reads of a paper's fields are recorded per output, so that an edit re-renders only the outputs
 # that show what changed (see `patch.py`). "*" stands for every field.
 ALL_FIELDS = "*"
+# Reads of the site info's fields are recorded as those of a paper with this slug (no slug has `@`),
+# so that a model key covers the fields that change as papers come and go only where they are shown
+# (see `renderer.SiteValues`).
+SITE = "@site"
 _PLAIN = frozenset({str, Markup, int, float, bool, type(None), dt.date, dt.datetime})
+_TRACKED = frozenset({PaperView, SiteInfo})
 # Filters that pass papers along or count them without looking inside.
 _STRUCTURAL_FILTERS = frozenset(
     {"length", "count", "first", "last", "reverse", "list", "batch", "slice", "default", "d", "random"}
@@ -34,6 +39,11 @@ _STRUCTURAL_FILTERS = frozenset(
 def reads_text(reads: dict[str, set[str]]) -> str:
     """Reads as the cache keeps them: a line per paper, its slug, a tab, the field names."""
     return "".join(f"{slug}\t{' '.join(sorted(names))}\n" for slug, names in sorted(reads.items()))
+
+
+def site_fields(text: str) -> set[str]:
+    """The fields of the site info that reads (`reads_text`) say were read."""
+    return parse_reads(text).get(SITE, set())
 
 
 def parse_reads(text: str) -> dict[str, set[str]]:
@@ -64,13 +74,14 @@ class TrackingEnvironment(jinja2.Environment):
         return value
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if self.reads is not None and type(obj) is PaperView:
-            self.reads.setdefault(obj.slug, set()).add(attribute)
+        if self.reads is not None and type(obj) in _TRACKED:
+            self.reads.setdefault(SITE if type(obj) is SiteInfo else obj.slug, set()).add(attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if self.reads is not None and type(obj) is PaperView:
-            self.reads.setdefault(obj.slug, set()).add(argument if isinstance(argument, str) else ALL_FIELDS)
+        if self.reads is not None and type(obj) in _TRACKED:
+            name = argument if isinstance(argument, str) else ALL_FIELDS
+            self.reads.setdefault(SITE if type(obj) is SiteInfo else obj.slug, set()).add(name)
         return super().getitem(obj, argument)
 
     def note_opaque(self, value: object, depth: int = 0) -> None:
@@ -79,6 +90,8 @@ class TrackingEnvironment(jinja2.Environment):
             return
         if type(value) is PaperView:
             self.reads.setdefault(value.slug, set()).add(ALL_FIELDS)
+        elif type(value) is SiteInfo:
+            self.reads.setdefault(SITE, set()).add(ALL_FIELDS)
         elif isinstance(value, (tuple, list, set, frozenset)) and depth < 3:
             for item in value:
                 self.note_opaque(item, depth + 1)
