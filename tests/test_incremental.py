@@ -652,7 +652,7 @@ def test_a_page_that_reads_the_paper_count_is_made_again_when_it_changes(tmp_pat
     assert_same_as_clean_build(root, tmp_path / "clean")
 
 
-def test_feeds_read_none_of_the_site_fields_that_change_as_papers_come_and_go():
+def test_feeds_and_trusted_filters_read_none_of_the_site_fields_that_change_as_papers_come_and_go():
     # Feeds are rendered by code, not a tracked template: their keys cover no such field.
     import dataclasses
     import datetime as dt
@@ -668,3 +668,9 @@ def test_feeds_read_none_of_the_site_fields_that_change_as_papers_come_and_go():
     other = dataclasses.replace(site.info, paper_count=99, top_tags=site.tags[:0], venue_urls={"x": "/venues/x/"})
     assert {f.name for f in dataclasses.fields(site.info)} >= set(VOLATILE)
     assert all(render_feed(feed, site.info) == render_feed(feed, other) for feed in site.feeds)
+    # Nor do the filters that tracking trusts with the site info.
+    from generator.build.tracking import STABLE_SITE_FILTERS
+    from generator.render.environment import FILTERS
+
+    for name in STABLE_SITE_FILTERS:
+        assert all(FILTERS[name](paper, site.info) == FILTERS[name](paper, other) for paper in site.papers)

@@ -69,7 +69,7 @@ def test_a_full_build_updates_the_same_folder_that_an_open_handle_sees(tmp_path,
         args: tuple[str, ...] = ("--clean",)
     else:  # the staged path even for this small site: unchanged files are hard links of the old ones
         args = ()
-        monkeypatch.setattr(generator.build.full, "IN_PLACE_LIMIT", 0)
+        monkeypatch.setattr(generator.build.full, "IN_PLACE_SHARE", 0)
     fd = os.open(site, os.O_RDONLY | os.O_DIRECTORY)
     try:
         commits.clear()
@@ -100,7 +100,7 @@ def test_after_a_full_build_that_reused_files_the_next_build_is_up_to_date(tmp_p
     assert build(root) == 0
     change_papers_and_title(root)
     time.sleep(2.1)  # past the racy window: both builds below stamp the inputs by their stats
-    monkeypatch.setattr(generator.build.full, "IN_PLACE_LIMIT", 0)
+    monkeypatch.setattr(generator.build.full, "IN_PLACE_SHARE", 0)
     assert build(root) == 0
     deadline = time.monotonic() + 10
     while list(tmp_path.glob("p/.site.*")) and time.monotonic() < deadline:  # as a later build would find it

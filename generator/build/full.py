@@ -46,9 +46,13 @@ from .report import BuildReport
 from .search import INDEX, find_pagefind, index_site, refresh_index, remember_pages
 from .tracking import make_tracking_environment
 
-# Most files (written and removed) a build moves into the live site by themselves; more, and it stages
-# the whole site (unchanged files as links) and moves that in (`output.commit`).
-IN_PLACE_LIMIT = 500
+# The share of the site's files a build may change (write or remove) and still move those alone into
+# the live site; past it, it stages the whole site (unchanged files as links) and moves that in
+# (`output.commit`). Either way files move in one rename at a time, so readers see the same; moving
+# the changed files alone is less work whenever some are unchanged. Measured on 10,000 papers (2 cores,
+# 2026-12-03), adding 50 papers: 15.5-16.3 s in place against 20.6 s staged, whose 15,000 folders
+# took 9 s to make and remove on this machine's disk.
+IN_PLACE_SHARE = 1.0
 
 
 @dataclass(frozen=True)
@@ -210,7 +214,7 @@ class FullBuild:
         written = set(result.written)
         unchanged = [path for path in result.outputs if path not in written]
         removed = sorted(set(old) - set(result.outputs))
-        small = decided.in_place and unchanged and len(written) + len(removed) <= IN_PLACE_LIMIT
+        small = decided.in_place and unchanged and len(written) + len(removed) <= IN_PLACE_SHARE * len(old)
         # Each rename is atomic; the state stays "building" until the cache describes the result.
         if small and update_in_place(staging, self.output, sorted(written), removed):
             discard(staging)

@@ -102,12 +102,19 @@ class TrackingEnvironment(jinja2.Environment):
             self.reads.setdefault(ALL_FIELDS, set()).add(ALL_FIELDS)  # anything else may hold any paper
 
 
-def _tracked(env: TrackingEnvironment, func: Callable[..., Any]) -> Callable[..., Any]:
+# The built-in filters given the site info that read none of the fields that change as papers come
+# and go (see `renderer.VOLATILE`; tests/test_incremental.py checks them): the info they get is not
+# counted as read whole, so that every paper page is not rendered again when a paper is added.
+STABLE_SITE_FILTERS = frozenset({"jsonld"})
+
+
+def _tracked(env: TrackingEnvironment, func: Callable[..., Any], *, site: bool = True) -> Callable[..., Any]:
     @wraps(func)
     def call(*args: Any, **kwargs: Any) -> Any:
         if env.reads is not None:
             for value in (*args, *kwargs.values()):
-                env.note_opaque(value)
+                if site or type(value) is not SiteInfo:
+                    env.note_opaque(value)
         return func(*args, **kwargs)
 
     return call
@@ -120,7 +127,7 @@ def make_tracking_environment(theme: Theme, bytecode_dir: Path | None = None) ->
     for table, safe in ((env.filters, _STRUCTURAL_FILTERS), (env.tests, frozenset()), (env.globals, frozenset())):
         for name, func in list(table.items()):
             if callable(func) and name not in safe:
-                table[name] = _tracked(env, func)
+                table[name] = _tracked(env, func, site=table is not env.filters or name not in STABLE_SITE_FILTERS)
     env.globals["fragment"] = TrackedFragments(env)
     return env
 
