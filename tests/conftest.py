@@ -122,7 +122,7 @@ def broken_links(site: Path, base_url: str) -> list[str]:
 
 def copy_project(source: Path, target: Path) -> Path:
     """Copy a project's inputs (site.yaml, content/, themes/) to `target`, which must exist."""
-    for name in ("site.yaml", "content", "themes"):
+    for name in ("site.yaml", "content", "themes", "static"):
         if (source / name).is_dir():
             shutil.copytree(source / name, target / name)
         elif (source / name).exists():

@@ -637,14 +637,13 @@ def test_a_new_paper_renders_again_the_pages_that_show_it_and_leaves_the_rest_as
     assert_same_as_clean_build(root, tmp_path / "clean")
 
 
-def test_a_page_that_reads_the_paper_count_is_made_again_when_it_changes(tmp_path):
-    # A theme whose paper pages show the count: each is made again when a paper is added, though
-    # its own model is unchanged.
+@pytest.mark.parametrize("shown", ["{{ site.paper_count }}", "{{ site.__repr__() }}", "{{ site|string }}"])
+def test_a_page_that_reads_the_paper_count_is_made_again_when_it_changes(tmp_path, shown):
+    # A theme whose paper pages show the count (or what holds it): each is made again when a paper
+    # is added, though its own model is unchanged.
     root = make_project(tmp_path / "p")
     template = root / "themes/default/templates/paper.html"
-    template.write_text(
-        template.read_text().replace("{% block main %}", "{% block main %}<p>{{ site.paper_count }} in all</p>", 1)
-    )
+    template.write_text(template.read_text().replace("{% block main %}", f"{{% block main %}}<p>{shown} in all</p>", 1))
     assert build(root) == 0
     assert (root / "site/papers/speech-only/index.html").read_text().count(" in all</p>") == 1
     (root / "content/papers/added.md").write_text(NEW_PAPER)
@@ -674,3 +673,17 @@ def test_feeds_and_trusted_filters_read_none_of_the_site_fields_that_change_as_p
 
     for name in STABLE_SITE_FILTERS:
         assert all(FILTERS[name](paper, site.info) == FILTERS[name](paper, other) for paper in site.papers)
+
+
+def test_a_file_where_a_folder_was_takes_the_staged_path(tmp_path):
+    # Moving files in place cannot put a file over a folder: the build stages the whole site instead.
+    root = make_project(tmp_path / "p")
+    (root / "static/x").mkdir(parents=True)
+    (root / "static/x/y.css").write_text("p { color: red }")
+    assert build(root) == 0
+    assert (root / "site/static/x/y.css").is_file()
+    shutil.rmtree(root / "static/x")
+    (root / "static/x").write_text("now a file")
+    assert build(root) == 0
+    assert (root / "site/static/x").read_text() == "now a file"
+    assert_same_as_clean_build(root, tmp_path / "clean")

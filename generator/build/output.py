@@ -171,6 +171,12 @@ def update_in_place(staging: Path, output: Path, written: list[str], removed: li
     gone = [_safe_relative(p) for p in removed]
     if not _real_folders(output, {p.parent for p in paths} | {p.parent for p in gone}):
         return False
+    for rel in paths:  # a file where a folder was (a static folder become a file) takes the staged path
+        try:
+            if stat.S_ISDIR(os.lstat(output / rel).st_mode):
+                return False
+        except FileNotFoundError:
+            pass
     made: set[PurePosixPath] = set()
     for rel in paths:
         if rel.parent not in made:

@@ -14,7 +14,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import jinja2
@@ -32,6 +32,7 @@ from .tracking import ALL_FIELDS, TrackingEnvironment, reads_text, site_fields
 # count or the top tags (the home page), not every page. Feeds read none of them (`render.feeds`;
 # tests/test_incremental.py checks it).
 VOLATILE = ("paper_count", "top_tags", "venue_urls")
+_INFO_FIELDS = frozenset(f.name for f in fields(SiteInfo))
 
 
 def stable_info(info: SiteInfo) -> SiteInfo:
@@ -51,7 +52,9 @@ class SiteValues:
         `read` ("*": any): `base` when it read none of the VOLATILE ones, else a digest of `base` and
         their values, followed by their names, which the next build reads back (`read_before`)."""
         read = set(read)
-        names = VOLATILE if ALL_FIELDS in read else tuple(name for name in VOLATILE if name in read)
+        # A name that is no field (`__getattribute__`, a method) may read any.
+        whole = ALL_FIELDS in read or bool(read - _INFO_FIELDS)
+        names = VOLATILE if whole else tuple(name for name in VOLATILE if name in read)
         if not names:
             return base
         h = hashlib.blake2b(base.encode(), digest_size=16)

@@ -24,10 +24,12 @@ from ..render.theme import Theme
 # Reads of a paper's fields are recorded per output, so that an edit re-renders only the outputs
 # that show what changed (see `patch.py`). "*" stands for every field.
 ALL_FIELDS = "*"
-# Reads of the site info's fields are recorded as those of a paper with this slug (no slug has `@`),
-# so that a model key covers the fields that change as papers come and go only where they are shown
-# (see `renderer.SiteValues`).
-SITE = "@site"
+# Reads of the site info's fields are recorded as those of a paper with this slug (a slug is a file's
+# name: it never holds `/`), so that a model key covers the fields that change as papers come and go
+# only where they are shown (see `renderer.SiteValues`). A template that reads `site` other than
+# through its attributes, items, filters or output (`'x' ~ site`, `'{0.paper_count}'.format(site)`)
+# is not seen doing so.
+SITE = "/site"
 _PLAIN = frozenset({str, Markup, int, float, bool, type(None), dt.date, dt.datetime})
 _TRACKED = frozenset({PaperView, SiteInfo})
 # Filters that pass papers along or count them without looking inside.
