@@ -23,7 +23,9 @@ Two shapes (`make_corpus(size, root, shape=...)`, `--shape` here):
   rotated), tags and links, and every tenth abstract gains a TeX span; the
   demo's site.yaml. No authors, no arXiv ids, the demo's 46 topics.
 
-In both, dates advance one day per 30 papers from 2024-01-01. The same size
+In both, dates advance one day per 30 papers from 2024-01-01, or per more
+above 30,000 papers (`per_day`), so that every paper is dated within 1,000
+days and none lies in the future, which a build leaves out (as Hugo does). The same size
 and shape give byte-identical files (every draw comes from a `random.Random`
 seeded with the paper's number or, for the author pool, the size).
 
@@ -63,6 +65,15 @@ from generator.scaffold import EXAMPLE_TAXONOMY  # noqa: E402
 SHAPES = ("real", "demo")
 START = dt.date(2024, 1, 1)
 PER_DAY = 30
+DAYS = 1000  # the most days a corpus spans: past it, more papers a day (`per_day`)
+
+
+def per_day(size: int) -> int:
+    """Papers a day in a corpus of `size`: PER_DAY, or enough to date them all within DAYS days
+    (a million papers at 30 a day would run past 2100, and builds leave out future papers)."""
+    return max(PER_DAY, -(-size // DAYS))
+
+
 REAL_SOURCES = REPO.parent / "shared" / "real-sources"  # ../shared/real-sources from the repository root
 
 TOPICS = 60
@@ -186,7 +197,7 @@ def demo_entries(size: int) -> list[Entry]:
                 base,
                 slug=f"{base.slug[:70]}-{round_}" if round_ else base.slug,
                 title=f"{base.title} ({round_ + 1})" if round_ else base.title,
-                date=START + dt.timedelta(days=i // PER_DAY),
+                date=START + dt.timedelta(days=i // per_day(size)),
                 body=body,
                 sources=(),
             )
@@ -314,7 +325,7 @@ def real_entries(size: int, config_text: str) -> list[Entry]:
     numbers: dict[str, int] = {}
     for i in range(size):
         rng = random.Random(f"paper-{i}")
-        date = START + dt.timedelta(days=i // PER_DAY)
+        date = START + dt.timedelta(days=i // per_day(size))
         tags = _draw_distinct(rng, topics, topic_weights, _weighted(rng, TOPICS_PER_PAPER))
         body = _abstract(rng, [pools[t] for t in tags], everything)
         title = _title(rng, everything, body, titles)
