@@ -25,7 +25,7 @@ Two shapes (`make_corpus(size, root, shape=...)`, `--shape` here):
 
 In both, dates advance one day per 30 papers from 2024-01-01, or per more
 above 30,000 papers (`per_day`), so that every paper is dated within 1,000
-days and none lies in the future, which a build leaves out (as Hugo does). The same size
+days and none lies in the future, which paperfeed's build leaves out. The same size
 and shape give byte-identical files (every draw comes from a `random.Random`
 seeded with the paper's number or, for the author pool, the size).
 
