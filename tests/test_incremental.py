@@ -687,3 +687,19 @@ def test_a_file_where_a_folder_was_takes_the_staged_path(tmp_path):
     assert build(root) == 0
     assert (root / "site/static/x").read_text() == "now a file"
     assert_same_as_clean_build(root, tmp_path / "clean")
+
+
+@pytest.mark.parametrize(
+    "reads",
+    [
+        {},
+        {"a": {"title"}},
+        {"/site": {"paper_count"}},
+        {"*": {"*"}, "-x": {"a"}, "/site": {"top_tags", "title"}, "z": {"b"}},
+    ],
+)
+def test_site_fields_finds_what_parsing_every_line_finds(reads):
+    from generator.build.tracking import SITE, parse_reads, reads_text, site_fields
+
+    text = reads_text(reads)
+    assert site_fields(text) == parse_reads(text).get(SITE, set()) == reads.get(SITE, set())

@@ -7,6 +7,7 @@ tests/test_browser.py; they skip when Chromium, Playwright or Pagefind is missin
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -14,6 +15,7 @@ import shutil
 import stat
 import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
@@ -222,21 +224,34 @@ def test_without_the_binary_the_site_builds_without_search_and_says_how_to_add_i
 # The browser tests.
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def needs_pagefind() -> None:
     try:
         search.find_pagefind()
     except BuildError as exc:
         pytest.skip(str(exc))
+
+
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """`folder` served on 127.0.0.1 meanwhile: its URL."""
+    server = make_server(folder, "/", bind="127.0.0.1", port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    needs_pagefind()
     root = tmp_path_factory.mktemp("search")
     write_project(root)
     shutil.copytree(REPO / "themes", root / "themes")
     assert main(["-C", str(root), "-q", "build"]) == 0
-    server = make_server(root / "site", "/", bind="127.0.0.1", port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served(root / "site") as url:
+        yield url
 
 
 def status_of(page) -> str:
@@ -468,16 +483,12 @@ EDITS = {  # paper -> (text replaced, by what): new words, a word gone, a new ti
 @pytest.fixture(scope="module")
 def edited_sites(tmp_path_factory):
     """The search project with EDITS made after a build with search, patched, and its clean build: their URLs."""
-    try:
-        search.find_pagefind()
-    except BuildError as exc:
-        pytest.skip(str(exc))
+    needs_pagefind()
     root = tmp_path_factory.mktemp("edited")
     write_project(root)
     assert main(["-C", str(root), "-q", "build"]) == 0
     for i, (old, new) in EDITS.items():
-        path = root / f"content/papers/paper-{i:02d}.md"
-        path.write_text(path.read_text().replace(old, new))
+        _edit(root, i, old, new)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(search, "EDITS_SHARE", 1)  # 60 papers: a share of them would be a few pages
         assert main(["-C", str(root), "-q", "build"]) == 0
@@ -486,17 +497,11 @@ def edited_sites(tmp_path_factory):
     clean = tmp_path_factory.mktemp("clean")
     write_project(clean)
     for i, (old, new) in EDITS.items():
-        path = clean / f"content/papers/paper-{i:02d}.md"
-        path.write_text(path.read_text().replace(old, new))
+        _edit(clean, i, old, new)
     assert main(["-C", str(clean), "-q", "build"]) == 0
     assert json.loads((clean / "site/pagefind/edits/manifest.json").read_text()) == {"pages": []}
-    servers = [make_server(folder / "site", "/", bind="127.0.0.1", port=0) for folder in (root, clean)]
-    for server in servers:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield [f"http://127.0.0.1:{server.server_address[1]}/" for server in servers]
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    with served(root / "site") as patched, served(clean / "site") as built:
+        yield [patched, built]
 
 
 def everything_found(page, url: str, *, filters: bool = False) -> tuple[str, list[str], list[str], list[str]]:

@@ -217,17 +217,15 @@ def _record_files(
 ) -> None:
     """Record the site's files once `written` ones were replaced, and with `index` the files of the
     index's folder it replaced (every one new) in place of what that folder held."""
-    paths = cache.get_meta("paths") or ""
+    paths, recorded = cache.get_meta("paths") or "", cache.get_meta("files") or ""
     if index is not None:
-        stamps = dict(zip(paths.split("\n"), (cache.get_meta("files") or "").split("\n")))
-        kept = [path for path in stamps if path and not path.startswith(index.folder)]
-        paths = "\n".join(sorted([*kept, *index.files]))
-        stamps.update((path, "") for path in index.files)  # restamped below
+        stamps = dict(zip(paths.split("\n"), recorded.split("\n")))
+        paths = "\n".join(sorted([*(p for p in stamps if p and not p.startswith(index.folder)), *index.files]))
+        recorded = "\n".join(stamps.get(path, "") for path in paths.split("\n"))  # the index's restamped below
         cache.set_meta("paths", paths)
-        cache.set_meta("files", "\n".join(stamps[path] for path in paths.split("\n")))
         written = [*written, *index.files]
     cache.set_meta("fingerprint", fingerprint)
-    cache.set_meta("files", restamp(cache.get_meta("files") or "", paths, written, output))
+    cache.set_meta("files", restamp(recorded, paths, written, output))
 
 
 def _follow(cache: BuildCache, edits: Mapping[str, Terms]) -> tuple[RelatedIndex, dict[str, tuple[str, ...]]] | None:

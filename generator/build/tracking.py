@@ -44,8 +44,12 @@ def reads_text(reads: dict[str, set[str]]) -> str:
 
 
 def site_fields(text: str) -> set[str]:
-    """The fields of the site info that reads (`reads_text`) say were read."""
-    return parse_reads(text).get(SITE, set())
+    """The fields of the site info that reads (`reads_text`) say were read. Found without parsing the
+    other lines: no slug or field name holds `/`, so only the site's line starts with SITE."""
+    at = text.find(f"{SITE}\t")
+    if at < 0:
+        return set()
+    return set(text[at + len(SITE) + 1 : text.index("\n", at)].split())
 
 
 def parse_reads(text: str) -> dict[str, set[str]]:

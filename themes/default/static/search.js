@@ -84,10 +84,8 @@ function withEdits(main, edits) {
   const byMain = new Map(edits.pages.map((page) => [page.main, page]));
   const byEdit = new Map(edits.pages.map((page) => [page.edit, page]));
 
-  async function dateOf(hit) {
-    const data = await hit.data();
-    return (data.filters.date && data.filters.date[0]) || "";
-  }
+  const dateIn = (filters) => (filters && filters.date && filters.date[0]) || "";
+  const dateOf = async (hit) => dateIn((await hit.data()).filters);
 
   // Where `hit` goes among `results`, ordered newest first or by score: the first place after every
   // result as new (or as high) as it, found in as few fragments as a binary search loads.
@@ -125,7 +123,7 @@ function withEdits(main, edits) {
     for (const [id, hit] of found) {
       const page = byMain.get(id);
       count(filters, page.filters, 1);
-      const date = (page.filters && page.filters.date && page.filters.date[0]) || "";
+      const date = dateIn(page.filters);
       results.splice(newest && !date ? results.length : await place(results, hit, date, newest), 0, hit);
       edited.push(hit);
     }
