@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.content.entry import load_entries
+from generator.model import related, related_index
 from generator.model.related import DF_BITS, Doc, rounded_df, terms_of
 from generator.model.related_index import RelatedIndex, build_index, follow, reindex
 
@@ -19,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def assert_same_index(found: RelatedIndex, expected: RelatedIndex) -> None:
     assert found.keys == expected.keys and found.tags == expected.tags and found.k == expected.k
-    for name in ("rows", "terms", "weights"):
+    for name in ("rows", "terms", "weights", "floors"):
         assert np.array_equal(getattr(found, name), getattr(expected, name)), name
         assert getattr(found, name).dtype == getattr(expected, name).dtype, name
     assert found.docs() == expected.docs()
@@ -88,6 +90,82 @@ def test_reindex_is_build_index_after_the_edits(texts, tags, edits, k):
 @given(**CORPORA)
 def test_reindex_is_build_index_after_the_edits_at_length(texts, tags, edits, k):
     check_rounds(texts, tags, edits, k)
+
+
+@settings(max_examples=60, deadline=None)
+@given(**CORPORA)
+def test_reindex_is_build_index_where_postings_keep_few_docs(texts, tags, edits, k):
+    # With two docs a posting and three terms a doc, an edit pushes docs in and out of postings, so
+    # that papers whose vectors did not change rank others differently (or provably do not).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(related, "POSTINGS", 2)
+        patch.setattr(related, "TOP_TERMS", 3)
+        check_rounds(texts, tags, edits, k)
+
+
+@pytest.mark.slow
+@settings(max_examples=3000, deadline=None)
+@given(**CORPORA)
+def test_reindex_is_build_index_where_postings_keep_few_docs_at_length(texts, tags, edits, k):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(related, "POSTINGS", 2)
+        patch.setattr(related, "TOP_TERMS", 3)
+        check_rounds(texts, tags, edits, k)
+
+
+def plain_best_scores(arrays, n, which, among):
+    """Each doc's best score with any doc of `among`, from its scores against every doc."""
+    best = np.zeros(len(which))
+    for pairs, scores, start, _, _ in related._block_scores(arrays, n, which):
+        mine, others = np.divmod(pairs, n)
+        held = np.isin(others, among)
+        np.maximum.at(best, mine[held] + start, scores[held])
+    return best
+
+
+def arrays_of(docs):
+    vectors = related.vectorize(docs)
+    return vectors.arrays, len(vectors.docs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=CORPORA["texts"], picks=st.lists(st.integers(0, 39), max_size=8), asked=st.lists(st.integers(0, 39)))
+def test_best_scores_are_the_scores_of_a_plain_ranking(texts, picks, asked):
+    docs = [Doc(f"d{i:02d}", terms_of("", text), frozenset()) for i, text in enumerate(texts)]
+    arrays, n = arrays_of(docs)
+    if not arrays:
+        return
+    which = np.unique(np.array([i for i in asked if i < n], dtype=np.int64))
+    among = np.unique(np.array([i for i in picks if i < n], dtype=np.int64))
+    assert np.array_equal(related.best_scores(arrays, n, which, among), plain_best_scores(arrays, n, which, among))
+
+
+def test_best_scores_are_the_scores_of_a_plain_ranking_on_the_demo_papers(demo_docs):
+    arrays, n = arrays_of(demo_docs)
+    which = np.arange(0, n, 3)
+    among = np.arange(5, n, 41)
+    found = related.best_scores(arrays, n, which, among)
+    assert np.array_equal(found, plain_best_scores(arrays, n, which, among))
+    assert (found > 0).sum() > len(which) // 2  # most pairs were there to score
+
+
+def test_a_paper_whose_pairs_with_moved_papers_stay_below_its_floor_is_not_ranked_again(demo_docs, monkeypatch):
+    # As the benchmark edits: a sentence of words other papers hold, appended to one abstract.
+    ranked_again = []
+    original = related_index.ranked_with_floors
+
+    def counting(arrays, keys, masks, k, which=None):
+        if which is not None:  # reindex's; build_index ranks every doc
+            ranked_again.append(len(which))
+        return original(arrays, keys, masks, k, which)
+
+    monkeypatch.setattr(related_index, "ranked_with_floors", counting)
+    entries, _ = load_entries(REPO / "content" / "papers", REPO)
+    entry = entries[200]
+    edits = {f"{entry.slug}-0": (entry.title, entry.body + " Streaming speech codecs compress audio tokens.")}
+    differ = check(demo_docs, edits)
+    assert len(ranked_again) == 1 and ranked_again[0] < len(demo_docs) // 10, ranked_again
+    assert differ  # the edit did change some papers' related papers
 
 
 @pytest.mark.parametrize(
