@@ -72,7 +72,9 @@ def _dump(key, value, flow):
     """A key's lines: block style, or its value in flow style on the key's line."""
     if flow:
         inline = yaml.safe_dump(value, default_flow_style=True, width=10**6).removesuffix("...\n").strip()
-        return f"{key}: {inline}\n"
+        # Quoted as YAML quotes it: a bare `no` or `on` would read back as a boolean.
+        name = yaml.safe_dump(key).removesuffix("...\n").strip()
+        return f"{name}: {inline}\n"
     return yaml.safe_dump({key: value}, default_flow_style=False, sort_keys=False, width=10**6)
 
 
