@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -24,6 +25,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: a long run (a large property-test budget); skipped unless --slow")
+    # The fast tier draws the same examples on every run, so that it fails for a change and never for a
+    # rare draw (CI once met the key `no`, which YAML reads as false); the slow tier draws afresh each run.
+    settings.register_profile("fast", derandomize=True)
+    settings.register_profile("slow", derandomize=False)
+    settings.load_profile("slow" if config.getoption("--slow") else "fast")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
