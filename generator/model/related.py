@@ -418,6 +418,7 @@ def best_scores(arrays: tuple, n: int, which: np.ndarray, among: np.ndarray) -> 
     np = lazy.numpy()
     rows, cols, data, _ = arrays
     rows = rows.astype(np.int64)
+    # The entries of the terms those docs hold, and only those: the docs asked about are paired through them.
     held = np.isin(cols, np.unique(cols[np.isin(rows, among)]))
     rows, cols, data = rows[held], cols[held], data[held]
     keep = strongest(rows, cols, data)
@@ -436,9 +437,9 @@ def best_scores(arrays: tuple, n: int, which: np.ndarray, among: np.ndarray) -> 
     pairs, terms, products = docs[apart] * n + others[apart], cols[entry][apart], products[apart]
     order = np.lexsort((terms, pairs))
     pairs, products = pairs[order], products[order]
-    heads = np.flatnonzero(np.diff(pairs, prepend=-1))
-    group = np.cumsum(np.diff(pairs, prepend=-1) != 0) - 1
-    place = np.arange(len(pairs)) - heads[group]
+    place = rank_in_groups(pairs)  # each product's place among its pair's
+    heads = np.flatnonzero(place == 0)
+    group = np.cumsum(place == 0) - 1
     sums = np.zeros(len(heads))
     for j in range(int(place.max()) + 1 if len(place) else 0):
         at = place == j
@@ -517,19 +518,19 @@ class _Scored(NamedTuple):
 def _postings(rows: np.ndarray, cols: np.ndarray, data: np.ndarray, width: int, terms: np.ndarray | None) -> _Postings:
     """The postings of every term (see `_Postings`), or of the columns `terms` alone (the others empty)."""
     np = lazy.numpy()
-    if terms is not None:
-        held = np.isin(cols, terms)
-        rows, cols, data = rows[held], cols[held], data[held]
-    keep = strongest(rows, cols, data)
+    keep = strongest(rows, cols, data, of=terms)
     keep = keep[np.lexsort((rows[keep], cols[keep]))]  # by doc within a term
     return _Postings(np.searchsorted(cols[keep], np.arange(width + 1)), rows[keep], data[keep])
 
 
-def strongest(rows: np.ndarray, terms: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def strongest(rows: np.ndarray, terms: np.ndarray, weights: np.ndarray, of: np.ndarray | None = None) -> np.ndarray:
     """Which entries (doc, term, weight) the postings keep: for each term only the POSTINGS docs where it
     weighs most (ties to the lower doc), so a paper meets at most TOP_TERMS * POSTINGS others, whatever
-    the corpus size. Their indices, by term, strongest first."""
+    the corpus size. Their indices, by term, strongest first; with `of`, of those terms' entries alone."""
     np = lazy.numpy()
+    if of is not None:
+        held = np.flatnonzero(np.isin(terms, of))
+        return held[strongest(rows[held], terms[held], weights[held])]
     order = np.lexsort((rows, -weights, terms))
     return order[rank_in_groups(terms[order]) < POSTINGS]
 

@@ -283,8 +283,7 @@ def _changed_postings(before: tuple, after: tuple, terms: np.ndarray) -> tuple[n
     np = lazy.numpy()
     parts = []
     for rows, hashes, weights in (before, after):
-        picked = np.flatnonzero(np.isin(hashes, terms))
-        picked = picked[strongest(rows[picked], hashes[picked], weights[picked])]
+        picked = strongest(rows, hashes, weights, of=terms)
         parts.append((hashes[picked], rows[picked].astype(np.int64), weights[picked]))
     hashes, rows, weights = (np.concatenate([a, b]) for a, b in zip(*parts))
     order = np.lexsort((weights, rows, hashes))
