@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, REPO, copy_project, tree
 
 import generator.build.full
-from generator.build.output import MARKER, commit
+from generator.build.output import MARKER, Trash, commit
 from generator.cli import main
 
 
@@ -25,6 +25,13 @@ def make_project(root: Path) -> Path:
 
 def build(root: Path, *args: str) -> int:
     return main(["-C", str(root), "-q", "build", "--no-search", "--jobs", "1", *args])
+
+
+def settled(root: Path) -> None:
+    """Wait until what builds set aside beside the site (`.site.old-*`) is deleted by its detached process."""
+    deadline = time.monotonic() + 10
+    while list(root.glob(".site.old-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def clean_site(root: Path, scratch: Path) -> dict[str, bytes]:
@@ -90,7 +97,8 @@ def test_a_full_build_updates_the_same_folder_that_an_open_handle_sees(tmp_path,
         os.close(fd)
     if how != "--clean":
         assert (site / "robots.txt").stat().st_ino == robots  # unchanged: the same file stays
-    assert not list(tmp_path.glob("p/.site.*"))
+    settled(root)
+    assert not list(root.glob(".site.*"))
     assert tree(site) == clean_site(root, tmp_path / "clean")
 
 
@@ -102,9 +110,7 @@ def test_after_a_full_build_that_reused_files_the_next_build_is_up_to_date(tmp_p
     time.sleep(2.1)  # past the racy window: both builds below stamp the inputs by their stats
     monkeypatch.setattr(generator.build.full, "IN_PLACE_SHARE", 0)
     assert build(root) == 0
-    deadline = time.monotonic() + 10
-    while list(tmp_path.glob("p/.site.*")) and time.monotonic() < deadline:  # as a later build would find it
-        time.sleep(0.05)
+    settled(root)  # as a later build would find it
     capsys.readouterr()
     assert main(["-C", str(root), "build", "--no-search", "--jobs", "1"]) == 0
     assert "site/ is up to date" in capsys.readouterr().out
@@ -166,7 +172,8 @@ def test_a_build_killed_while_it_moves_files_in_is_completed_by_the_next(tmp_pat
     monkeypatch.setattr("generator.build.output.os.replace", real_replace)
     assert len(calls) == 5 and commits == []
     assert (site / MARKER).is_file() and (site / "index.html").is_file()  # four new files in, the rest old
-    assert not list(tmp_path.glob("p/.site.*"))
+    settled(root)
+    assert not list(root.glob(".site.*"))
     assert build(root) == 0
     assert site.stat().st_ino == inode
     assert tree(site) == clean_site(root, tmp_path / "clean")
@@ -207,3 +214,43 @@ def test_a_clean_build_killed_after_the_marker_was_deleted_leaves_a_folder_the_n
     assert list(root.glob(".site.new-*")), "the build ended before it could be killed while rendering"
     assert (root / "site" / MARKER).is_file()
     assert main(["-C", str(root), "-q", "build", "--no-search"]) == 0
+
+
+def test_what_leaves_the_site_waits_beside_it_for_a_detached_removal(tmp_path):
+    site, staging = tmp_path / "site", tmp_path / ".site.new-abc"
+    (site / "gone").mkdir(parents=True)
+    (site / "gone/x.html").write_bytes(b"x")
+    (site / "a.html").write_bytes(b"old")
+    staging.mkdir()
+    (staging / "a.html").write_bytes(b"new")
+    old = (site / "a.html").stat().st_ino
+    with Trash(staging) as trash:
+        trash.hold(site / "a.html")
+        os.replace(staging / "a.html", site / "a.html")
+        trash.take(site / "gone")
+        trash.take(site / "never-was")
+        trash.hold(site / "never-was")
+        assert trash.folder == tmp_path / ".site.old-abc"  # what a later commit removes if this build is killed
+        # The replaced file keeps a link aside, so the rename freed nothing while the build waits.
+        assert old in {p.stat().st_ino for p in trash.folder.iterdir() if p.is_file()}
+        assert sorted(os.listdir(site)) == ["a.html"]
+    settled(tmp_path)
+    assert not trash.folder.exists()
+    assert (site / "a.html").read_bytes() == b"new"
+
+
+def test_a_full_build_freeing_files_where_they_are_gives_the_same_site(tmp_path, monkeypatch, commits):
+    # The plain way, without the trash: a replaced file freed by its rename, a removed one deleted in place.
+    root = make_project(tmp_path / "p")
+    assert build(root) == 0
+    (root / "site/stray.html").write_text("not the build's\n")
+    (root / "site/stray-folder").mkdir()
+    change_papers_and_title(root)
+    monkeypatch.setattr(Trash, "hold", lambda self, path: None)
+    monkeypatch.setattr(Trash, "take", lambda self, path: generator.build.output._delete(path))
+    monkeypatch.setattr(generator.build.full, "IN_PLACE_SHARE", 0)
+    commits.clear()
+    assert build(root) == 0
+    assert commits == [(root / "site").absolute()]
+    settled(root)
+    assert tree(root / "site") == clean_site(root, tmp_path / "clean")
